@@ -1,0 +1,317 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"sdgdt"
+	"sdgdt/internal/app"
+	"sdgdt/internal/assess"
+	"sdgdt/internal/demo"
+	"sdgdt/internal/store"
+	"sdgdt/internal/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// exitError ends the program with a status and no further message.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+const usage = `sdgdt — Sổ đánh giá điện tử (electronic assessment book)
+
+Usage:
+  sdgdt serve   [--db DSN] [--addr HOST:PORT] [--demo] [--demo-password P]
+  sdgdt migrate [--db DSN]
+  sdgdt demo    [--db DSN] --password P [--json]
+  sdgdt admin   create-user|reset-password|grant [flags]   (sdgdt admin -h)
+  sdgdt audit   verify [--db DSN]
+  sdgdt rules   eval  < pupil.json
+  sdgdt version
+
+DSN: sqlite:./data/sdgdt.db (default) or postgres://user@host/db.
+Every flag can also be set as SDGDT_<NAME> (e.g. SDGDT_DB, SDGDT_ADDR).
+`
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return exitError(2)
+	}
+	cmd, rest := args[1], args[2:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, rest, getenv, stdout, stderr)
+	case "admin":
+		return cmdAdmin(ctx, rest, getenv, stdout, stderr)
+	case "audit":
+		if len(rest) == 0 || rest[0] != "verify" {
+			fmt.Fprintln(stderr, "usage: sdgdt audit verify [--db DSN]")
+			return exitError(2)
+		}
+		return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
+	case "rules":
+		if len(rest) == 0 || rest[0] != "eval" {
+			fmt.Fprintln(stderr, "usage: sdgdt rules eval < input.json")
+			return exitError(2)
+		}
+		if code := assess.EvalCommand(stdin, stdout, stderr); code != 0 {
+			return exitError(code)
+		}
+		return nil
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "sdgdt", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+	return exitError(2)
+}
+
+// flagSet returns a flag set whose defaults come from SDGDT_* variables.
+type config struct {
+	fs     *flag.FlagSet
+	getenv func(string) string
+}
+
+func newConfig(name string, getenv func(string) string, stderr io.Writer) *config {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &config{fs: fs, getenv: getenv}
+}
+
+func envName(flagName string) string {
+	return "SDGDT_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (c *config) str(name, def, help string) *string {
+	if v := c.getenv(envName(name)); v != "" {
+		def = v
+	}
+	return c.fs.String(name, def, help+" ("+envName(name)+")")
+}
+
+func (c *config) boolean(name string, def bool, help string) *bool {
+	if v := c.getenv(envName(name)); v != "" {
+		def = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
+	}
+	return c.fs.Bool(name, def, help+" ("+envName(name)+")")
+}
+
+func (c *config) duration(name string, def time.Duration, help string) *time.Duration {
+	if v := c.getenv(envName(name)); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			def = d
+		}
+	}
+	return c.fs.Duration(name, def, help+" ("+envName(name)+")")
+}
+
+func (c *config) parse(args []string) error {
+	if err := c.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitError(0)
+		}
+		return exitError(2)
+	}
+	return nil
+}
+
+const defaultDB = "sqlite:./data/sdgdt.db"
+
+// openDB opens and migrates the database.
+func openDB(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newConfig("serve", getenv, stderr)
+	dsn := c.str("db", defaultDB, "database")
+	addr := c.str("addr", "127.0.0.1:8080", "listen address")
+	seed := c.boolean("demo", false, "seed the demo province into an empty database first")
+	demoPW := c.str("demo-password", "Demo@SoDanhGia2026", "password of the demo accounts")
+	secure := c.boolean("secure-cookies", false, "mark cookies Secure (serve behind TLS)")
+	proxy := c.boolean("trust-proxy", false, "take the client address from X-Forwarded-For")
+	idle := c.duration("idle-timeout", 30*time.Minute, "web session idle timeout")
+	absolute := c.duration("absolute-timeout", 12*time.Hour, "web session absolute timeout")
+	mfaRoles := c.str("mfa-roles", "", "comma-separated roles that must use a second factor (default: administrators and leaders; 'none' for none)")
+	logJSON := c.boolean("log-json", false, "log as JSON")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	var log *slog.Logger
+	if *logJSON {
+		log = slog.New(slog.NewJSONHandler(stderr, nil))
+	} else {
+		log = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg := app.DefaultConfig()
+	cfg.IdleTimeout, cfg.AbsoluteTimeout = *idle, *absolute
+	if *mfaRoles != "" {
+		cfg.MFARoles = map[string]bool{}
+		for _, r := range strings.Split(*mfaRoles, ",") {
+			if r = strings.TrimSpace(r); r != "" && r != "none" {
+				if _, ok := sdgdt.Role(r); !ok {
+					return fmt.Errorf("--mfa-roles: unknown role %q", r)
+				}
+				cfg.MFARoles[r] = true
+			}
+		}
+	}
+	a := app.New(db, cfg, log)
+	if *seed {
+		empty := false
+		if err := db.View(ctx, func(tx *store.Tx) error { empty, err = tx.IsEmpty(); return err }); err != nil {
+			return err
+		}
+		if empty {
+			fmt.Fprintln(stdout, "Đang tạo dữ liệu mẫu (tỉnh demo)…")
+			accts, err := demo.Seed(ctx, a, *demoPW)
+			if err != nil {
+				return err
+			}
+			printAccounts(stdout, accts, *demoPW)
+		} else {
+			fmt.Fprintln(stdout, "Cơ sở dữ liệu đã có dữ liệu: không tạo lại dữ liệu mẫu.")
+		}
+	}
+	srv, err := web.NewServer(a, log, web.Options{SecureCookies: *secure, TrustProxy: *proxy, Version: version})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
+	fmt.Fprintf(stdout, "SĐGĐT đang chạy tại http://%s (cơ sở dữ liệu %s)\n", ln.Addr(), db.Dialect)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return hs.Shutdown(shutdown)
+}
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newConfig("migrate", getenv, stderr)
+	dsn := c.str("db", defaultDB, "database")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newConfig("demo", getenv, stderr)
+	dsn := c.str("db", defaultDB, "database")
+	pw := c.str("password", "", "password of every demo account")
+	asJSON := c.fs.Bool("json", false, "print the accounts as a JSON array")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	if *pw == "" {
+		fmt.Fprintln(stderr, "sdgdt demo: --password is required")
+		return exitError(2)
+	}
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	accts, err := demo.Seed(ctx, app.New(db, app.DefaultConfig(), nil), *pw)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(accts)
+	}
+	printAccounts(stdout, accts, *pw)
+	return nil
+}
+
+func printAccounts(w io.Writer, accts []demo.Account, pw string) {
+	fmt.Fprintf(w, "\nTài khoản demo (mật khẩu chung: %s)\n", pw)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TÊN ĐĂNG NHẬP\tHỌ VÀ TÊN\tVAI TRÒ\tPHẠM VI\tKHÓA TOTP")
+	for _, a := range accts {
+		secret := "—"
+		if a.TOTPSecret != nil {
+			secret = *a.TOTPSecret
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Username, a.FullName, a.Role, a.ScopeName, secret)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+}
+
+func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newConfig("audit verify", getenv, stderr)
+	dsn := c.str("db", defaultDB, "database")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	problem, n, err := db.VerifyAudit(ctx)
+	if err != nil {
+		return err
+	}
+	if problem != nil {
+		fmt.Fprintf(stderr, "audit log BROKEN after %d entries checked: %v\n", n, problem)
+		return exitError(1)
+	}
+	fmt.Fprintf(stdout, "audit log intact: %d entries checked\n", n)
+	return nil
+}

@@ -1,0 +1,155 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"sdgdt"
+	"sdgdt/internal/store"
+)
+
+// CreateClass creates a class of a school year. The school's system
+// administrator (or an administrator above it) does this.
+func (a *App) CreateClass(ctx context.Context, p *Principal, c store.Class) (store.Class, error) {
+	c.Name = strings.TrimSpace(c.Name)
+	fields := map[string]string{}
+	if c.Name == "" || len([]rune(c.Name)) > 20 {
+		fields["name"] = "Tên lớp có từ 1 đến 20 ký tự."
+	}
+	if c.Grade < 1 || c.Grade > 12 {
+		fields["grade"] = "Khối lớp từ 1 đến 12."
+	}
+	switch c.Ruleset {
+	case "tt27":
+		if c.Grade > 5 {
+			fields["ruleset"] = "Thông tư 27 chỉ áp dụng cho khối 1-5."
+		}
+	case "tt22", "tt43":
+		if c.Grade < 6 {
+			fields["ruleset"] = "Thông tư 22 và 43 áp dụng cho khối 6-12."
+		}
+	default:
+		fields["ruleset"] = "Bộ quy tắc đánh giá không hợp lệ."
+	}
+	if len(fields) > 0 {
+		return c, sdgdt.Invalid(fields)
+	}
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(c.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActManageAccounts, SchoolTarget(s)) {
+			return forbidden()
+		}
+		if c.HomeroomID != 0 {
+			if err := a.checkStaffOf(tx, c.HomeroomID, s.ID); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateClass(&c); err != nil {
+			if sdgdt.ErrorCode(err) == sdgdt.ECONFLICT {
+				return sdgdt.Invalid(map[string]string{"name": "Lớp này đã có trong năm học."})
+			}
+			return err
+		}
+		return record(tx, p, "class.create", "class", idStr(c.ID), s.ID, s.UnitPath, nil, c)
+	})
+	return c, err
+}
+
+func (a *App) checkStaffOf(tx *store.Tx, userID, schoolID int64) error {
+	u, err := tx.User(userID)
+	if err != nil {
+		return err
+	}
+	if u.HomeKind != sdgdt.ScopeSchool || u.HomeID != schoolID {
+		return sdgdt.Invalid(map[string]string{"teacher": "Giáo viên không thuộc trường này."})
+	}
+	return nil
+}
+
+// CreateAssignment assigns a teacher to teach a subject to a class in a term.
+func (a *App) CreateAssignment(ctx context.Context, p *Principal, as store.Assignment) (store.Assignment, error) {
+	switch as.Term {
+	case "hk1", "hk2", "gk1", "ck1", "gk2", "cn":
+	default:
+		return as, sdgdt.Invalid(map[string]string{"term": "Học kì hoặc kì đánh giá không hợp lệ."})
+	}
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(as.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActManageAccounts, SchoolTarget(s)) {
+			return forbidden()
+		}
+		if err := a.checkStaffOf(tx, as.TeacherID, s.ID); err != nil {
+			return err
+		}
+		if err := tx.CreateAssignment(&as); err != nil {
+			if sdgdt.ErrorCode(err) == sdgdt.ECONFLICT {
+				return sdgdt.Invalid(map[string]string{"subject": "Môn này của lớp đã được phân công trong kì."})
+			}
+			return err
+		}
+		return record(tx, p, "assignment.create", "assignment", idStr(as.ID), s.ID, s.UnitPath, nil, as)
+	})
+	return as, err
+}
+
+// CreateGroup creates a group or subject team (tổ chuyên môn) with members.
+func (a *App) CreateGroup(ctx context.Context, p *Principal, schoolID int64, kind, name string, members []int64) (int64, error) {
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" {
+		return 0, sdgdt.Invalid(map[string]string{"name": "Vui lòng nhập tên tổ/nhóm."})
+	}
+	var id int64
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(schoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActGrantRoles, SchoolTarget(s)) {
+			return forbidden()
+		}
+		if id, err = tx.CreateGroup(schoolID, kind, name); err != nil {
+			return err
+		}
+		for _, m := range members {
+			if err := a.checkStaffOf(tx, m, schoolID); err != nil {
+				return err
+			}
+			if err := tx.AddGroupMember(id, m); err != nil {
+				return err
+			}
+		}
+		return record(tx, p, "group.create", "group", idStr(id), s.ID, s.UnitPath, nil, map[string]any{"kind": kind, "name": name, "members": members})
+	})
+	return id, err
+}
+
+// SetupAccount sets an account's first-sign-in state and second factor
+// directly: for the command line only (demo data, first administrator).
+func (a *App) SetupAccount(ctx context.Context, p *Principal, userID int64, mustChange bool, totpSecret string) error {
+	if !p.system {
+		return forbidden()
+	}
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		u, err := tx.User(userID)
+		if err != nil {
+			return err
+		}
+		before := userView(u)
+		u.MustChangePW = mustChange
+		u.TOTPSecret, u.TOTPEnabled = totpSecret, totpSecret != ""
+		if err := tx.UpdateUser(&u); err != nil {
+			return err
+		}
+		schoolID, path, err := homeOf(tx, u)
+		if err != nil {
+			return err
+		}
+		return record(tx, p, "user.setup", "user", idStr(u.ID), schoolID, path, before, userView(u))
+	})
+}

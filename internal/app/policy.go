@@ -1,0 +1,95 @@
+package app
+
+import (
+	"strings"
+
+	"sdgdt"
+)
+
+// Action is something a principal may be allowed to do on a target.
+type Action string
+
+// Actions of the foundation. Later parts of the book add theirs here, so that
+// Can stays the one place that decides.
+const (
+	ActRead           Action = "read"            // see a unit or school, its lists and statistics
+	ActManageAccounts Action = "manage_accounts" // create accounts, reset passwords, disable
+	ActGrantRoles     Action = "grant_roles"     // grant and revoke roles, name board members
+	ActViewAudit      Action = "view_audit"      // browse the audit log
+	ActManageUnits    Action = "manage_units"    // create units and schools below
+	ActManageYears    Action = "manage_years"    // define school years (province level)
+)
+
+// Target is what an action is done on: a unit or a school (by its path), or an
+// object inside a school.
+type Target struct {
+	Kind     string // sdgdt.ScopeUnit or sdgdt.ScopeSchool
+	UnitPath string // the unit's path, or the school's unit path
+	SchoolID int64  // for a school or anything inside it
+}
+
+// UnitTarget returns the target of a unit.
+func UnitTarget(u sdgdt.Unit) Target { return Target{Kind: sdgdt.ScopeUnit, UnitPath: u.Path} }
+
+// SchoolTarget returns the target of a school.
+func SchoolTarget(s sdgdt.School) Target {
+	return Target{Kind: sdgdt.ScopeSchool, UnitPath: s.UnitPath, SchoolID: s.ID}
+}
+
+// unitActions lists what a unit-scoped role may do on anything below its unit.
+var unitActions = map[string]map[Action]bool{
+	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true},
+	sdgdt.RoleUnitBoard: {ActRead: true, ActViewAudit: true},
+}
+
+// schoolActions lists what a school-scoped role may do in its school.
+var schoolActions = map[string]map[Action]bool{
+	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true},
+	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true},
+	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true},
+	sdgdt.RoleStaff:          {ActRead: true},
+	sdgdt.RoleHomeroom:       {ActRead: true},
+	sdgdt.RoleSubjectTeacher: {ActRead: true},
+}
+
+// Can reports whether p may do action on target. It is the one policy function:
+// pages, the API and the use cases all ask it.
+func Can(p *Principal, action Action, t Target) bool {
+	if p == nil {
+		return false
+	}
+	if p.system {
+		return true
+	}
+	if p.User.Disabled {
+		return false
+	}
+	for _, r := range p.Roles {
+		switch r.ScopeKind {
+		case sdgdt.ScopeUnit:
+			if !unitActions[r.Role][action] || r.Path == "" || !strings.HasPrefix(t.UnitPath, r.Path) {
+				continue
+			}
+			// Years are province-wide: only the root unit's administrators define them.
+			if action == ActManageYears && strings.Count(r.Path, "/") != 2 {
+				continue
+			}
+			return true
+		default: // school, class, assignment: the role lives inside one school
+			if schoolActions[r.Role][action] && t.Kind == sdgdt.ScopeSchool && t.SchoolID == r.SchoolID && r.SchoolID != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CanGrant reports whether p may grant role on a scope: the role must be
+// grantable, fit the scope's kind, and p must hold ActGrantRoles there.
+func CanGrant(p *Principal, role string, t Target) bool {
+	info, ok := sdgdt.Role(role)
+	if !ok || !info.Grantable || info.Scope != t.Kind {
+		return false
+	}
+	return Can(p, ActGrantRoles, t)
+}

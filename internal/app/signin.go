@@ -1,0 +1,271 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"sdgdt"
+	"sdgdt/internal/auth"
+	"sdgdt/internal/store"
+)
+
+// SignInInput is what a person types to sign in.
+type SignInInput struct {
+	Username  string
+	Password  string
+	OTP       string // for API tokens, the second factor in the same request
+	IP        string
+	UserAgent string
+	Kind      string // "web" or "api"
+}
+
+// SignInResult is a new session: Token is its secret (sent once, stored hashed).
+type SignInResult struct {
+	Token      string
+	User       sdgdt.User
+	ExpiresAt  time.Time
+	MFAPending bool // web: the second factor is still to be given
+}
+
+var errBadCredentials = &sdgdt.Error{Code: sdgdt.EUNAUTHORIZED, Message: "Tên đăng nhập hoặc mật khẩu không đúng."}
+
+// SignIn checks a username and password (and, for API tokens, the second factor)
+// and opens a session. Failures are throttled per account and per client address.
+func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) {
+	var res SignInResult
+	in.Username = strings.ToLower(strings.TrimSpace(in.Username))
+	if in.Username == "" || in.Password == "" {
+		return res, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Vui lòng nhập tên đăng nhập và mật khẩu.",
+			Fields: fieldsIf(in.Username == "", "username", "Vui lòng nhập tên đăng nhập.", in.Password == "", "password", "Vui lòng nhập mật khẩu.")}
+	}
+	keys := []string{"user:" + in.Username, "ip:" + in.IP}
+	now := a.DB.Now()
+	// The throttle check, and the failure it records, commit on their own.
+	var user sdgdt.User
+	var failure error
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		for _, k := range keys {
+			fails, err := tx.FailuresSince(k, now.Add(-a.Cfg.Throttle.Window-a.Cfg.Throttle.Lockout))
+			if err != nil {
+				return err
+			}
+			if until, locked := a.Cfg.Throttle.LockedUntil(fails, now); locked {
+				failure = &sdgdt.Error{Code: sdgdt.ETHROTTLED, Message: auth.LockoutMessage(until, now)}
+				return nil
+			}
+		}
+		u, err := tx.UserByUsername(in.Username)
+		if err != nil && sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND {
+			return err
+		}
+		ok := false
+		if err == nil && !u.Disabled {
+			ok, _ = auth.CheckPassword(u.PasswordHash, in.Password)
+		} else {
+			// Spend the same time as a real check, so timing does not reveal accounts.
+			auth.CheckPassword(a.dummyHash(), in.Password)
+		}
+		if ok && in.Kind == "api" && u.TOTPEnabled {
+			if strings.TrimSpace(in.OTP) == "" {
+				failure = &sdgdt.Error{Code: sdgdt.EMFAREQUIRED, Message: "Tài khoản này cần mã xác thực hai lớp (otp).", Fields: map[string]string{"otp": "Vui lòng nhập mã xác thực 6 chữ số."}}
+				return nil
+			}
+			step, good := auth.VerifyTOTP(u.TOTPSecret, in.OTP, now, u.TOTPLastStep)
+			if !good {
+				ok = false
+			} else {
+				u.TOTPLastStep = step
+				if err := tx.UpdateUser(&u); err != nil {
+					return err
+				}
+			}
+		}
+		for _, k := range keys {
+			if err := tx.RecordAttempt(k, ok); err != nil {
+				return err
+			}
+		}
+		if !ok {
+			failure = errBadCredentials
+			if err == nil && u.Disabled {
+				failure = &sdgdt.Error{Code: sdgdt.EUNAUTHORIZED, Message: "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên của trường."}
+			}
+			return nil
+		}
+		user = u
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if failure != nil {
+		return res, failure
+	}
+	res.User = user
+	res.Token = auth.NewToken()
+	s := sdgdt.Session{ID: auth.HashToken(res.Token), UserID: user.ID, Kind: in.Kind, IP: in.IP, UserAgent: in.UserAgent}
+	if in.Kind == "api" {
+		s.ExpiresAt = now.Add(a.Cfg.TokenTTL)
+	} else {
+		s.ExpiresAt = now.Add(a.Cfg.AbsoluteTimeout)
+		s.MFAPending = user.TOTPEnabled
+	}
+	res.ExpiresAt, res.MFAPending = s.ExpiresAt, s.MFAPending
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateSession(&s); err != nil {
+			return err
+		}
+		if s.MFAPending {
+			return nil // recorded once the second factor is given
+		}
+		return a.recordSignIn(tx, user, in.IP, in.UserAgent, in.Kind, in.Kind)
+	})
+	return res, err
+}
+
+func (a *App) recordSignIn(tx *store.Tx, u sdgdt.User, ip, ua, kind, how string) error {
+	if err := tx.RecordSignIn(u.ID, ip, ua, kind); err != nil {
+		return err
+	}
+	schoolID, path, err := homeOf(tx, u)
+	if err != nil {
+		return err
+	}
+	p := &Principal{User: u, IP: ip, UserAgent: ua}
+	return record(tx, p, "auth.sign_in", "user", idStr(u.ID), schoolID, path, nil, map[string]string{"kind": how, "user_agent": ua})
+}
+
+// dummyHash is a hash of no one's password, checked when the account does not exist.
+func (a *App) dummyHash() string {
+	a.dummyOnce.Do(func() { a.dummy, _ = auth.HashPasswordWith(a.Cfg.Argon, "không phải mật khẩu thật") })
+	return a.dummy
+}
+
+// VerifyMFA completes the second factor of a web session.
+func (a *App) VerifyMFA(ctx context.Context, token, code string) error {
+	now := a.DB.Now()
+	var failure error
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		s, err := tx.Session(auth.HashToken(token))
+		if err != nil {
+			return err
+		}
+		key := "mfa:" + idStr(s.UserID)
+		fails, err := tx.FailuresSince(key, now.Add(-a.Cfg.Throttle.Window-a.Cfg.Throttle.Lockout))
+		if err != nil {
+			return err
+		}
+		if until, locked := a.Cfg.Throttle.LockedUntil(fails, now); locked {
+			failure = &sdgdt.Error{Code: sdgdt.ETHROTTLED, Message: auth.LockoutMessage(until, now)}
+			return nil
+		}
+		u, err := tx.User(s.UserID)
+		if err != nil {
+			return err
+		}
+		step, ok := auth.VerifyTOTP(u.TOTPSecret, code, now, u.TOTPLastStep)
+		if err := tx.RecordAttempt(key, ok); err != nil {
+			return err
+		}
+		if !ok {
+			failure = &sdgdt.Error{Code: sdgdt.EUNAUTHORIZED, Message: "Mã xác thực không đúng hoặc đã hết hạn.", Fields: map[string]string{"otp": "Mã xác thực không đúng hoặc đã hết hạn."}}
+			return nil
+		}
+		u.TOTPLastStep = step
+		if err := tx.UpdateUser(&u); err != nil {
+			return err
+		}
+		if err := tx.CompleteMFA(s.ID); err != nil {
+			return err
+		}
+		return a.recordSignIn(tx, u, s.IP, s.UserAgent, s.Kind, "web+totp")
+	})
+	if err != nil {
+		return err
+	}
+	return failure
+}
+
+// ErrNoSession is returned by Authenticate for a missing, ended or expired session.
+var ErrNoSession = &sdgdt.Error{Code: sdgdt.EUNAUTHORIZED, Message: "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại."}
+
+// Authenticate returns the principal of a session token. A web session whose
+// second factor is pending is returned with MFAPending set and no roles.
+func (a *App) Authenticate(ctx context.Context, token string) (*Principal, sdgdt.Session, error) {
+	var p Principal
+	var s sdgdt.Session
+	if token == "" {
+		return nil, s, ErrNoSession
+	}
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		s, err = tx.Session(auth.HashToken(token))
+		if err != nil {
+			return err
+		}
+		if !s.ExpiresAt.After(tx.Now) || (s.Kind == "web" && s.LastSeenAt.Add(a.Cfg.IdleTimeout).Before(tx.Now)) {
+			return ErrNoSession
+		}
+		p.User, err = tx.User(s.UserID)
+		if err != nil {
+			return err
+		}
+		if p.User.Disabled {
+			return ErrNoSession
+		}
+		if !s.MFAPending {
+			p.Roles, err = tx.RolesOf(p.User.ID)
+		}
+		return err
+	})
+	if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND {
+		return nil, s, ErrNoSession
+	}
+	if err != nil {
+		return nil, s, err
+	}
+	p.SessionID = s.ID
+	// Record activity at most once a minute, to keep writes off the hot path.
+	if a.DB.Now().Sub(s.LastSeenAt) > time.Minute {
+		if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.TouchSession(s.ID) }); err != nil {
+			a.Log.Warn("touch session", "err", err)
+		}
+	}
+	return &p, s, nil
+}
+
+// SignOut ends the caller's session.
+func (a *App) SignOut(ctx context.Context, p *Principal) error {
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		err := tx.EndSession(p.User.ID, p.SessionID)
+		if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND {
+			return nil
+		}
+		return err
+	})
+}
+
+// NeedsMFAEnrolment reports whether p holds a role that requires a second factor
+// which p has not enrolled yet.
+func (a *App) NeedsMFAEnrolment(p *Principal) bool {
+	if p.User.TOTPEnabled {
+		return false
+	}
+	for _, r := range p.Roles {
+		if a.Cfg.MFARoles[r.Role] {
+			return true
+		}
+	}
+	return false
+}
+
+func fieldsIf(kv ...any) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+2 < len(kv); i += 3 {
+		if kv[i].(bool) {
+			m[kv[i+1].(string)] = kv[i+2].(string)
+		}
+	}
+	return m
+}

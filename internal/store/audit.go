@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"sdgdt/internal/audit"
+)
+
+// AppendAudit adds e to the end of its chain: it takes the chain's head (locking
+// its row on PostgreSQL, and SQLite has a single writer), links and hashes e, and
+// inserts it. e.At is the transaction's time.
+func (t *Tx) AppendAudit(e *audit.Entry) error {
+	e.At = t.Now
+	if _, err := t.exec(`INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING`, e.Chain, audit.Genesis); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	var seq int64
+	var prev string
+	if err := t.queryRow(`UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash`, e.Chain).Scan(&seq, &prev); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	// The UPDATE returned the old hash column: it is the previous entry's hash.
+	e.Seq, e.PrevHash = seq, prev
+	e.Hash = audit.ComputeHash(e)
+	id, err := t.insert(`INSERT INTO audit_log (chain, seq, at, actor_id, actor_name, action, object_kind, object_id,
+		school_id, unit_path, before_json, after_json, ip, request_id, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		e.Chain, e.Seq, e.At, e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID,
+		e.SchoolID, e.UnitPath, e.Before, e.After, e.IP, e.RequestID, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("audit insert: %w", err)
+	}
+	e.ID = id
+	if _, err := t.exec(`UPDATE audit_heads SET hash = $1 WHERE chain = $2`, e.Hash, e.Chain); err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	return nil
+}
+
+const auditColumns = `id, chain, seq, at, actor_id, actor_name, action, object_kind, object_id,
+	school_id, unit_path, before_json, after_json, ip, request_id, prev_hash, hash`
+
+func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
+	var e audit.Entry
+	err := sc.Scan(&e.ID, &e.Chain, &e.Seq, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.ObjectKind, &e.ObjectID,
+		&e.SchoolID, &e.UnitPath, &e.Before, &e.After, &e.IP, &e.RequestID, &e.PrevHash, &e.Hash)
+	e.At = e.At.UTC()
+	return e, err
+}
+
+// AuditFilter selects audit entries. UnitPath limits to entries below a unit;
+// SchoolIDs (when not nil) limits to those schools.
+type AuditFilter struct {
+	UnitPath  string
+	SchoolIDs []int64
+	ActorID   int64
+	Action    string // prefix
+	ObjectID  string
+	From, To  time.Time
+	Limit     int
+	BeforeID  int64 // page: entries older than this id
+}
+
+// ListAudit returns entries newest first.
+func (t *Tx) ListAudit(f AuditFilter) ([]audit.Entry, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.UnitPath != "" {
+		where = append(where, "unit_path LIKE "+arg(f.UnitPath+"%"))
+	}
+	if f.SchoolIDs != nil {
+		if len(f.SchoolIDs) == 0 {
+			return nil, nil
+		}
+		var ph []string
+		for _, id := range f.SchoolIDs {
+			ph = append(ph, arg(id))
+		}
+		where = append(where, "school_id IN ("+strings.Join(ph, ",")+")")
+	}
+	if f.ActorID != 0 {
+		where = append(where, "actor_id = "+arg(f.ActorID))
+	}
+	if f.Action != "" {
+		where = append(where, "action LIKE "+arg(f.Action+"%"))
+	}
+	if f.ObjectID != "" {
+		where = append(where, "object_id = "+arg(f.ObjectID))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "at >= "+arg(f.From.UTC()))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "at < "+arg(f.To.UTC()))
+	}
+	if f.BeforeID != 0 {
+		where = append(where, "id < "+arg(f.BeforeID))
+	}
+	q := `SELECT ` + auditColumns + ` FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	q += fmt.Sprintf(" ORDER BY id DESC LIMIT %d", f.Limit)
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// VerifyAudit walks every chain in order and returns the first problem found, or
+// nil, and how many entries it checked. It reads in pages, so memory stays flat.
+func (db *DB) VerifyAudit(ctx context.Context) (*audit.Problem, int, error) {
+	v := audit.NewVerifier()
+	heads := map[string]audit.Head{}
+	err := db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT chain, seq, hash FROM audit_heads`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c string
+			var h audit.Head
+			if err := rows.Scan(&c, &h.Seq, &h.Hash); err != nil {
+				rows.Close()
+				return err
+			}
+			heads[c] = h
+		}
+		rows.Close()
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	chain, seq := "", int64(0)
+	for {
+		var page []audit.Entry
+		err := db.View(ctx, func(tx *Tx) error {
+			rows, err := tx.query(`SELECT `+auditColumns+` FROM audit_log WHERE chain > $1 OR (chain = $1 AND seq > $2) ORDER BY chain, seq LIMIT 5000`, chain, seq)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				e, err := scanAudit(rows)
+				if err != nil {
+					return err
+				}
+				page = append(page, e)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return nil, v.Checked, err
+		}
+		for _, e := range page {
+			if p := v.Add(e); p != nil {
+				return p, v.Checked, nil
+			}
+		}
+		if len(page) == 0 {
+			break
+		}
+		last := page[len(page)-1]
+		chain, seq = last.Chain, last.Seq
+	}
+	return v.Finish(heads), v.Checked, nil
+}

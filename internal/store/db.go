@@ -1,0 +1,262 @@
+// Package store is the only package that speaks SQL. It opens SQLite or PostgreSQL,
+// applies the embedded migrations, and offers transactions (Update, View) whose Tx
+// carries one method per query, one file per aggregate.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
+
+	"sdgdt"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open database: for SQLite one writer connection and a pool of readers on
+// the same file; for PostgreSQL one pool serving both.
+type DB struct {
+	Dialect Dialect
+	writer  *sql.DB
+	reader  *sql.DB
+	// Now is the clock of every transaction; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens the database named by dsn: "sqlite:PATH" (or a bare path ending in .db)
+// or "postgres://...". It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now}
+	switch {
+	case strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://"):
+		db.Dialect = Postgres
+		pool, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(20)
+		pool.SetMaxIdleConns(10)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db.writer, db.reader = pool, pool
+	default:
+		db.Dialect = SQLite
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
+		if path == "" || path == ":memory:" {
+			return nil, errors.New("sqlite needs a file path (temporary files in tests, never :memory:)")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create database folder: %w", err)
+			}
+		}
+		// busy_timeout first, so the other pragmas wait instead of failing.
+		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+		file := "file:" + (&url.URL{Path: path}).EscapedPath()
+		w, err := sql.Open("sqlite", file+"?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetConnMaxIdleTime(0)
+		r, err := sql.Open("sqlite", file+"?"+pragmas)
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		r.SetMaxOpenConns(8)
+		db.writer, db.reader = w, r
+	}
+	if err := db.writer.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.writer.Close()
+	if db.reader != db.writer {
+		if e := db.reader.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.reader.PingContext(ctx) }
+
+// Stats returns the connection pool statistics of the writer and the reader pools.
+func (db *DB) Stats() (writer, reader sql.DBStats) { return db.writer.Stats(), db.reader.Stats() }
+
+// Migrate applies every embedded migration not applied yet, each in its own
+// transaction, and returns how many it applied.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	if _, err := db.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return 0, err
+	}
+	sort.Strings(names)
+	applied := 0
+	for _, name := range names {
+		base := filepath.Base(name)
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: name must start with a number", base)
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return applied, err
+		}
+		err = db.inTx(ctx, db.writer, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, v).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			for _, stmt := range splitStatements(db.Dialect.migrationReplacer().Replace(string(body))) {
+				if _, err := tx.ExecContext(ctx, stmt); err != nil {
+					return fmt.Errorf("migration %s: %w\n%s", base, err, stmt)
+				}
+			}
+			applied++
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, v, db.Now().UTC().Format(time.RFC3339))
+			return err
+		})
+		if err != nil {
+			return applied, err
+		}
+	}
+	return applied, nil
+}
+
+// splitStatements splits a migration on semicolons at line ends, dropping comments.
+func splitStatements(src string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(src, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteByte('\n')
+		if strings.HasSuffix(t, ";") {
+			out = append(out, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Tx is a transaction with a fixed clock reading, so that every row it writes
+// carries the same time.
+type Tx struct {
+	tx  *sql.Tx
+	ctx context.Context
+	Now time.Time
+	d   Dialect
+}
+
+// Update runs fn in a read-write transaction, committed if fn returns nil.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	return db.inTx(ctx, db.writer, func(tx *sql.Tx) error {
+		return fn(&Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect})
+	})
+}
+
+// View runs fn in a read-only transaction on the reader pool.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	return db.inTx(ctx, db.reader, func(tx *sql.Tx) error {
+		return fn(&Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect})
+	})
+}
+
+func (db *DB) inTx(ctx context.Context, pool *sql.DB, fn func(*sql.Tx) error) (err error) {
+	tx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+			return
+		}
+		if err = tx.Commit(); err != nil {
+			err = fmt.Errorf("commit: %w", err)
+		}
+	}()
+	return fn(tx)
+}
+
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, query, args...)
+}
+
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// insert runs an INSERT ... RETURNING id and returns the new id.
+func (t *Tx) insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := t.queryRow(query+" RETURNING id", args...).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, &sdgdt.Error{Code: sdgdt.ECONFLICT, Message: "Bản ghi đã tồn tại.", Err: err}
+	}
+	return id, err
+}
+
+// notFound turns sql.ErrNoRows into a typed not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không tìm thấy " + what + ".", Err: err}
+	}
+	return err
+}
+
+// IsEmpty reports whether the database holds no unit and no user yet.
+func (t *Tx) IsEmpty() (bool, error) {
+	var n int
+	err := t.queryRow(`SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM users)`).Scan(&n)
+	return n == 0, err
+}
+
+// nullInt returns nil for 0, so that optional references are stored as NULL.
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
