@@ -11,16 +11,16 @@ import (
 
 // Error codes, mapped to HTTP statuses in one place (internal/web).
 const (
-	EINVALID      = "invalid"       // 422: values that fail validation
-	EMALFORMED    = "malformed"     // 400: a request that cannot be read
-	EUNAUTHORIZED = "unauthorized"  // 401: no or bad credentials
-	EFORBIDDEN    = "forbidden"     // 403: not allowed
-	ENOTFOUND     = "not_found"     // 404
-	ECONFLICT     = "conflict"      // 409
-	ELOCKED       = "locked"        // 423
-	ETHROTTLED    = "throttled"     // 429
-	EINTERNAL     = "internal"      // 500
-	EMFAREQUIRED  = "otp_required"  // 401 with a hint that a second factor is needed
+	EINVALID      = "invalid"      // 422: values that fail validation
+	EMALFORMED    = "malformed"    // 400: a request that cannot be read
+	EUNAUTHORIZED = "unauthorized" // 401: no or bad credentials
+	EFORBIDDEN    = "forbidden"    // 403: not allowed
+	ENOTFOUND     = "not_found"    // 404
+	ECONFLICT     = "conflict"     // 409
+	ELOCKED       = "locked"       // 423
+	ETHROTTLED    = "throttled"    // 429
+	EINTERNAL     = "internal"     // 500
+	EMFAREQUIRED  = "otp_required" // 401 with a hint that a second factor is needed
 	EPWCHANGE     = "password_change_required"
 )
 

@@ -260,3 +260,11 @@ func nullInt(v int64) any {
 	}
 	return v
 }
+
+// ExecForTest runs a statement outside any use case. Tests use it to tamper with
+// data the way an intruder with database access would; the application never
+// calls it.
+func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error {
+	_, err := db.writer.ExecContext(ctx, query, args...)
+	return err
+}

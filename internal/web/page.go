@@ -121,7 +121,7 @@ var funcs = template.FuncMap{
 	},
 	"initials": initials,
 	"depth":    func(path string) int { return strings.Count(path, "/") - 2 },
-	"seq":      func(n int) []int { s := make([]int, n); return s },
+	"field":    field,
 }
 
 func ago(t time.Time) string {
