@@ -56,6 +56,9 @@ type NewUserInput struct {
 	HomeKind string
 	HomeID   int64
 	Password string // empty: a temporary password is generated and returned
+	// PasswordHash, from the command line only, is Password already hashed: the
+	// demo gives every account the same password and hashes it once.
+	PasswordHash string
 }
 
 func validateProfile(fullName, email, phone string, fields map[string]string) {
@@ -97,13 +100,16 @@ func (a *App) CreateUser(ctx context.Context, p *Principal, in NewUserInput) (sd
 	if len(fields) > 0 {
 		return sdgdt.User{}, "", sdgdt.Invalid(fields)
 	}
-	hash, err := auth.HashPasswordWith(a.Cfg.Argon, in.Password)
-	if err != nil {
-		return sdgdt.User{}, "", err
+	hash := in.PasswordHash
+	if hash == "" || !p.system {
+		var err error
+		if hash, err = auth.HashPasswordWith(a.Cfg.Argon, in.Password); err != nil {
+			return sdgdt.User{}, "", err
+		}
 	}
 	u := sdgdt.User{Username: in.Username, FullName: in.FullName, Email: in.Email, Phone: in.Phone,
 		HomeKind: in.HomeKind, HomeID: in.HomeID, PasswordHash: hash, MustChangePW: true}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		t, err := homeTarget(tx, u)
 		if err != nil {
 			return err

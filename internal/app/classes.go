@@ -39,7 +39,7 @@ func (a *App) CreateClass(ctx context.Context, p *Principal, c store.Class) (sto
 		if err != nil {
 			return err
 		}
-		if !Can(p, ActManageAccounts, SchoolTarget(s)) {
+		if !Can(p, ActManageSchool, SchoolTarget(s)) {
 			return forbidden()
 		}
 		if c.HomeroomID != 0 {
@@ -52,6 +52,12 @@ func (a *App) CreateClass(ctx context.Context, p *Principal, c store.Class) (sto
 				return sdgdt.Invalid(map[string]string{"name": "Lớp này đã có trong năm học."})
 			}
 			return err
+		}
+		for _, cs := range DefaultCurriculum(c.Grade, c.Ruleset) {
+			cs.ClassID, cs.SchoolID = c.ID, s.ID
+			if err := tx.SetClassSubject(cs); err != nil {
+				return err
+			}
 		}
 		return record(tx, p, "class.create", "class", idStr(c.ID), s.ID, s.UnitPath, nil, c)
 	})
@@ -81,7 +87,7 @@ func (a *App) CreateAssignment(ctx context.Context, p *Principal, as store.Assig
 		if err != nil {
 			return err
 		}
-		if !Can(p, ActManageAccounts, SchoolTarget(s)) {
+		if !Can(p, ActManageSchool, SchoolTarget(s)) {
 			return forbidden()
 		}
 		if err := a.checkStaffOf(tx, as.TeacherID, s.ID); err != nil {
@@ -151,5 +157,33 @@ func (a *App) SetupAccount(ctx context.Context, p *Principal, userID int64, must
 			return err
 		}
 		return record(tx, p, "user.setup", "user", idStr(u.ID), schoolID, path, before, userView(u))
+	})
+}
+
+// SetHomeroom makes a teacher of the school the homeroom teacher of a class.
+func (a *App) SetHomeroom(ctx context.Context, p *Principal, classID, teacherID int64) error {
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		c, err := tx.Class(classID)
+		if err != nil {
+			return err
+		}
+		s, err := tx.School(c.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActManageSchool, SchoolTarget(s)) {
+			return forbidden()
+		}
+		if teacherID != 0 {
+			if err := a.checkStaffOf(tx, teacherID, s.ID); err != nil {
+				return err
+			}
+		}
+		before := c.HomeroomID
+		c.HomeroomID = teacherID
+		if err := tx.UpdateClass(&c); err != nil {
+			return err
+		}
+		return record(tx, p, "class.set_homeroom", "class", idStr(c.ID), s.ID, s.UnitPath, map[string]any{"homeroom_teacher_id": before}, map[string]any{"homeroom_teacher_id": teacherID})
 	})
 }

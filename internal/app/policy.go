@@ -18,14 +18,28 @@ const (
 	ActViewAudit      Action = "view_audit"      // browse the audit log
 	ActManageUnits    Action = "manage_units"    // create units and schools below
 	ActManageYears    Action = "manage_years"    // define school years (province level)
+
+	// School records.
+	ActKeepClassRecords Action = "keep_class_records" // pupils' profiles, absences, movements of a class
+	ActManageSchool     Action = "manage_school"      // classes, curricula, assignments, imports, rollover
+	ActViewProfiles     Action = "view_profiles"      // full personal data (identity numbers, phones)
 )
 
 // Target is what an action is done on: a unit or a school (by its path), or an
-// object inside a school.
+// object inside a school, possibly of one class or one teaching assignment.
 type Target struct {
-	Kind     string // sdgdt.ScopeUnit or sdgdt.ScopeSchool
-	UnitPath string // the unit's path, or the school's unit path
-	SchoolID int64  // for a school or anything inside it
+	Kind         string // sdgdt.ScopeUnit or sdgdt.ScopeSchool
+	UnitPath     string // the unit's path, or the school's unit path
+	SchoolID     int64  // for a school or anything inside it
+	ClassID      int64  // for something of one class
+	AssignmentID int64  // for something of one teaching assignment
+}
+
+// ClassTarget returns the target of something of one class of a school.
+func ClassTarget(s sdgdt.School, classID int64) Target {
+	t := SchoolTarget(s)
+	t.ClassID = classID
+	return t
 }
 
 // UnitTarget returns the target of a unit.
@@ -38,18 +52,24 @@ func SchoolTarget(s sdgdt.School) Target {
 
 // unitActions lists what a unit-scoped role may do on anything below its unit.
 var unitActions = map[string]map[Action]bool{
-	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true},
+	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true, ActViewProfiles: true},
 	sdgdt.RoleUnitBoard: {ActRead: true, ActViewAudit: true},
 }
 
 // schoolActions lists what a school-scoped role may do in its school.
 var schoolActions = map[string]map[Action]bool{
-	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true},
-	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true},
+	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true},
+	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActKeepClassRecords: true, ActManageSchool: true, ActViewProfiles: true},
 	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true},
 	sdgdt.RoleStaff:          {ActRead: true},
 	sdgdt.RoleHomeroom:       {ActRead: true},
 	sdgdt.RoleSubjectTeacher: {ActRead: true},
+}
+
+// ownActions lists what a class- or assignment-scoped role may do on its own
+// class or assignment only.
+var ownActions = map[string]map[Action]bool{
+	sdgdt.RoleHomeroom: {ActKeepClassRecords: true, ActViewProfiles: true},
 }
 
 // Can reports whether p may do action on target. It is the one policy function:
@@ -76,7 +96,14 @@ func Can(p *Principal, action Action, t Target) bool {
 			}
 			return true
 		default: // school, class, assignment: the role lives inside one school
-			if schoolActions[r.Role][action] && t.Kind == sdgdt.ScopeSchool && t.SchoolID == r.SchoolID && r.SchoolID != 0 {
+			if t.Kind != sdgdt.ScopeSchool || t.SchoolID != r.SchoolID || r.SchoolID == 0 {
+				continue
+			}
+			if schoolActions[r.Role][action] {
+				return true
+			}
+			if ownActions[r.Role][action] && ((r.ScopeKind == sdgdt.ScopeClass && t.ClassID == r.ScopeID) ||
+				(r.ScopeKind == sdgdt.ScopeAssignment && t.AssignmentID == r.ScopeID)) {
 				return true
 			}
 		}

@@ -60,11 +60,17 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 			return err
 		}
 		ok := false
-		if err == nil && !u.Disabled {
+		if err == nil {
 			ok, _ = auth.CheckPassword(u.PasswordHash, in.Password)
 		} else {
 			// Spend the same time as a real check, so timing does not reveal accounts.
 			auth.CheckPassword(a.dummyHash(), in.Password)
+		}
+		// A disabled account says so only to whoever knows its password, so that
+		// the answer does not reveal which usernames exist.
+		disabled := ok && u.Disabled
+		if disabled {
+			ok = false
 		}
 		if ok && in.Kind == "api" && u.TOTPEnabled {
 			if strings.TrimSpace(in.OTP) == "" {
@@ -88,7 +94,7 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 		}
 		if !ok {
 			failure = errBadCredentials
-			if err == nil && u.Disabled {
+			if disabled {
 				failure = &sdgdt.Error{Code: sdgdt.EUNAUTHORIZED, Message: "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên của trường."}
 			}
 			return nil

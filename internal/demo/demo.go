@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"sdgdt"
@@ -31,6 +32,7 @@ type seeder struct {
 	ctx      context.Context
 	sys      *app.Principal
 	password string
+	hash     string
 	rnd      *rand.Rand
 	accounts []Account
 	used     map[string]bool
@@ -54,7 +56,11 @@ func Seed(ctx context.Context, a *app.App, password string) ([]Account, error) {
 	if !empty {
 		return nil, fmt.Errorf("cơ sở dữ liệu đã có dữ liệu: lệnh demo chỉ chạy trên cơ sở dữ liệu trống")
 	}
-	s := &seeder{a: a, ctx: ctx, sys: app.System("demo"), password: password, rnd: rand.New(rand.NewPCG(2026, 11)), used: map[string]bool{}}
+	hash, err := auth.HashPasswordWith(a.Cfg.Argon, password)
+	if err != nil {
+		return nil, err
+	}
+	s := &seeder{a: a, ctx: ctx, sys: app.System("demo"), password: password, hash: hash, rnd: rand.New(rand.NewPCG(2026, 11)), used: map[string]bool{}}
 	if err := s.run(); err != nil {
 		return nil, err
 	}
@@ -90,88 +96,199 @@ func (s *seeder) run() error {
 			return err
 		}
 	}
-	schools := []struct {
-		unit                  sdgdt.Unit
-		kind, name, code, pre string
-		address               string
-		ruleset               string
-		classes               []string
-		grades                []int
-		subjects              []string
-	}{
+	schools := []schoolPlan{
 		{bmt, "th", "Trường Tiểu học Lê Văn Tám", "TH-LVT", "thlvt", "12 Lê Văn Tám, phường Tân Lập, Buôn Ma Thuột", "tt27",
-			[]string{"1A", "2A", "3A", "4A", "5A"}, []int{1, 2, 3, 4, 5}, []string{"tieng_viet", "toan"}},
+			[]int{1, 2, 3, 4, 5}, []string{"A", "B"}, 28, 35},
 		{bmt, "thcs", "Trường THCS Nguyễn Du", "THCS-ND", "thcsnd", "45 Nguyễn Du, phường Thống Nhất, Buôn Ma Thuột", "tt22",
-			[]string{"6A1", "7A1", "8A1", "9A1"}, []int{6, 7, 8, 9}, []string{"toan", "ngu_van"}},
+			[]int{6, 7, 8, 9}, []string{"A1", "A2", "A3"}, 35, 45},
 		{so, "thpt", "Trường THPT Chu Văn An", "THPT-CVA", "thptcva", "208 Hà Huy Tập, phường Tân An, Buôn Ma Thuột", "tt22",
-			[]string{"10A1", "11A1", "12A1"}, []int{10, 11, 12}, []string{"toan", "ngu_van"}},
+			[]int{10, 11, 12}, []string{"A1", "A2", "A3"}, 38, 44},
 		{kp, "gdnn_gdtx", "Trung tâm GDNN-GDTX huyện Krông Pắc", "GDTX-KP", "gdtxkp", "Thị trấn Phước An, huyện Krông Pắc", "tt43",
-			[]string{"10B", "11B"}, []int{10, 11}, []string{"toan", "ngu_van"}},
+			[]int{10, 11}, []string{"B"}, 25, 32},
 	}
 	for _, sc := range schools {
-		school, err := s.a.CreateSchool(s.ctx, s.sys, sc.unit.ID, sc.kind, sc.name, sc.code, sc.address)
-		if err != nil {
-			return err
-		}
-		leaderTitle := "Hiệu trưởng"
-		if sc.kind == "gdnn_gdtx" {
-			leaderTitle = "Giám đốc trung tâm"
-		}
-		scope := school.Name
-		leader, err := s.account(sc.pre+".lanhdao", school, sdgdt.RoleLeader, scope, leaderTitle+", Trưởng ban quản trị")
-		if err != nil {
-			return err
-		}
-		_ = leader
-		if _, err := s.account(sc.pre+".quantri", school, sdgdt.RoleSysadmin, scope, ""); err != nil {
-			return err
-		}
-		if _, err := s.account(sc.pre+".bqt", school, sdgdt.RoleBoard, scope, "Phó hiệu trưởng, Phó ban: giám sát tiến độ cập nhật và điều chỉnh"); err != nil {
-			return err
-		}
-		if _, err := s.account(sc.pre+".vanthu", school, sdgdt.RoleStaff, scope, ""); err != nil {
-			return err
-		}
-		// Teachers: one homeroom teacher per class, who also teaches the first
-		// subject there; one subject teacher teaching the second subject everywhere.
-		subjTeacher, err := s.teacher(school, sc.pre, sdgdt.RoleSubjectTeacher, scope+" — bộ môn")
-		if err != nil {
-			return err
-		}
-		var teamMembers []int64
-		teamMembers = append(teamMembers, subjTeacher)
-		for i, name := range sc.classes {
-			hr, err := s.teacher(school, sc.pre, sdgdt.RoleHomeroom, "Lớp "+name+" — "+school.Name)
-			if err != nil {
-				return err
-			}
-			teamMembers = append(teamMembers, hr)
-			c, err := s.a.CreateClass(s.ctx, s.sys, store.Class{SchoolID: school.ID, SchoolYearID: s.year.ID, Grade: sc.grades[i], Name: name, Ruleset: sc.ruleset, HomeroomID: hr})
-			if err != nil {
-				return err
-			}
-			terms := []string{"hk1", "hk2"}
-			if sc.ruleset == "tt27" {
-				terms = []string{"gk1", "ck1", "gk2", "cn"}
-			}
-			for _, t := range terms {
-				if _, err := s.a.CreateAssignment(s.ctx, s.sys, store.Assignment{SchoolID: school.ID, ClassID: c.ID, Subject: sc.subjects[0], Term: t, TeacherID: hr}); err != nil {
-					return err
-				}
-				if _, err := s.a.CreateAssignment(s.ctx, s.sys, store.Assignment{SchoolID: school.ID, ClassID: c.ID, Subject: sc.subjects[1], Term: t, TeacherID: subjTeacher}); err != nil {
-					return err
-				}
-			}
-		}
-		team := "Tổ Toán – Tin"
-		if sc.ruleset == "tt27" {
-			team = "Tổ chuyên môn khối lớp"
-		}
-		if _, err := s.a.CreateGroup(s.ctx, s.sys, school.ID, "team", team, teamMembers); err != nil {
+		if err := s.school(sc); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// schoolPlan describes a demo school: its grades, the class suffixes of each
+// grade (6A1, 6A2…) and how many pupils a class holds.
+type schoolPlan struct {
+	unit                        sdgdt.Unit
+	kind, name, code, pre, addr string
+	ruleset                     string
+	grades                      []int
+	suffixes                    []string
+	minPupils, maxPupils        int
+}
+
+func (s *seeder) school(sc schoolPlan) error {
+	school, err := s.a.CreateSchool(s.ctx, s.sys, sc.unit.ID, sc.kind, sc.name, sc.code, sc.addr)
+	if err != nil {
+		return err
+	}
+	leaderDuty := "Hiệu trưởng, Trưởng ban quản trị"
+	if sc.kind == "gdnn_gdtx" {
+		leaderDuty = "Giám đốc trung tâm, Trưởng ban quản trị"
+	}
+	scope := school.Name
+	if _, err := s.account(sc.pre+".lanhdao", school, sdgdt.RoleLeader, scope, leaderDuty); err != nil {
+		return err
+	}
+	if _, err := s.account(sc.pre+".quantri", school, sdgdt.RoleSysadmin, scope, ""); err != nil {
+		return err
+	}
+	if _, err := s.account(sc.pre+".bqt", school, sdgdt.RoleBoard, scope, "Phó hiệu trưởng, Phó ban: giám sát tiến độ cập nhật và điều chỉnh"); err != nil {
+		return err
+	}
+	if _, err := s.account(sc.pre+".vanthu", school, sdgdt.RoleStaff, scope, ""); err != nil {
+		return err
+	}
+	// Classes, each with the curriculum of its grade.
+	type classInfo struct {
+		c        store.Class
+		subjects []store.ClassSubject
+	}
+	var classes []classInfo
+	for _, g := range sc.grades {
+		for _, suf := range sc.suffixes {
+			c, err := s.a.CreateClass(s.ctx, s.sys, store.Class{SchoolID: school.ID, SchoolYearID: s.year.ID, Grade: g, Name: fmt.Sprint(g) + suf, Ruleset: sc.ruleset})
+			if err != nil {
+				return err
+			}
+			var subjects []store.ClassSubject
+			if err := s.a.DB.View(s.ctx, func(tx *store.Tx) error { subjects, err = tx.ClassSubjects(c.ID); return err }); err != nil {
+				return err
+			}
+			classes = append(classes, classInfo{c, subjects})
+		}
+	}
+	// Teachers: in primary the homeroom teacher teaches most subjects of the
+	// class and specialists teach the rest; in secondary one teacher per subject
+	// and pair of grades. Homeroom teachers are chosen among them.
+	specialists := map[string]bool{"ngoai_ngu_1": true, "gdtc": true, "am_nhac": true, "mi_thuat": true, "tin_hoc_cong_nghe": true}
+	teacherOf := map[string]*teacherAcc{} // subject + grade band → teacher
+	var homerooms []*teacherAcc
+	terms := []string{"hk1", "hk2"}
+	if sc.ruleset == "tt27" {
+		terms = []string{"gk1", "ck1", "gk2", "cn"}
+	}
+	for i, ci := range classes {
+		var hr *teacherAcc
+		if sc.ruleset == "tt27" {
+			hr = &teacherAcc{}
+		}
+		for _, cs := range ci.subjects {
+			var t *teacherAcc
+			if sc.ruleset == "tt27" && !specialists[cs.Subject] {
+				t = hr
+			} else {
+				band := cs.Subject + fmt.Sprint((ci.c.Grade+1)/2)
+				if sc.ruleset == "tt27" {
+					band = cs.Subject
+				}
+				if teacherOf[band] == nil {
+					teacherOf[band] = &teacherAcc{}
+				}
+				t = teacherOf[band]
+			}
+			if hr == nil && !t.homeroom && !specialists[cs.Subject] && cs.AssessedBy == "score" {
+				hr = t
+			}
+			t.classes = append(t.classes, assignPlan{ci.c, cs.Subject})
+		}
+		if hr == nil { // every teacher of this class already has a class: take a new one
+			hr = &teacherAcc{}
+		}
+		hr.homeroom, hr.homeroomClass = true, ci.c
+		homerooms = append(homerooms, hr)
+		_ = i
+	}
+	// Create the accounts (homeroom teachers first, in class order), then set
+	// homeroom teachers and assignments.
+	all := append([]*teacherAcc{}, homerooms...)
+	for _, t := range teacherOf {
+		if !t.homeroom {
+			all = append(all, t)
+		}
+	}
+	sortTeachers(all)
+	var team []int64
+	for _, t := range all {
+		role, scopeName := sdgdt.RoleSubjectTeacher, school.Name+" — giáo viên bộ môn"
+		if t.homeroom {
+			role, scopeName = sdgdt.RoleHomeroom, "Lớp "+t.homeroomClass.Name+" — "+school.Name
+		}
+		id, err := s.teacher(school, sc.pre, role, scopeName)
+		if err != nil {
+			return err
+		}
+		t.id = id
+		team = append(team, id)
+		if t.homeroom {
+			c := t.homeroomClass
+			c.HomeroomID = id
+			if err := s.a.SetHomeroom(s.ctx, s.sys, c.ID, id); err != nil {
+				return err
+			}
+		}
+		for _, ap := range t.classes {
+			for _, term := range terms {
+				if _, err := s.a.CreateAssignment(s.ctx, s.sys, store.Assignment{SchoolID: school.ID, ClassID: ap.class.ID, Subject: ap.subject, Term: term, TeacherID: id}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	teamName := "Tổ Khoa học tự nhiên"
+	if sc.ruleset == "tt27" {
+		teamName = "Tổ chuyên môn khối lớp"
+	}
+	if _, err := s.a.CreateGroup(s.ctx, s.sys, school.ID, "team", teamName, team); err != nil {
+		return err
+	}
+	// Pupils.
+	for _, ci := range classes {
+		n := sc.minPupils + s.rnd.IntN(sc.maxPupils-sc.minPupils+1)
+		for k := 0; k < n; k++ {
+			if _, err := s.a.EnrolNewPupil(s.ctx, s.sys, ci.c.ID, s.pupil(ci.c.Grade), s.year.StartsOn); err != nil {
+				return fmt.Errorf("học sinh lớp %s: %w", ci.c.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// teacherAcc is a demo teacher being planned: the classes and subjects he
+// teaches, and the class he is homeroom teacher of.
+type teacherAcc struct {
+	id            int64
+	classes       []assignPlan
+	homeroom      bool
+	homeroomClass store.Class
+}
+
+type assignPlan struct {
+	class   store.Class
+	subject string
+}
+
+// sortTeachers puts homeroom teachers first in class order, then the others by
+// their first assignment, so that the demo is the same at every run.
+func sortTeachers(ts []*teacherAcc) {
+	key := func(t *teacherAcc) string {
+		if t.homeroom {
+			return fmt.Sprintf("0%02d%s", t.homeroomClass.Grade, t.homeroomClass.Name)
+		}
+		if len(t.classes) == 0 {
+			return "2"
+		}
+		return fmt.Sprintf("1%s%02d", t.classes[0].subject, t.classes[0].class.Grade)
+	}
+	sort.Slice(ts, func(i, j int) bool { return key(ts[i]) < key(ts[j]) })
 }
 
 func (s *seeder) unitStaff(u sdgdt.Unit, prefix string) error {
@@ -233,7 +350,7 @@ func (s *seeder) unitAccount(username string, unit sdgdt.Unit, role, duty string
 // with a second factor already enrolled when its role requires one.
 func (s *seeder) create(username, fullName, homeKind string, homeID int64, role string) (sdgdt.User, error) {
 	s.used[username] = true
-	u, _, err := s.a.CreateUser(s.ctx, s.sys, app.NewUserInput{Username: username, FullName: fullName, HomeKind: homeKind, HomeID: homeID, Password: s.password})
+	u, _, err := s.a.CreateUser(s.ctx, s.sys, app.NewUserInput{Username: username, FullName: fullName, HomeKind: homeKind, HomeID: homeID, Password: s.password, PasswordHash: s.hash})
 	if err != nil {
 		return u, fmt.Errorf("tạo tài khoản %s: %w", username, err)
 	}

@@ -55,7 +55,11 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				var old audit.Entry
-				db.View(ctx, func(tx *store.Tx) error { es, _ := tx.ListAudit(store.AuditFilter{ObjectID: "1", Limit: 500}); old = find(es, third.ID); return nil })
+				db.View(ctx, func(tx *store.Tx) error {
+					es, _ := tx.ListAudit(store.AuditFilter{ObjectID: "1", Limit: 500})
+					old = find(es, third.ID)
+					return nil
+				})
 				if err := db.ExecForTest(ctx, c.sql, third.ID); err != nil {
 					t.Fatal(err)
 				}

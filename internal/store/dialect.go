@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Every difference between SQLite and PostgreSQL lives in this file. The SQL of the
 // store uses $1, $2... placeholders, which both engines accept, RETURNING for new
@@ -37,4 +40,17 @@ func isUniqueViolation(err error) bool {
 	}
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// splitColumns splits a column list on commas, trimming spaces and newlines.
+func splitColumns(cols string) []string {
+	var out []string
+	for _, c := range strings.Split(cols, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
 }
