@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,9 +33,13 @@ type PupilInput struct {
 
 var ministryCodeRE = regexp.MustCompile(`^[0-9A-Za-z]{6,20}$`)
 
-// ParseDay reads dd/mm/yyyy (or yyyy-mm-dd) as a day in Vietnam.
+// ParseDay reads dd/mm/yyyy (or yyyy-mm-dd, or a spreadsheet's date serial
+// number) as a day in Vietnam.
 func ParseDay(v string) (time.Time, bool) {
 	v = strings.TrimSpace(v)
+	if n, err := strconv.Atoi(v); err == nil && n > 3000 && n < 80000 {
+		return time.Date(1899, 12, 30, 0, 0, 0, 0, sdgdt.Vietnam).AddDate(0, 0, n), true
+	}
 	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, v, sdgdt.Vietnam); err == nil {
 			return t, true

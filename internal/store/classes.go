@@ -222,3 +222,29 @@ func (t *Tx) CurrentYear() (sdgdt.SchoolYear, error) {
 	}
 	return sdgdt.SchoolYear{}, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Chưa có năm học hiện tại."}
 }
+
+// ClassCount is a class with its number of pupils studying.
+type ClassCount struct {
+	Class
+	Pupils int
+}
+
+// ClassesWithCounts returns a school's classes of a year with their sizes.
+func (t *Tx) ClassesWithCounts(schoolID, yearID int64) ([]ClassCount, error) {
+	rows, err := t.query(`SELECT `+classColumns+`, (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = c.id AND e.status = $3)
+		FROM classes c LEFT JOIN users u ON u.id = c.homeroom_teacher_id WHERE c.school_id = $1 AND c.school_year_id = $2 ORDER BY c.grade, c.name`,
+		schoolID, yearID, sdgdt.EnrolStudying)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ClassCount
+	for rows.Next() {
+		var c ClassCount
+		if err := rows.Scan(&c.ID, &c.SchoolID, &c.SchoolYearID, &c.Grade, &c.Name, &c.Ruleset, &c.HomeroomID, &c.HomeroomName, &c.Pupils); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
