@@ -30,6 +30,7 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	Lock    any   // for ELOCKED: the lock that refused the write, as the API shows it
 	Err     error // cause, for the log only
 }
 

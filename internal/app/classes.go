@@ -99,6 +99,9 @@ func (a *App) CreateAssignment(ctx context.Context, p *Principal, as store.Assig
 			}
 			return err
 		}
+		if err := ensureSheet(tx, as); err != nil { // the assessment book's sheet of the assignment
+			return err
+		}
 		return record(tx, p, "assignment.create", "assignment", idStr(as.ID), s.ID, s.UnitPath, nil, as)
 	})
 	return as, err

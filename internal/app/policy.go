@@ -23,6 +23,18 @@ const (
 	ActKeepClassRecords Action = "keep_class_records" // pupils' profiles, absences, movements of a class
 	ActManageSchool     Action = "manage_school"      // classes, curricula, assignments, imports, rollover
 	ActViewProfiles     Action = "view_profiles"      // full personal data (identity numbers, phones)
+
+	// Assessment book (secondary sheets, conduct).
+	ActReadSheet    Action = "read_sheet"    // see a class × subject × term sheet and its history
+	ActWriteSheet   Action = "write_sheet"   // enter marks: the assignment's own subject teacher only
+	ActWriteConduct Action = "write_conduct" // rate conduct: the class's homeroom teacher only
+
+	// Control of the book.
+	ActLock         Action = "lock"          // lock and unlock the school's book (a leader; a sysadmin at a leader's request)
+	ActInspect      Action = "inspect"       // inspection lock windows over every school below a unit
+	ActApprove      Action = "approve"       // approve class books, approve or reject correction requests
+	ActPropose      Action = "propose"       // propose a class book for approval; witness a correction (admin board)
+	ActViewProgress Action = "view_progress" // entry-progress dashboards
 )
 
 // Target is what an action is done on: a unit or a school (by its path), or an
@@ -52,15 +64,15 @@ func SchoolTarget(s sdgdt.School) Target {
 
 // unitActions lists what a unit-scoped role may do on anything below its unit.
 var unitActions = map[string]map[Action]bool{
-	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true, ActViewProfiles: true},
-	sdgdt.RoleUnitBoard: {ActRead: true, ActViewAudit: true},
+	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true, ActViewProfiles: true, ActReadSheet: true, ActInspect: true, ActViewProgress: true},
+	sdgdt.RoleUnitBoard: {ActRead: true, ActViewAudit: true, ActReadSheet: true, ActViewProgress: true},
 }
 
 // schoolActions lists what a school-scoped role may do in its school.
 var schoolActions = map[string]map[Action]bool{
-	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true},
-	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActKeepClassRecords: true, ActManageSchool: true, ActViewProfiles: true},
-	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true},
+	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true, ActReadSheet: true, ActLock: true, ActApprove: true, ActViewProgress: true},
+	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActKeepClassRecords: true, ActManageSchool: true, ActViewProfiles: true, ActReadSheet: true},
+	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true, ActReadSheet: true, ActPropose: true, ActViewProgress: true},
 	sdgdt.RoleStaff:          {ActRead: true},
 	sdgdt.RoleHomeroom:       {ActRead: true},
 	sdgdt.RoleSubjectTeacher: {ActRead: true},
@@ -69,7 +81,8 @@ var schoolActions = map[string]map[Action]bool{
 // ownActions lists what a class- or assignment-scoped role may do on its own
 // class or assignment only.
 var ownActions = map[string]map[Action]bool{
-	sdgdt.RoleHomeroom: {ActKeepClassRecords: true, ActViewProfiles: true},
+	sdgdt.RoleHomeroom:       {ActKeepClassRecords: true, ActViewProfiles: true, ActReadSheet: true, ActWriteConduct: true},
+	sdgdt.RoleSubjectTeacher: {ActReadSheet: true, ActWriteSheet: true},
 }
 
 // Can reports whether p may do action on target. It is the one policy function:

@@ -175,6 +175,10 @@ func (a *App) PupilProfile(ctx context.Context, p *Principal, pupilID int64) (Pu
 		}
 		if pp.Masked {
 			MaskPupil(&pp.Pupil)
+			// The history's old and new values hold the same personal data.
+			for i := range pp.History {
+				pp.History[i].Before, pp.History[i].After = "", ""
+			}
 			return nil
 		}
 		return record(tx, p, "pupil.view", "pupil", idStr(pupilID), pp.School.ID, pp.School.UnitPath, nil, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"sdgdt"
 	"sdgdt/internal/auth"
@@ -38,6 +39,11 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 	if in.Username == "" || in.Password == "" {
 		return res, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Vui lòng nhập tên đăng nhập và mật khẩu.",
 			Fields: fieldsIf(in.Username == "", "username", "Vui lòng nhập tên đăng nhập.", in.Password == "", "password", "Vui lòng nhập mật khẩu.")}
+	}
+	if strings.ContainsRune(in.Username, 0) || !utf8.ValidString(in.Username) || len(in.Username) > 200 {
+		// No account has such a name, and PostgreSQL refuses it as a text value.
+		auth.CheckPassword(a.dummyHash(), in.Password)
+		return res, errBadCredentials
 	}
 	keys := []string{"user:" + in.Username, "ip:" + in.IP}
 	now := a.DB.Now()

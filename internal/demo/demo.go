@@ -111,7 +111,7 @@ func (s *seeder) run() error {
 			return err
 		}
 	}
-	return nil
+	return s.marks()
 }
 
 // schoolPlan describes a demo school: its grades, the class suffixes of each

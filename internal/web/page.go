@@ -49,6 +49,10 @@ var flashes = map[string]string{
 	"year":        "Đã tạo năm học.",
 	"expired":     "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
 	"must_change": "Bạn cần đổi mật khẩu trước khi tiếp tục.",
+	"locked":      "Đã khóa.",
+	"unlocked":    "Đã mở khóa; việc mở khóa được ghi vào nhật ký.",
+	"proposed":    "Đã gửi đề nghị phê duyệt.",
+	"decided":     "Đã ghi quyết định.",
 }
 
 func (pg *Page) fill(s *Server, r *http.Request) {
@@ -84,6 +88,10 @@ func navFor(p *app.Principal) []NavItem {
 	} else if schools {
 		nav = append(nav, NavItem{"/units", "Trường của tôi", "units"})
 	}
+	if hasSubjectRole(p) {
+		nav = append(nav, NavItem{"/sheets", "Sổ điểm", "sheets"})
+	}
+	nav = append(nav, recordsNav(p)...)
 	if units || audit {
 		nav = append(nav, NavItem{"/years", "Năm học", "years"})
 	}
@@ -122,6 +130,9 @@ var funcs = template.FuncMap{
 	"initials": initials,
 	"depth":    func(path string) int { return strings.Count(path, "/") - 2 },
 	"field":    field,
+	"termName": app.SheetTermName,
+	"lower":    strings.ToLower,
+	"grades":   func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
 }
 
 func ago(t time.Time) string {

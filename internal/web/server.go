@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -129,7 +130,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		r.Body = http.MaxBytesReader(sw, r.Body, 32<<20)
+		// The mux records the matched pattern on the request it is given: this one.
+		req := r.WithContext(context.WithValue(r.Context(), keyRequestID, id))
 		defer func() {
 			if p := recover(); p != nil {
 				s.log.Error("panic", "err", p, "path", r.URL.Path, "request_id", id)
@@ -138,13 +141,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				}
 			}
 			d := time.Since(start)
-			s.metrics.observe(r.Pattern, sw.status, d)
+			s.metrics.observe(req.Pattern, sw.status, d)
 			if !strings.HasPrefix(r.URL.Path, "/static/") && r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
 				s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", d.Milliseconds(), "request_id", id)
 			}
 		}()
-		r.Body = http.MaxBytesReader(sw, r.Body, 32<<20)
-		protected.ServeHTTP(sw, r.WithContext(ctx))
+		protected.ServeHTTP(sw, req)
 	})
 }
 
@@ -235,7 +237,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("internal error", "err", err, "path", r.URL.Path, "request_id", requestID(r))
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSONError(w, status, code, sdgdt.ErrorMessage(err), sdgdt.ErrorFields(err), nil)
+		var lock any
+		var e *sdgdt.Error
+		if errors.As(err, &e) {
+			lock = e.Lock
+		}
+		writeJSONError(w, status, code, sdgdt.ErrorMessage(err), sdgdt.ErrorFields(err), lock)
 		return
 	}
 	s.render(w, r, status, "error", &Page{Title: "Không thực hiện được", Error: sdgdt.ErrorMessage(err), Status: status})

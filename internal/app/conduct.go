@@ -1,0 +1,238 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"sdgdt"
+	"sdgdt/internal/assess"
+	"sdgdt/internal/store"
+)
+
+// ConductEntry is a conduct rating (kết quả rèn luyện) of a pupil for a term:
+// hk1, hk2, or summer (the re-assessment after summer training). Level is T,
+// K, D, CD ("Đ", "CĐ" accepted) or "" to clear.
+type ConductEntry struct {
+	PupilID int64  `json:"pupil_id,string"`
+	Term    string `json:"term"`
+	Level   string `json:"level"`
+	Comment string `json:"comment"`
+}
+
+// conductTerms are the terms a conduct rating is given for.
+var conductTerms = map[string]bool{"hk1": true, "hk2": true, "summer": true}
+
+// SetConduct stores conduct ratings of a class's pupils: the class's homeroom
+// teacher only, all or none, with one audit entry; the pupils' results are
+// computed again.
+func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entries []ConductEntry) error {
+	if len(entries) > MaxSheetChanges {
+		return &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Quá nhiều thay đổi trong một yêu cầu."}
+	}
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		c, err := tx.Class(classID)
+		if err != nil {
+			return err
+		}
+		s, err := tx.School(c.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActWriteConduct, ClassTarget(s, c.ID)) {
+			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + c.Name + " được đánh giá kết quả rèn luyện."}
+		}
+		if store.SheetKindOf(c.Ruleset) != store.SheetSecondary {
+			return &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Lớp tiểu học không đánh giá kết quả rèn luyện theo mức T/K/Đ/CĐ."}
+		}
+		if err := checkClassConductWritable(tx, c); err != nil {
+			return err
+		}
+		ids, err := tx.StudyingPupils(c.ID)
+		if err != nil {
+			return err
+		}
+		on := map[int64]bool{}
+		for _, id := range ids {
+			on[id] = true
+		}
+		fields := map[string]string{}
+		var clean []ConductEntry
+		for _, e := range entries {
+			key := strconv.FormatInt(e.PupilID, 10) + "." + e.Term
+			if !on[e.PupilID] {
+				fields[key] = "Học sinh không có trong danh sách lớp " + c.Name + "."
+				continue
+			}
+			if !conductTerms[e.Term] {
+				fields[key] = "Kì đánh giá rèn luyện là hk1, hk2 hoặc summer (sau rèn luyện hè)."
+				continue
+			}
+			lv := strings.ToUpper(strings.TrimSpace(e.Level))
+			switch lv {
+			case "Đ":
+				lv = "D"
+			case "CĐ":
+				lv = "CD"
+			}
+			if _, ok := assess.ParseLevel(lv); lv != "" && !ok {
+				fields[key] = "Kết quả rèn luyện là T (Tốt), K (Khá), Đ (Đạt) hoặc CĐ (Chưa đạt)."
+				continue
+			}
+			comment, msg := sheetText(e.Comment, 500)
+			if msg != "" {
+				fields[key] = msg
+				continue
+			}
+			clean = append(clean, ConductEntry{e.PupilID, e.Term, lv, comment})
+		}
+		if len(fields) > 0 {
+			return sdgdt.Invalid(fields)
+		}
+		var pupils []int64
+		seen := map[int64]bool{}
+		after := map[string]any{}
+		for _, e := range clean {
+			if err := tx.SetConduct(store.Conduct{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: e.PupilID, Term: e.Term, ClassID: c.ID,
+				Level: e.Level, Comment: e.Comment, ChangedBy: p.User.ID}); err != nil {
+				return err
+			}
+			after[strconv.FormatInt(e.PupilID, 10)+"."+e.Term] = map[string]string{"level": e.Level, "comment": e.Comment}
+			if !seen[e.PupilID] {
+				seen[e.PupilID] = true
+				pupils = append(pupils, e.PupilID)
+			}
+		}
+		if len(clean) == 0 {
+			return nil
+		}
+		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, pupils); err != nil {
+			return err
+		}
+		return record(tx, p, "conduct.set", "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"class": c.Name, "conduct": after})
+	})
+	if err == nil && len(entries) > 0 {
+		a.kickResults()
+	}
+	return err
+}
+
+// checkClassConductWritable is where locks (issue #7) will refuse conduct
+// changes of a locked class or period.
+func checkClassConductWritable(tx *store.Tx, c store.Class) error {
+	return nil
+}
+
+// ClassConduct returns the conduct ratings of a class's current pupils.
+func (a *App) ClassConduct(ctx context.Context, p *Principal, classID int64) ([]store.Conduct, error) {
+	var out []store.Conduct
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		c, err := tx.Class(classID)
+		if err != nil {
+			return err
+		}
+		s, err := tx.School(c.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActReadSheet, ClassTarget(s, c.ID)) {
+			return forbidden()
+		}
+		ids, err := tx.StudyingPupils(c.ID)
+		if err != nil {
+			return err
+		}
+		out, err = tx.Conducts(c.SchoolID, c.SchoolYearID, ids)
+		return err
+	})
+	return out, err
+}
+
+// RetestEntry is a summer re-test result of a pupil in a subject: a score, Đ/CĐ,
+// or "" to clear.
+type RetestEntry struct {
+	PupilID int64
+	Subject string
+	Value   string
+}
+
+// RecordRetests stores re-test results of a class's pupils (the homeroom
+// teacher, who keeps the re-test list), all or none, and recomputes their
+// results.
+func (a *App) RecordRetests(ctx context.Context, p *Principal, classID int64, entries []RetestEntry) error {
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		c, err := tx.Class(classID)
+		if err != nil {
+			return err
+		}
+		s, err := tx.School(c.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActWriteConduct, ClassTarget(s, c.ID)) {
+			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + c.Name + " ghi kết quả kiểm tra lại."}
+		}
+		if err := checkClassConductWritable(tx, c); err != nil {
+			return err
+		}
+		curriculum, err := tx.ClassSubjects(c.ID)
+		if err != nil {
+			return err
+		}
+		byOf := map[string]assess.AssessedBy{}
+		for _, cs := range curriculum {
+			byOf[cs.Subject] = assess.AssessedBy(cs.AssessedBy)
+		}
+		ids, err := tx.StudyingPupils(c.ID)
+		if err != nil {
+			return err
+		}
+		on := map[int64]bool{}
+		for _, id := range ids {
+			on[id] = true
+		}
+		fields := map[string]string{}
+		var pupils []int64
+		after := map[string]string{}
+		for _, e := range entries {
+			key := strconv.FormatInt(e.PupilID, 10) + "." + e.Subject
+			by, ok := byOf[e.Subject]
+			switch {
+			case !on[e.PupilID]:
+				fields[key] = "Học sinh không có trong danh sách lớp " + c.Name + "."
+				continue
+			case !ok || (by != assess.ByScore && by != assess.ByComment):
+				fields[key] = "Môn này không có trong chương trình của lớp."
+				continue
+			}
+			v, msg := validateMark(by, CellValue{Text: e.Value})
+			if msg == "" && v == "P" {
+				msg = "Kết quả kiểm tra lại là điểm hoặc Đ/CĐ, không phải P."
+			}
+			if msg != "" {
+				fields[key] = msg
+				continue
+			}
+			if err := tx.SetRetest(store.Retest{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: e.PupilID, Subject: e.Subject,
+				ClassID: c.ID, Value: v, ChangedBy: p.User.ID}); err != nil {
+				return err
+			}
+			after[key] = v
+			pupils = append(pupils, e.PupilID)
+		}
+		if len(fields) > 0 {
+			return sdgdt.Invalid(fields)
+		}
+		if len(pupils) == 0 {
+			return nil
+		}
+		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, pupils); err != nil {
+			return err
+		}
+		return record(tx, p, "retest.set", "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"class": c.Name, "retests": after})
+	})
+	if err == nil && len(entries) > 0 {
+		a.kickResults()
+	}
+	return err
+}

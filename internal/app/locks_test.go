@@ -1,0 +1,176 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"sdgdt"
+	"sdgdt/internal/app"
+	"sdgdt/internal/store"
+	"sdgdt/internal/store/storetest"
+)
+
+func TestLockScopesAndRights(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newRecordsFixture(t, db)
+		now := db.Now()
+		leaderID := f.grantLeader(t)
+		leader := f.principal(t, "hieutruong")
+		// The write being checked: THCS A, this year, hk1, grade 6, class 6A1, sheet 77.
+		write := app.SheetScope{School: f.schoolA, YearID: f.year.ID, Term: "hk1", Grade: 6, ClassID: f.c6a1.ID, SheetID: 77}
+		cases := []struct {
+			name   string
+			in     app.LockInput
+			covers bool
+		}{
+			{"whole school", app.LockInput{SchoolID: f.schoolA.ID}, true},
+			{"this year", app.LockInput{SchoolID: f.schoolA.ID, YearID: f.year.ID}, true},
+			{"next year", app.LockInput{SchoolID: f.schoolA.ID, YearID: f.next.ID}, false},
+			{"semester I", app.LockInput{SchoolID: f.schoolA.ID, Term: "hk1"}, true},
+			{"semester II", app.LockInput{SchoolID: f.schoolA.ID, Term: "hk2"}, false},
+			{"grade 6", app.LockInput{SchoolID: f.schoolA.ID, Grade: 6}, true},
+			{"grade 9", app.LockInput{SchoolID: f.schoolA.ID, Grade: 9}, false},
+			{"class 6A1", app.LockInput{ClassID: f.c6a1.ID}, true},
+			{"class 6A2", app.LockInput{ClassID: f.c6a2.ID}, false},
+			{"scheduled, not yet", app.LockInput{SchoolID: f.schoolA.ID, From: now.Add(24 * time.Hour), Until: now.Add(48 * time.Hour)}, false},
+			{"scheduled, now", app.LockInput{SchoolID: f.schoolA.ID, From: now.Add(-time.Hour), Until: now.Add(time.Hour)}, true},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				c.in.Reason = "Kiểm tra " + c.name
+				l, err := f.a.SetLock(ctx, leader, c.in)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, write) })
+				if c.covers && sdgdt.ErrorCode(err) != sdgdt.ELOCKED {
+					t.Errorf("write not refused: %v", err)
+				}
+				if !c.covers && err != nil {
+					t.Errorf("write refused: %v", err)
+				}
+				if err := f.a.LiftLock(ctx, leader, l.ID, "xong", 0); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, write) }); err != nil {
+					t.Errorf("lifted lock still refuses: %v", err)
+				}
+			})
+		}
+		// The refusal names the lock.
+		l, _ := f.a.SetLock(ctx, leader, app.LockInput{SchoolID: f.schoolA.ID, Term: "hk1", Reason: "Khóa sổ học kì I", Until: now.Add(72 * time.Hour)})
+		err := db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, write) })
+		var e *sdgdt.Error
+		if !asError(err, &e) || e.Lock == nil || e.Lock.(app.LockInfo).LockID == "" || e.Lock.(app.LockInfo).Reason != "Khóa sổ học kì I" {
+			t.Errorf("locked error: %#v", err)
+		}
+		f.a.LiftLock(ctx, leader, l.ID, "", 0)
+
+		// Rights: teachers, another school's leader and a sysadmin without a leader's request cannot lock.
+		for name, p := range map[string]*app.Principal{"homeroom": f.homeroom, "subject teacher": f.teacher, "other school": f.adminB, "sysadmin alone": f.adminA} {
+			if _, err := f.a.SetLock(ctx, p, app.LockInput{SchoolID: f.schoolA.ID, Reason: "x"}); !app.IsForbidden(err) {
+				t.Errorf("%s set a lock: %v", name, err)
+			}
+		}
+		// The sysadmin at the leader's request: allowed and recorded.
+		l, err = f.a.SetLock(ctx, f.adminA, app.LockInput{SchoolID: f.schoolA.ID, Reason: "Theo yêu cầu", RequestedBy: leaderID})
+		if err != nil || l.RequestedBy != leaderID {
+			t.Fatalf("sysadmin at request: %+v %v", l, err)
+		}
+		if err := f.a.LiftLock(ctx, f.adminA, l.ID, "mở", 0); !app.IsForbidden(err) {
+			t.Errorf("sysadmin lifted without request: %v", err)
+		}
+		if err := f.a.LiftLock(ctx, f.adminA, l.ID, "mở", leaderID); err != nil {
+			t.Errorf("sysadmin lifting at request: %v", err)
+		}
+		// Bad input.
+		bad := []app.LockInput{
+			{SchoolID: f.schoolA.ID},
+			{SchoolID: f.schoolA.ID, Reason: "x", From: now.Add(2 * time.Hour), Until: now.Add(time.Hour)},
+			{SchoolID: f.schoolA.ID, Reason: "x", Term: "hk3"},
+			{ClassID: f.cB.ID, SchoolID: f.schoolA.ID, Reason: "x"},
+		}
+		for i, in := range bad {
+			if _, err := f.a.SetLock(ctx, leader, in); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+				t.Errorf("bad lock %d accepted: %v", i, err)
+			}
+		}
+	})
+}
+
+func TestInspectionWindowAndApproval(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newRecordsFixture(t, db)
+		f.grantLeader(t)
+		leader := f.principal(t, "hieutruong")
+		unitAdmin := f.unitAdmin(t)
+		write := app.SheetScope{School: f.schoolA, YearID: f.year.ID, Term: "hk1", Grade: 6, ClassID: f.c6a1.ID, SheetID: 1}
+		var unitID int64
+		db.View(ctx, func(tx *store.Tx) error { var err error; unitID, err = tx.UnitIDByCode("SGD"); return err })
+		w, err := f.a.SetLock(ctx, unitAdmin, app.LockInput{UnitID: unitID, Reason: "Thanh tra học kì I", Until: db.Now().Add(48 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.a.SetLock(ctx, leader, app.LockInput{UnitID: unitID, Reason: "x"}); !app.IsForbidden(err) {
+			t.Errorf("a school leader set a unit window: %v", err)
+		}
+		for _, sc := range []app.SheetScope{write, {School: f.schoolB, YearID: f.year.ID, Term: "hk2", Grade: 6, ClassID: f.cB.ID}} {
+			if err := db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, sc) }); sdgdt.ErrorCode(err) != sdgdt.ELOCKED {
+				t.Errorf("inspection window does not hold over %s: %v", sc.School.Name, err)
+			}
+		}
+		if err := f.a.LiftLock(ctx, leader, w.ID, "", 0); !app.IsForbidden(err) {
+			t.Errorf("a school lifted the unit's window: %v", err)
+		}
+		if err := f.a.LiftLock(ctx, unitAdmin, w.ID, "Xong thanh tra", 0); err != nil {
+			t.Fatal(err)
+		}
+
+		// Approval: proposed by the board, decided by a leader; approved books are locked.
+		board := f.boardMember(t)
+		if _, err := f.a.ProposeApproval(ctx, f.teacher, f.c6a1.ID, "hk1", ""); !app.IsForbidden(err) {
+			t.Errorf("a teacher proposed: %v", err)
+		}
+		if _, err := f.a.ProposeApproval(ctx, board, f.c6a1.ID, "ck1", ""); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+			t.Errorf("a primary point for a secondary class: %v", err)
+		}
+		ap, err := f.a.ProposeApproval(ctx, board, f.c6a1.ID, "hk1", "Đã đủ điểm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.a.ProposeApproval(ctx, board, f.c6a1.ID, "hk1", ""); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
+			t.Errorf("proposed twice: %v", err)
+		}
+		if err := f.a.DecideApproval(ctx, board, ap.ID, true, ""); !app.IsForbidden(err) {
+			t.Errorf("the board approved: %v", err)
+		}
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, false, ""); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+			t.Errorf("returned without a reason: %v", err)
+		}
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, true, ""); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
+			t.Errorf("decided twice: %v", err)
+		}
+		err = db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, write) })
+		if sdgdt.ErrorCode(err) != sdgdt.ELOCKED {
+			t.Fatalf("approved book not locked: %v", err)
+		}
+		other := write
+		other.ClassID = f.c6a2.ID
+		if err := db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, other) }); err != nil {
+			t.Errorf("approval of 6A1 locked 6A2: %v", err)
+		}
+		sa, _ := f.a.ApprovalsOf(ctx, leader, f.schoolA.ID)
+		if len(sa.Approvals) != 1 || sa.Approvals[0].LockID == 0 {
+			t.Fatalf("approvals: %+v", sa.Approvals)
+		}
+		if err := f.a.LiftLock(ctx, leader, sa.Approvals[0].LockID, "mở lại", 0); !app.IsForbidden(err) {
+			t.Errorf("an approval lock was lifted: %v", err)
+		}
+	})
+}

@@ -1,0 +1,380 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"sdgdt"
+	"sdgdt/internal/assess"
+	"sdgdt/internal/store"
+)
+
+// Entry progress: for every teacher, class and subject, the assessments
+// required so far by the school's schedule against those entered. A month's or
+// a term's figures are frozen once the period is over.
+
+// ProgressPeriod is what a progress page is about: now, a month, or a term.
+type ProgressPeriod struct {
+	Key    string    // "", "2026-10", "hk1", "hk2"
+	Label  string    // Vietnamese
+	AsOf   time.Time // the moment the figures describe
+	Closed bool      // over: the figures are frozen
+}
+
+// parsePeriod turns a period key into its moment within a school year.
+func parsePeriod(key string, y sdgdt.SchoolYear, now time.Time) (ProgressPeriod, error) {
+	p := ProgressPeriod{Key: key}
+	nextDay := func(d time.Time) time.Time { return d.AddDate(0, 0, 1) }
+	switch key {
+	case "":
+		p.Label, p.AsOf = "Đến thời điểm hiện tại", now
+		return p, nil
+	case "hk1":
+		p.Label, p.AsOf = "Học kì I", nextDay(y.HK1EndsOn)
+	case "hk2":
+		p.Label, p.AsOf = "Học kì II", nextDay(y.EndsOn)
+	default:
+		m, err := time.ParseInLocation("2006-01", key, sdgdt.Vietnam)
+		if err != nil {
+			return p, sdgdt.Invalid(map[string]string{"period": "Kì báo cáo là một tháng (yyyy-mm), hk1 hoặc hk2."})
+		}
+		if m.Before(y.StartsOn.AddDate(0, -1, 0)) || m.After(y.EndsOn) {
+			return p, sdgdt.Invalid(map[string]string{"period": "Tháng không thuộc năm học " + y.Name + "."})
+		}
+		p.Label, p.AsOf = "Tháng "+m.Format("01/2006"), m.AddDate(0, 1, 0)
+	}
+	if p.AsOf.After(now) {
+		p.AsOf = now // a period not over yet: live figures
+	} else {
+		p.Closed = true
+	}
+	return p, nil
+}
+
+// defaultDue returns the default due dates of a term's assessments: regular
+// marks spread over the first 85% of the semester, the mid-term at its middle,
+// the end-of-term a week before its end; primary points a week after their date.
+func defaultDue(y sdgdt.SchoolYear, term string, regular int) map[string]time.Time {
+	due := map[string]time.Time{}
+	switch term {
+	case "hk1", "hk2":
+		start, end := y.StartsOn, y.HK1EndsOn
+		if term == "hk2" {
+			start, end = y.HK2Starts, y.EndsOn
+		}
+		span := end.Sub(start)
+		for i := 0; i < regular; i++ {
+			due[fmt.Sprintf("regular[%d]", i)] = start.Add(time.Duration(float64(span) * 0.85 * float64(i+1) / float64(regular))).Truncate(24 * time.Hour)
+		}
+		due["midterm"] = start.Add(span / 2).Truncate(24 * time.Hour)
+		due["final"] = end.AddDate(0, 0, -7)
+	default:
+		point := map[string]time.Time{"gk1": y.GK1On, "ck1": y.CK1On, "gk2": y.GK2On, "cn": y.CNOn}[term]
+		due["level"] = point.AddDate(0, 0, 7)
+		due["test"] = point.AddDate(0, 0, 7)
+	}
+	return due
+}
+
+// ProgressRow is the progress of one sheet.
+type ProgressRow struct {
+	SheetID     int64
+	TeacherID   int64
+	TeacherName string
+	ClassName   string
+	Grade       int
+	Subject     string
+	SubjectName string
+	Term        string
+	Required    int
+	Entered     int
+	Late        []LateItem
+}
+
+// Rate is the share entered, in percent (100 when nothing is required yet).
+func (r ProgressRow) Rate() int { return rate(r.Entered, r.Required) }
+
+func rate(entered, required int) int {
+	if required == 0 {
+		return 100
+	}
+	return entered * 100 / required
+}
+
+// LateItem is an assessment past its due date with cells still empty.
+type LateItem struct {
+	Field   string
+	Label   string
+	Due     time.Time
+	Missing int
+}
+
+// TeacherProgress sums a teacher's sheets.
+type TeacherProgress struct {
+	TeacherID int64
+	Name      string
+	Sheets    int
+	Required  int
+	Entered   int
+	Late      int // sheets with late items
+}
+
+// Rate is the teacher's timeliness for the period, in percent.
+func (t TeacherProgress) Rate() int { return rate(t.Entered, t.Required) }
+
+// SchoolProgress is a school's progress page.
+type SchoolProgress struct {
+	School   sdgdt.School
+	Year     sdgdt.SchoolYear
+	Period   ProgressPeriod
+	Rows     []ProgressRow
+	Teachers []TeacherProgress
+	Required int
+	Entered  int
+	Frozen   bool // figures read from a snapshot
+}
+
+// Rate is the school's rate.
+func (s SchoolProgress) Rate() int { return rate(s.Entered, s.Required) }
+
+// ProgressQuery filters and sorts a progress page.
+type ProgressQuery struct {
+	Period    string
+	TeacherID int64
+	Class     string
+	Subject   string
+	Sort      string // "rate" (lowest first), "name", "late"
+}
+
+// Progress returns a school's entry progress for a period.
+func (a *App) Progress(ctx context.Context, p *Principal, schoolID int64, q ProgressQuery) (SchoolProgress, error) {
+	var sp SchoolProgress
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if sp.School, err = tx.School(schoolID); err != nil {
+			return err
+		}
+		if !Can(p, ActViewProgress, SchoolTarget(sp.School)) {
+			return forbidden()
+		}
+		return a.fillProgress(tx, &sp, q)
+	})
+	if err != nil {
+		return sp, err
+	}
+	filterProgress(&sp, q)
+	return sp, nil
+}
+
+func (a *App) fillProgress(tx *store.Tx, sp *SchoolProgress, q ProgressQuery) error {
+	var err error
+	if sp.Year, err = tx.CurrentYear(); err != nil {
+		return err
+	}
+	if sp.Period, err = parsePeriod(q.Period, sp.Year, tx.Now); err != nil {
+		return err
+	}
+	rows, err := a.progressRows(tx, sp.School.ID, sp.Year, sp.Period.AsOf)
+	if err != nil {
+		return err
+	}
+	if sp.Period.Closed {
+		period := q.Period
+		if period == "hk1" || period == "hk2" {
+			period = sp.Year.Name + "/" + period
+		}
+		frozen, err := tx.Snapshots(sp.School.ID, period)
+		if err != nil {
+			return err
+		}
+		if len(frozen) == 0 {
+			var snaps []store.ProgressSnapshot
+			for _, r := range rows {
+				snaps = append(snaps, store.ProgressSnapshot{Period: period, SheetID: r.SheetID, TeacherID: r.TeacherID, Subject: r.Subject, Term: r.Term, Required: r.Required, Entered: r.Entered})
+			}
+			if err := tx.SaveSnapshots(sp.School.ID, snaps); err != nil {
+				return err
+			}
+		} else {
+			sp.Frozen = true
+			for i := range rows {
+				if s, ok := frozen[rows[i].SheetID]; ok {
+					rows[i].Required, rows[i].Entered = s.Required, s.Entered
+				}
+			}
+		}
+	}
+	sp.Rows = rows
+	return nil
+}
+
+// progressRows computes each sheet's figures at asOf from the cells' history.
+func (a *App) progressRows(tx *store.Tx, schoolID int64, y sdgdt.SchoolYear, asOf time.Time) ([]ProgressRow, error) {
+	sheets, err := tx.ProgressSheets(schoolID, y.ID, asOf)
+	if err != nil {
+		return nil, err
+	}
+	own, err := tx.EntrySchedule(schoolID, y.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ProgressRow
+	for _, s := range sheets {
+		n := 0
+		if s.Kind != "primary" {
+			n = assess.RegularCount(assess.AssessedBy(s.AssessedBy), s.RegularCount)
+		}
+		due := defaultDue(y, s.Term, n)
+		for _, it := range own {
+			if it.Term == s.Term {
+				if _, ok := due[it.Item]; ok {
+					due[it.Item] = it.DueOn
+				}
+			}
+		}
+		if s.Kind == "primary" && !assess.PrimaryTestRequired(s.Grade, s.Term, s.Subject) {
+			delete(due, "test")
+		}
+		r := ProgressRow{SheetID: s.SheetID, TeacherID: s.TeacherID, TeacherName: s.TeacherName, ClassName: s.ClassName, Grade: s.Grade,
+			Subject: s.Subject, SubjectName: assess.SubjectName(s.Subject), Term: s.Term}
+		fields := make([]string, 0, len(due))
+		for f := range due {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		for _, f := range fields {
+			if due[f].After(asOf) {
+				continue
+			}
+			filled := min(s.Filled[f], s.Pupils)
+			r.Required += s.Pupils
+			r.Entered += filled
+			if filled < s.Pupils {
+				r.Late = append(r.Late, LateItem{Field: f, Label: FieldLabel(f), Due: due[f], Missing: s.Pupils - filled})
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func filterProgress(sp *SchoolProgress, q ProgressQuery) {
+	var kept []ProgressRow
+	byTeacher := map[int64]*TeacherProgress{}
+	for _, r := range sp.Rows {
+		if (q.TeacherID != 0 && r.TeacherID != q.TeacherID) || (q.Class != "" && !strings.EqualFold(r.ClassName, q.Class)) || (q.Subject != "" && r.Subject != q.Subject) {
+			continue
+		}
+		kept = append(kept, r)
+		sp.Required += r.Required
+		sp.Entered += r.Entered
+		t := byTeacher[r.TeacherID]
+		if t == nil {
+			t = &TeacherProgress{TeacherID: r.TeacherID, Name: r.TeacherName}
+			byTeacher[r.TeacherID] = t
+		}
+		t.Sheets++
+		t.Required += r.Required
+		t.Entered += r.Entered
+		if len(r.Late) > 0 {
+			t.Late++
+		}
+	}
+	sp.Rows = kept
+	for _, t := range byTeacher {
+		sp.Teachers = append(sp.Teachers, *t)
+	}
+	less := func(i, j int) bool { return sp.Teachers[i].Name < sp.Teachers[j].Name }
+	switch q.Sort {
+	case "rate", "":
+		less = func(i, j int) bool {
+			if sp.Teachers[i].Rate() != sp.Teachers[j].Rate() {
+				return sp.Teachers[i].Rate() < sp.Teachers[j].Rate()
+			}
+			return sp.Teachers[i].Name < sp.Teachers[j].Name
+		}
+	case "late":
+		less = func(i, j int) bool {
+			if sp.Teachers[i].Late != sp.Teachers[j].Late {
+				return sp.Teachers[i].Late > sp.Teachers[j].Late
+			}
+			return sp.Teachers[i].Name < sp.Teachers[j].Name
+		}
+	}
+	sort.SliceStable(sp.Teachers, less)
+}
+
+// UnitProgress is a unit's view: each school below it with its rate.
+type UnitProgress struct {
+	Unit    sdgdt.Unit
+	Period  ProgressPeriod
+	Schools []SchoolProgress
+}
+
+// UnitProgressOf aggregates the progress of every school below a unit.
+func (a *App) UnitProgressOf(ctx context.Context, p *Principal, unitID int64, period string) (UnitProgress, error) {
+	var up UnitProgress
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if up.Unit, err = tx.Unit(unitID); err != nil {
+			return err
+		}
+		if !Can(p, ActViewProgress, UnitTarget(up.Unit)) {
+			return forbidden()
+		}
+		schools, err := tx.SchoolsBelow(up.Unit.Path)
+		if err != nil {
+			return err
+		}
+		for _, s := range schools {
+			sp := SchoolProgress{School: s}
+			if err := a.fillProgress(tx, &sp, ProgressQuery{Period: period}); err != nil {
+				return err
+			}
+			filterProgress(&sp, ProgressQuery{})
+			up.Period = sp.Period
+			sp.Rows = nil
+			up.Schools = append(up.Schools, sp)
+		}
+		return nil
+	})
+	return up, err
+}
+
+// SetSchedule sets the due dates of a term's assessments at a school.
+func (a *App) SetSchedule(ctx context.Context, p *Principal, schoolID int64, term string, items map[string]time.Time) error {
+	if !validTerms[term] || term == "" {
+		return sdgdt.Invalid(map[string]string{"term": "Học kì hoặc kì đánh giá không hợp lệ."})
+	}
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(schoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActLock, SchoolTarget(s)) && !Can(p, ActManageSchool, SchoolTarget(s)) {
+			return forbidden()
+		}
+		y, err := tx.CurrentYear()
+		if err != nil {
+			return err
+		}
+		fields := map[string]string{}
+		for item, due := range items {
+			if due.Before(y.StartsOn) || due.After(y.EndsOn.AddDate(0, 1, 0)) {
+				fields[item] = "Ngày phải nằm trong năm học " + y.Name + "."
+			}
+		}
+		if len(fields) > 0 {
+			return sdgdt.Invalid(fields)
+		}
+		for item, due := range items {
+			if err := tx.SetScheduleItem(s.ID, y.ID, store.ScheduleItem{Term: term, Item: item, DueOn: due}); err != nil {
+				return err
+			}
+		}
+		return record(tx, p, "schedule.set", "school", idStr(s.ID), s.ID, s.UnitPath, nil, map[string]any{"term": term, "items": items})
+	})
+}

@@ -1,0 +1,388 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"time"
+
+	"sdgdt/internal/assess"
+	"sdgdt/internal/store"
+)
+
+// Stored results. Every change of a pupil's marks, conduct or re-tests marks his
+// pupil-year stale in the same transaction (store.MarkResultsStale); a
+// background recomputation then evaluates the whole year with the rules engine
+// (assess.EvalSecondary) and stores the levels, decisions and subject averages
+// with the rule-set version that produced them. Because the stale mark is
+// written with the change, nothing is missed if the process stops: the next
+// kick (or RecomputeStale at start-up) catches up. Readers that need exact
+// results call ClassResults, which computes what is still stale first.
+
+// recomputers holds each App's background recomputation. It lives beside App
+// (not in it) so that this part of the book stays in its own files.
+var recomputers sync.Map // *App → *recomputer
+
+type recomputer struct {
+	mu      sync.Mutex
+	running bool
+	kicked  bool
+	idle    *sync.Cond
+}
+
+func (a *App) recomputer() *recomputer {
+	if r, ok := recomputers.Load(a); ok {
+		return r.(*recomputer)
+	}
+	r := &recomputer{}
+	r.idle = sync.NewCond(&r.mu)
+	v, _ := recomputers.LoadOrStore(a, r)
+	return v.(*recomputer)
+}
+
+// kickResults asks the background recomputation to run (it starts if idle and
+// stops when nothing is stale).
+func (a *App) kickResults() {
+	r := a.recomputer()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.kicked = true
+	if r.running {
+		return
+	}
+	r.running = true
+	go a.recomputeLoop(r)
+}
+
+func (a *App) recomputeLoop(r *recomputer) {
+	ctx := context.Background()
+	for {
+		r.mu.Lock()
+		if !r.kicked {
+			r.running = false
+			r.idle.Broadcast()
+			r.mu.Unlock()
+			return
+		}
+		r.kicked = false
+		r.mu.Unlock()
+		for {
+			n, err := a.RecomputeStale(ctx, 200)
+			if err != nil {
+				a.Log.Error("recompute results", "err", err)
+				time.Sleep(100 * time.Millisecond)
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+	}
+}
+
+// WaitResults waits until the background recomputation is idle (tests, demo).
+func (a *App) WaitResults() {
+	r := a.recomputer()
+	r.mu.Lock()
+	for r.running {
+		r.idle.Wait()
+	}
+	r.mu.Unlock()
+}
+
+// RecomputeStale computes up to limit stale pupil-years and returns how many
+// it looked at. Inputs are read on the reader pool; only the results are
+// written, each only if its inputs did not change meanwhile.
+func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
+	var keys []store.ResultKey
+	if err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		keys, err = tx.StaleResults(limit)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	type group struct{ school, year int64 }
+	byGroup := map[group][]int64{}
+	var order []group
+	for _, k := range keys {
+		g := group{k.SchoolID, k.SchoolYearID}
+		if _, ok := byGroup[g]; !ok {
+			order = append(order, g)
+		}
+		byGroup[g] = append(byGroup[g], k.PupilID)
+	}
+	for _, g := range order {
+		if err := a.recomputePupils(ctx, g.school, g.year, byGroup[g]); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
+}
+
+// recomputePupils evaluates and stores the years of some pupils of a school.
+func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids []int64) error {
+	var years []store.PupilYear
+	var gens map[int64]int64
+	if err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if gens, err = tx.ResultGens(schoolID, yearID, ids); err != nil {
+			return err
+		}
+		years, err = tx.PupilYears(schoolID, yearID, ids)
+		return err
+	}); err != nil {
+		return err
+	}
+	placed := map[int64]bool{}
+	out := make([]store.PupilResult, 0, len(ids))
+	var ev evaluator
+	for i := range years {
+		py := &years[i]
+		placed[py.PupilID] = true
+		r := ev.evaluate(py)
+		r.SchoolID, r.SchoolYearID, r.Gen = schoolID, yearID, gens[py.PupilID]
+		out = append(out, r)
+	}
+	for _, id := range ids {
+		if !placed[id] { // not enrolled in this school and year any more
+			out = append(out, store.PupilResult{SchoolID: schoolID, SchoolYearID: yearID, PupilID: id, Gen: gens[id],
+				SubjectsJSON: "[]", MissingJSON: "[]", Error: "Học sinh không còn học ở trường trong năm học này."})
+		}
+	}
+	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SaveResults(out) })
+}
+
+// evaluator turns a pupil-year into a stored result, reusing its buffers.
+type evaluator struct {
+	in  assess.SecondaryInput
+	res assess.SecondaryResult
+}
+
+// resultSubject is one subject of pupil_results.subjects_json.
+type resultSubject struct {
+	Subject    string      `json:"subject"`
+	AssessedBy string      `json:"assessed_by"`
+	HK1        assess.Mark `json:"hk1"`
+	HK2        assess.Mark `json:"hk2"`
+	Year       assess.Mark `json:"year"`
+	Retest     assess.Mark `json:"retest"`
+	YearFinal  assess.Mark `json:"year_final"`
+}
+
+func (ev *evaluator) evaluate(py *store.PupilYear) store.PupilResult {
+	r := store.PupilResult{PupilID: py.PupilID, ClassID: py.Class.ID, Grade: py.Class.Grade, AbsentSessions: py.Absent, SubjectsJSON: "[]", MissingJSON: "[]"}
+	rs, ok := assess.Lookup(py.Class.Ruleset)
+	if !ok || !rs.Secondary() {
+		r.Error = "Kết quả theo bộ quy tắc " + py.Class.Ruleset + " chưa được tính ở đây."
+		return r
+	}
+	r.RulesetVersion = rs.Version
+	// Cells by subject → term → field.
+	cells := map[string]map[string]map[string]store.Cell{}
+	for _, c := range py.Cells {
+		bt := cells[c.Subject]
+		if bt == nil {
+			bt = map[string]map[string]store.Cell{}
+			cells[c.Subject] = bt
+		}
+		if bt[c.Term] == nil {
+			bt[c.Term] = map[string]store.Cell{}
+		}
+		bt[c.Term][c.Field] = c
+	}
+	in := &ev.in
+	*in = assess.SecondaryInput{Grade: py.Class.Grade, AbsentSessions: py.Absent, Subjects: in.Subjects[:0]}
+	in.Conduct[0], _ = assess.ParseLevel(py.Conduct["hk1"])
+	in.Conduct[1], _ = assess.ParseLevel(py.Conduct["hk2"])
+	in.SummerConduct, _ = assess.ParseLevel(py.Conduct["summer"])
+	var skipped []string
+	for _, cs := range py.Subjects {
+		by := assess.AssessedBy(cs.AssessedBy)
+		if by != assess.ByScore && by != assess.ByComment {
+			continue
+		}
+		if _, known := assess.LookupSubject(assess.THCS, cs.Subject); !known {
+			skipped = append(skipped, cs.Subject)
+			continue
+		}
+		n := rs.RegularCount(by, cs.PeriodsPerYear)
+		s := assess.SubjectInput{Code: cs.Subject, AssessedBy: by, PeriodsPerYear: cs.PeriodsPerYear}
+		if s.PeriodsPerYear <= 0 {
+			s.PeriodsPerYear = 1
+		}
+		s.HK[0] = semesterInput(by, n, cells[cs.Subject]["hk1"])
+		s.HK[1] = semesterInput(by, n, cells[cs.Subject]["hk2"])
+		if v := py.Retests[cs.Subject]; v != "" {
+			if m, err := assess.ParseMark(v); err == nil && m.Known() &&
+				((m.Kind == assess.MarkScore) == (by == assess.ByScore)) {
+				s.Retest = m
+			}
+		}
+		in.Subjects = append(in.Subjects, s)
+	}
+	if err := assess.EvalSecondaryInto(&rs, in, &ev.res); err != nil {
+		r.Error = err.Error()
+		return r
+	}
+	res := &ev.res
+	r.Complete = res.Complete
+	for t := 0; t < 2; t++ {
+		r.HK[t] = termLevels(res.HK[t])
+	}
+	r.Year = termLevels(res.Year.TermResult)
+	r.LearningFinal, r.ConductFinal = res.Year.LearningFinal.Code(), res.Year.ConductFinal.Code()
+	r.RetestSubjects = strings.Join(res.Year.RetestSubjects, ",")
+	r.Promotion, r.Award = string(res.Year.Promotion), string(res.Year.Award)
+	subs := make([]resultSubject, 0, len(res.Subjects))
+	for _, s := range res.Subjects {
+		subs = append(subs, resultSubject{s.Code, string(s.AssessedBy), s.HK[0], s.HK[1], s.Year, s.Retest, s.YearFinal})
+	}
+	r.SubjectsJSON = toJSON(subs)
+	missing := res.Missing
+	if missing == nil {
+		missing = []string{}
+	}
+	r.MissingJSON = toJSON(missing)
+	if len(skipped) > 0 {
+		r.Error = "Môn không có trong danh mục, không tính: " + strings.Join(skipped, ", ")
+	}
+	return r
+}
+
+func termLevels(t assess.TermResult) store.TermLevels {
+	return store.TermLevels{Learning: t.Learning.Code(), LearningComputed: t.LearningComputed.Code(), AdjustedFor: t.AdjustedFor, Conduct: t.Conduct.Code()}
+}
+
+// SubjectResult is one subject of a stored result, decoded.
+type SubjectResult = resultSubject
+
+// DecodeSubjects returns the subject results of a stored result.
+func DecodeSubjects(r store.PupilResult) ([]SubjectResult, error) {
+	var out []SubjectResult
+	var raw []struct {
+		Subject    string          `json:"subject"`
+		AssessedBy string          `json:"assessed_by"`
+		HK1        json.RawMessage `json:"hk1"`
+		HK2        json.RawMessage `json:"hk2"`
+		Year       json.RawMessage `json:"year"`
+		Retest     json.RawMessage `json:"retest"`
+		YearFinal  json.RawMessage `json:"year_final"`
+	}
+	if err := json.Unmarshal([]byte(r.SubjectsJSON), &raw); err != nil {
+		return nil, err
+	}
+	mark := func(b json.RawMessage) assess.Mark {
+		m, _ := assess.ParseMark(strings.Trim(string(b), `"`))
+		return m
+	}
+	for _, s := range raw {
+		out = append(out, SubjectResult{s.Subject, s.AssessedBy, mark(s.HK1), mark(s.HK2), mark(s.Year), mark(s.Retest), mark(s.YearFinal)})
+	}
+	return out, nil
+}
+
+// ClassResults returns the stored results of a class's pupils, computing
+// first those still stale, for whoever may read the class's sheets.
+func (a *App) ClassResults(ctx context.Context, p *Principal, classID int64) ([]store.PupilResult, error) {
+	var c store.Class
+	var ids []int64
+	if err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if c, err = tx.Class(classID); err != nil {
+			return err
+		}
+		s, err := tx.School(c.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActReadSheet, ClassTarget(s, c.ID)) {
+			return forbidden()
+		}
+		ids, err = tx.StudyingPupils(classID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 {
+		if err := a.DB.Update(ctx, func(tx *store.Tx) error {
+			return tx.MarkResultsStaleIfMissing(c.SchoolID, c.SchoolYearID, classID, ids)
+		}); err != nil {
+			return nil, err
+		}
+		if err := a.recomputeStaleOf(ctx, c, ids); err != nil {
+			return nil, err
+		}
+	}
+	var out []store.PupilResult
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = tx.ClassResults(classID)
+		return err
+	})
+	return out, err
+}
+
+// recomputeStaleOf computes the stale results among some pupils of a class.
+func (a *App) recomputeStaleOf(ctx context.Context, c store.Class, ids []int64) error {
+	var stale []int64
+	if err := a.DB.View(ctx, func(tx *store.Tx) error {
+		rs, err := tx.ClassResults(c.ID)
+		if err != nil {
+			return err
+		}
+		want := map[int64]bool{}
+		for _, id := range ids {
+			want[id] = true
+		}
+		for _, r := range rs {
+			if r.Stale && want[r.PupilID] {
+				stale = append(stale, r.PupilID)
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	return a.recomputePupils(ctx, c.SchoolID, c.SchoolYearID, stale)
+}
+
+// RecomputeAll marks every pupil of a school year stale and computes them all
+// (after a rule-set change or a curriculum edit).
+func (a *App) RecomputeAll(ctx context.Context, p *Principal, schoolID, yearID int64) error {
+	if !p.system {
+		return forbidden()
+	}
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		cs, err := tx.ClassesOf(schoolID, yearID)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if store.SheetKindOf(c.Ruleset) != store.SheetSecondary {
+				continue
+			}
+			ids, err := tx.StudyingPupils(c.ID)
+			if err != nil {
+				return err
+			}
+			if err := tx.MarkResultsStale(schoolID, yearID, c.ID, ids); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for {
+		n, err := a.RecomputeStale(ctx, 500)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}

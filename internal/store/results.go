@@ -1,0 +1,434 @@
+package store
+
+import (
+	"strings"
+	"time"
+
+	"sdgdt"
+)
+
+// inList appends ids to args and returns the placeholders "$n,$n+1,...".
+func inList(args *[]any, ids []int64) string {
+	ph := make([]string, len(ids))
+	for i, id := range ids {
+		*args = append(*args, id)
+		ph[i] = "$" + itoa(len(*args))
+	}
+	return strings.Join(ph, ",")
+}
+
+// Conduct is a pupil's conduct rating of a term (hk1, hk2, summer).
+type Conduct struct {
+	SchoolID     int64
+	SchoolYearID int64
+	PupilID      int64
+	Term         string
+	ClassID      int64
+	Level        string // T, K, D, CD or ""
+	Comment      string
+	ChangedBy    int64
+	ChangedAt    time.Time
+}
+
+// SetConduct stores a pupil's conduct of a term.
+func (t *Tx) SetConduct(c Conduct) error {
+	_, err := t.exec(`INSERT INTO conduct (school_id, school_year_id, pupil_id, term, class_id, level, comment, changed_by, changed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (school_id, school_year_id, pupil_id, term) DO UPDATE SET class_id = excluded.class_id, level = excluded.level,
+		comment = excluded.comment, changed_by = excluded.changed_by, changed_at = excluded.changed_at`,
+		c.SchoolID, c.SchoolYearID, c.PupilID, c.Term, c.ClassID, c.Level, c.Comment, c.ChangedBy, t.Now)
+	return err
+}
+
+// Conducts returns the conduct ratings of some pupils in a school year.
+func (t *Tx) Conducts(schoolID, yearID int64, pupilIDs []int64) ([]Conduct, error) {
+	var out []Conduct
+	for start := 0; start < len(pupilIDs); start += 500 {
+		args := []any{schoolID, yearID}
+		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
+		rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, term, class_id, level, comment, changed_by, changed_at FROM conduct
+			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c Conduct
+			if err := rows.Scan(&c.SchoolID, &c.SchoolYearID, &c.PupilID, &c.Term, &c.ClassID, &c.Level, &c.Comment, &c.ChangedBy, &c.ChangedAt); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Retest is a pupil's summer re-test result in a subject.
+type Retest struct {
+	SchoolID     int64
+	SchoolYearID int64
+	PupilID      int64
+	Subject      string
+	ClassID      int64
+	Value        string // "6.5", "D", "CD"; "" when cleared
+	ChangedBy    int64
+	ChangedAt    time.Time
+}
+
+// SetRetest stores a pupil's re-test result.
+func (t *Tx) SetRetest(r Retest) error {
+	_, err := t.exec(`INSERT INTO retests (school_id, school_year_id, pupil_id, subject, class_id, value, changed_by, changed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (school_id, school_year_id, pupil_id, subject) DO UPDATE SET class_id = excluded.class_id, value = excluded.value,
+		changed_by = excluded.changed_by, changed_at = excluded.changed_at`,
+		r.SchoolID, r.SchoolYearID, r.PupilID, r.Subject, r.ClassID, r.Value, r.ChangedBy, t.Now)
+	return err
+}
+
+// Retests returns the re-test results of some pupils in a school year.
+func (t *Tx) Retests(schoolID, yearID int64, pupilIDs []int64) ([]Retest, error) {
+	var out []Retest
+	for start := 0; start < len(pupilIDs); start += 500 {
+		args := []any{schoolID, yearID}
+		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
+		rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, subject, class_id, value, changed_by, changed_at FROM retests
+			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var r Retest
+			if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Subject, &r.ClassID, &r.Value, &r.ChangedBy, &r.ChangedAt); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// MarkResultsStale records, in the transaction that changes their inputs, that
+// the stored results of some pupils must be computed again.
+func (t *Tx) MarkResultsStale(schoolID, yearID, classID int64, pupilIDs []int64) error {
+	for start := 0; start < len(pupilIDs); start += 400 {
+		part := pupilIDs[start:min(start+400, len(pupilIDs))]
+		var b strings.Builder
+		args := make([]any, 0, len(part)*4)
+		b.WriteString(`INSERT INTO pupil_results (school_id, school_year_id, pupil_id, class_id, stale, gen) VALUES `)
+		for i, id := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			n := len(args)
+			b.WriteString("($" + itoa(n+1) + ",$" + itoa(n+2) + ",$" + itoa(n+3) + ",$" + itoa(n+4) + ",TRUE,1)")
+			args = append(args, schoolID, yearID, id, classID)
+		}
+		b.WriteString(` ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET stale = TRUE, gen = pupil_results.gen + 1`)
+		if _, err := t.exec(b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MarkResultsStaleIfMissing makes sure every pupil has a result row, stale
+// when it is new, so that pupils without any mark yet get a result too.
+func (t *Tx) MarkResultsStaleIfMissing(schoolID, yearID, classID int64, pupilIDs []int64) error {
+	for start := 0; start < len(pupilIDs); start += 400 {
+		part := pupilIDs[start:min(start+400, len(pupilIDs))]
+		var b strings.Builder
+		args := make([]any, 0, len(part)*4)
+		b.WriteString(`INSERT INTO pupil_results (school_id, school_year_id, pupil_id, class_id, stale, gen) VALUES `)
+		for i, id := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			n := len(args)
+			b.WriteString("($" + itoa(n+1) + ",$" + itoa(n+2) + ",$" + itoa(n+3) + ",$" + itoa(n+4) + ",TRUE,1)")
+			args = append(args, schoolID, yearID, id, classID)
+		}
+		b.WriteString(` ON CONFLICT (school_id, school_year_id, pupil_id) DO NOTHING`)
+		if _, err := t.exec(b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ResultKey names a pupil-year whose results are stale, with the generation
+// of its inputs when it was read.
+type ResultKey struct {
+	SchoolID, SchoolYearID, PupilID, Gen int64
+}
+
+// StaleResults returns up to limit pupil-years whose results must be computed
+// again, grouped by school and year.
+func (t *Tx) StaleResults(limit int) ([]ResultKey, error) {
+	rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, gen FROM pupil_results WHERE stale ORDER BY school_id, school_year_id, pupil_id LIMIT ` + itoa(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ResultKey
+	for rows.Next() {
+		var k ResultKey
+		if err := rows.Scan(&k.SchoolID, &k.SchoolYearID, &k.PupilID, &k.Gen); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// ResultGens returns the current generation of some pupil-years' inputs.
+func (t *Tx) ResultGens(schoolID, yearID int64, pupilIDs []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	for start := 0; start < len(pupilIDs); start += 500 {
+		args := []any{schoolID, yearID}
+		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
+		rows, err := t.query(`SELECT pupil_id, gen FROM pupil_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, gen int64
+			if err := rows.Scan(&id, &gen); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = gen
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// PupilYear is everything the rules engine needs about a pupil's school year:
+// his class (the one he studies in now, else the last one of the year), its
+// curriculum, his marks (comments left out), conduct, re-tests and absences.
+type PupilYear struct {
+	PupilID  int64
+	Class    Class
+	Subjects []ClassSubject
+	Cells    []Cell
+	Conduct  map[string]string // term (hk1, hk2, summer) → level
+	Retests  map[string]string // subject → value
+	Absent   int
+}
+
+// PupilYears loads the years of some pupils of one school, with one query per
+// table (chunked by 500 pupils).
+func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]PupilYear, error) {
+	placed := map[int64]int64{} // pupil → class
+	studying := map[int64]bool{}
+	for start := 0; start < len(pupilIDs); start += 500 {
+		args := []any{schoolID, yearID}
+		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
+		rows, err := t.query(`SELECT pupil_id, class_id, status FROM enrolments WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var pid, cid int64
+			var status string
+			if err := rows.Scan(&pid, &cid, &status); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if studying[pid] {
+				continue
+			}
+			placed[pid] = cid
+			studying[pid] = status == sdgdt.EnrolStudying
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	classes := map[int64]Class{}
+	curricula := map[int64][]ClassSubject{}
+	for _, cid := range placed {
+		if _, ok := classes[cid]; ok {
+			continue
+		}
+		c, err := t.Class(cid)
+		if err != nil {
+			return nil, err
+		}
+		classes[cid] = c
+		if curricula[cid], err = t.ClassSubjects(cid); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]PupilYear, 0, len(pupilIDs))
+	index := map[int64]int{}
+	var ids []int64
+	for _, pid := range pupilIDs {
+		cid, ok := placed[pid]
+		if !ok {
+			continue // no enrolment in this school and year: nothing to compute
+		}
+		index[pid] = len(out)
+		ids = append(ids, pid)
+		out = append(out, PupilYear{PupilID: pid, Class: classes[cid], Subjects: curricula[cid], Conduct: map[string]string{}, Retests: map[string]string{}})
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cells, err := t.PupilCells(schoolID, yearID, ids, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cells {
+		py := &out[index[c.PupilID]]
+		py.Cells = append(py.Cells, c)
+	}
+	cs, err := t.Conducts(schoolID, yearID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		out[index[c.PupilID]].Conduct[c.Term] = c.Level
+	}
+	rs, err := t.Retests(schoolID, yearID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		out[index[r.PupilID]].Retests[r.Subject] = r.Value
+	}
+	abs, err := t.YearAbsences(schoolID, yearID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for pid, a := range abs {
+		if i, ok := index[pid]; ok {
+			out[i].Absent = a.Total()
+		}
+	}
+	return out, nil
+}
+
+// PupilResult is a pupil's year as computed by the rules engine and stored.
+// Levels are "T", "K", "D", "CD" or "" (not computable).
+type PupilResult struct {
+	SchoolID, SchoolYearID, PupilID, ClassID int64
+	Gen                                      int64 // generation of the inputs it was computed from
+	Stale                                    bool
+	RulesetVersion                           string
+	Grade                                    int
+	Complete                                 bool
+	AbsentSessions                           int
+	HK                                       [2]TermLevels
+	Year                                     TermLevels
+	LearningFinal, ConductFinal              string
+	RetestSubjects                           string // comma-separated codes
+	Promotion, Award                         string
+	SubjectsJSON, MissingJSON                string
+	Error                                    string // why it could not be computed, if so
+	ComputedAt                               time.Time
+}
+
+// TermLevels are the learning level (after and before the Điều 9.3 adjustment,
+// and the subject that caused it) and the conduct of a semester or the year.
+type TermLevels struct {
+	Learning, LearningComputed, AdjustedFor, Conduct string
+}
+
+const resultColumns = `school_id, school_year_id, pupil_id, class_id, gen, stale, ruleset_version, grade, complete, absent_sessions,
+	hk1_learning, hk1_learning_computed, hk1_adjusted_for, hk1_conduct, hk2_learning, hk2_learning_computed, hk2_adjusted_for, hk2_conduct,
+	year_learning, year_learning_computed, year_adjusted_for, year_conduct, learning_final, conduct_final, retest_subjects, promotion, award,
+	subjects_json, missing_json, error, computed_at`
+
+func (r *PupilResult) values(now time.Time) []any {
+	return []any{r.SchoolID, r.SchoolYearID, r.PupilID, r.ClassID, r.Gen, false, r.RulesetVersion, r.Grade, r.Complete, r.AbsentSessions,
+		r.HK[0].Learning, r.HK[0].LearningComputed, r.HK[0].AdjustedFor, r.HK[0].Conduct,
+		r.HK[1].Learning, r.HK[1].LearningComputed, r.HK[1].AdjustedFor, r.HK[1].Conduct,
+		r.Year.Learning, r.Year.LearningComputed, r.Year.AdjustedFor, r.Year.Conduct, r.LearningFinal, r.ConductFinal, r.RetestSubjects,
+		r.Promotion, r.Award, r.SubjectsJSON, r.MissingJSON, r.Error, now}
+}
+
+// SaveResults stores computed results. A result replaces the stored one only
+// if the inputs have not changed since they were read (same generation); a
+// result overtaken by a change stays stale, to be computed again.
+func (t *Tx) SaveResults(rs []PupilResult) error {
+	cols := splitColumns(resultColumns)
+	var set []string
+	for _, c := range cols[3:] {
+		if c != "gen" {
+			set = append(set, c+" = excluded."+c)
+		}
+	}
+	tail := ` ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET ` + strings.Join(set, ", ") + ` WHERE pupil_results.gen = excluded.gen`
+	const chunk = 200
+	for start := 0; start < len(rs); start += chunk {
+		part := rs[start:min(start+chunk, len(rs))]
+		var b strings.Builder
+		args := make([]any, 0, len(part)*len(cols))
+		b.WriteString(`INSERT INTO pupil_results (` + resultColumns + `) VALUES `)
+		for i := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(placeholders(len(args), len(cols)))
+			args = append(args, part[i].values(t.Now)...)
+		}
+		b.WriteString(tail)
+		if _, err := t.exec(b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanResult(sc interface{ Scan(...any) error }) (PupilResult, error) {
+	var r PupilResult
+	var at *time.Time
+	err := sc.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.ClassID, &r.Gen, &r.Stale, &r.RulesetVersion, &r.Grade, &r.Complete, &r.AbsentSessions,
+		&r.HK[0].Learning, &r.HK[0].LearningComputed, &r.HK[0].AdjustedFor, &r.HK[0].Conduct,
+		&r.HK[1].Learning, &r.HK[1].LearningComputed, &r.HK[1].AdjustedFor, &r.HK[1].Conduct,
+		&r.Year.Learning, &r.Year.LearningComputed, &r.Year.AdjustedFor, &r.Year.Conduct, &r.LearningFinal, &r.ConductFinal, &r.RetestSubjects,
+		&r.Promotion, &r.Award, &r.SubjectsJSON, &r.MissingJSON, &r.Error, &at)
+	if at != nil {
+		r.ComputedAt = at.UTC()
+	}
+	return r, err
+}
+
+// ClassResults returns the stored results of the pupils placed in a class.
+func (t *Tx) ClassResults(classID int64) ([]PupilResult, error) {
+	rows, err := t.query(`SELECT `+resultColumns+` FROM pupil_results WHERE class_id = $1`, classID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PupilResult
+	for rows.Next() {
+		r, err := scanResult(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Result returns the stored result of one pupil-year.
+func (t *Tx) Result(schoolID, yearID, pupilID int64) (PupilResult, error) {
+	r, err := scanResult(t.queryRow(`SELECT `+resultColumns+` FROM pupil_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id = $3`,
+		schoolID, yearID, pupilID))
+	return r, notFound(err, "kết quả của học sinh")
+}

@@ -1,0 +1,357 @@
+package store
+
+import (
+	"database/sql"
+	"strings"
+	"time"
+
+	"sdgdt"
+)
+
+// Sheet kinds: which fields a row has and how values are checked.
+const (
+	SheetSecondary = "secondary" // tt22, tt43: regular[i], midterm, final, comment, exemption
+	SheetPrimary   = "primary"   // tt27: level, test, comment
+)
+
+// Sheet is one class × subject × term of the assessment book. Its rows are the
+// class's current pupils; its cells are their marks (table marks), keyed by the
+// pupil. Version grows with every write through the sheet.
+type Sheet struct {
+	ID           int64
+	SchoolID     int64
+	SchoolYearID int64
+	ClassID      int64
+	Subject      string
+	Term         string
+	Kind         string
+	Version      int64
+	UpdatedAt    time.Time
+}
+
+const sheetColumns = `id, school_id, school_year_id, class_id, subject, term, kind, version, updated_at`
+
+func scanSheet(sc interface{ Scan(...any) error }) (Sheet, error) {
+	var s Sheet
+	err := sc.Scan(&s.ID, &s.SchoolID, &s.SchoolYearID, &s.ClassID, &s.Subject, &s.Term, &s.Kind, &s.Version, &s.UpdatedAt)
+	return s, err
+}
+
+// SheetKindOf returns the sheet kind of a class's rule set.
+func SheetKindOf(ruleset string) string {
+	if ruleset == "tt27" {
+		return SheetPrimary
+	}
+	return SheetSecondary
+}
+
+// EnsureSheet returns the sheet of a class × subject × term, creating it when
+// it does not exist yet.
+func (t *Tx) EnsureSheet(c Class, subject, term string) (Sheet, error) {
+	if _, err := t.exec(`INSERT INTO sheets (school_id, school_year_id, class_id, subject, term, kind, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) ON CONFLICT (class_id, subject, term) DO NOTHING`,
+		c.SchoolID, c.SchoolYearID, c.ID, subject, term, SheetKindOf(c.Ruleset), t.Now); err != nil {
+		return Sheet{}, err
+	}
+	return t.SheetFor(c.ID, subject, term)
+}
+
+// Sheet returns one sheet.
+func (t *Tx) Sheet(id int64) (Sheet, error) {
+	s, err := scanSheet(t.queryRow(`SELECT `+sheetColumns+` FROM sheets WHERE id = $1`, id))
+	return s, notFound(err, "bảng điểm")
+}
+
+// SheetFor returns the sheet of a class × subject × term.
+func (t *Tx) SheetFor(classID int64, subject, term string) (Sheet, error) {
+	s, err := scanSheet(t.queryRow(`SELECT `+sheetColumns+` FROM sheets WHERE class_id = $1 AND subject = $2 AND term = $3`, classID, subject, term))
+	return s, notFound(err, "bảng điểm")
+}
+
+// BumpSheet increments a sheet's version and returns the new one.
+func (t *Tx) BumpSheet(id int64) (int64, error) {
+	var v int64
+	err := t.queryRow(`UPDATE sheets SET version = version + 1, updated_at = $2 WHERE id = $1 RETURNING version`, id, t.Now).Scan(&v)
+	return v, notFound(err, "bảng điểm")
+}
+
+// TeacherSheet is a teaching assignment with its sheet and how the subject is
+// assessed in the class's curriculum.
+type TeacherSheet struct {
+	AssignmentInfo
+	SheetID        int64
+	AssessedBy     string // "" when the subject is not in the class's curriculum
+	PeriodsPerYear int
+}
+
+// TeacherSheets returns a teacher's assignments of the current school year with
+// their sheets (SheetID 0 where none exists yet).
+func (t *Tx) TeacherSheets(teacherID int64) ([]TeacherSheet, error) {
+	rows, err := t.query(`SELECT a.id, a.school_id, a.class_id, a.subject, a.term, a.teacher_id, c.name, c.grade, c.ruleset, c.school_year_id, y.name, u.full_name,
+			COALESCE(sh.id, 0), COALESCE(cs.assessed_by, ''), COALESCE(cs.periods_per_year, 0)
+		FROM assignments a JOIN classes c ON c.id = a.class_id JOIN school_years y ON y.id = c.school_year_id JOIN users u ON u.id = a.teacher_id
+		LEFT JOIN sheets sh ON sh.class_id = a.class_id AND sh.subject = a.subject AND sh.term = a.term
+		LEFT JOIN class_subjects cs ON cs.class_id = a.class_id AND cs.subject = a.subject
+		WHERE a.teacher_id = $1 AND y.is_current = $2
+		ORDER BY c.grade, c.name, COALESCE(cs.position, 999), a.subject, a.term`, teacherID, true)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TeacherSheet
+	for rows.Next() {
+		var a TeacherSheet
+		if err := rows.Scan(&a.ID, &a.SchoolID, &a.ClassID, &a.Subject, &a.Term, &a.TeacherID, &a.ClassName, &a.Grade, &a.Ruleset, &a.SchoolYearID, &a.SchoolYear,
+			&a.TeacherName, &a.SheetID, &a.AssessedBy, &a.PeriodsPerYear); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// ClassSubject returns one subject of a class's curriculum.
+func (t *Tx) ClassSubject(classID int64, subject string) (ClassSubject, error) {
+	var cs ClassSubject
+	err := t.queryRow(`SELECT class_id, school_id, subject, periods_per_year, assessed_by, position FROM class_subjects WHERE class_id = $1 AND subject = $2`,
+		classID, subject).Scan(&cs.ClassID, &cs.SchoolID, &cs.Subject, &cs.PeriodsPerYear, &cs.AssessedBy, &cs.Position)
+	return cs, notFound(err, "môn học trong chương trình của lớp")
+}
+
+// StudyingPupils returns the ids of the pupils studying in a class now.
+func (t *Tx) StudyingPupils(classID int64) ([]int64, error) {
+	rows, err := t.query(`SELECT pupil_id FROM enrolments WHERE class_id = $1 AND status = $2`, classID, sdgdt.EnrolStudying)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Cell is one stored cell of a pupil.
+type Cell struct {
+	PupilID      int64
+	Subject      string
+	Term         string
+	Field        string
+	Value        string
+	SheetID      int64
+	SheetVersion int64
+}
+
+// ClassCells returns the cells of the pupils studying in a class for a subject
+// and the given terms, in one query.
+func (t *Tx) ClassCells(s Sheet, terms ...string) ([]Cell, error) {
+	args := []any{s.SchoolID, s.SchoolYearID, s.Subject, s.ClassID, sdgdt.EnrolStudying}
+	ph := make([]string, len(terms))
+	for i, term := range terms {
+		args = append(args, term)
+		ph[i] = "$" + itoa(len(args))
+	}
+	rows, err := t.query(`SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version FROM marks m
+		WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.subject = $3 AND m.term IN (`+strings.Join(ph, ",")+`)
+		AND m.pupil_id IN (SELECT e.pupil_id FROM enrolments e WHERE e.class_id = $4 AND e.status = $5)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanCells(rows)
+}
+
+func scanCells(rows *sql.Rows) ([]Cell, error) {
+	defer rows.Close()
+	var out []Cell
+	for rows.Next() {
+		var c Cell
+		if err := rows.Scan(&c.PupilID, &c.Subject, &c.Term, &c.Field, &c.Value, &c.SheetID, &c.SheetVersion); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PupilCells returns every cell of some pupils in a school year (comments and
+// other free text left out when marksOnly), in chunked queries.
+func (t *Tx) PupilCells(schoolID, yearID int64, pupilIDs []int64, marksOnly bool) ([]Cell, error) {
+	var out []Cell
+	for start := 0; start < len(pupilIDs); start += 500 {
+		end := min(start+500, len(pupilIDs))
+		args := []any{schoolID, yearID}
+		ph := make([]string, 0, end-start)
+		for _, id := range pupilIDs[start:end] {
+			args = append(args, id)
+			ph = append(ph, "$"+itoa(len(args)))
+		}
+		q := `SELECT pupil_id, subject, term, field, value, sheet_id, sheet_version FROM marks
+			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (` + strings.Join(ph, ",") + `)`
+		if marksOnly {
+			q += ` AND field <> 'comment' AND field <> 'exemption' AND value <> ''`
+		}
+		rows, err := t.query(q, args...)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := scanCells(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// CellWrite is a new value of a cell, written through a sheet.
+type CellWrite struct {
+	PupilID  int64
+	Field    string
+	Previous string
+	Value    string
+}
+
+// WriteMeta says who writes cells, how and why.
+type WriteMeta struct {
+	By           int64
+	Via          string // grid, api, upload, correction, import
+	Reason       string
+	CorrectionID int64
+	RequestID    string
+}
+
+// WriteCells stores new values of cells of a sheet at a version, and appends
+// each change to the cells' history, with multi-row statements.
+func (t *Tx) WriteCells(s Sheet, version int64, cells []CellWrite, m WriteMeta) error {
+	const chunk = 400
+	for start := 0; start < len(cells); start += chunk {
+		part := cells[start:min(start+chunk, len(cells))]
+		var b strings.Builder
+		args := make([]any, 0, len(part)*11)
+		b.WriteString(`INSERT INTO marks (school_id, school_year_id, pupil_id, subject, term, field, value, sheet_id, sheet_version, changed_by, changed_at) VALUES `)
+		for i, c := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(placeholders(len(args), 11))
+			args = append(args, s.SchoolID, s.SchoolYearID, c.PupilID, s.Subject, s.Term, c.Field, c.Value, s.ID, version, m.By, t.Now)
+		}
+		b.WriteString(` ON CONFLICT (school_id, school_year_id, pupil_id, subject, term, field) DO UPDATE SET value = excluded.value,
+			sheet_id = excluded.sheet_id, sheet_version = excluded.sheet_version, changed_by = excluded.changed_by, changed_at = excluded.changed_at`)
+		if _, err := t.exec(b.String(), args...); err != nil {
+			return err
+		}
+		b.Reset()
+		args = args[:0]
+		b.WriteString(`INSERT INTO mark_changes (school_id, school_year_id, sheet_id, sheet_version, pupil_id, subject, term, field, previous, value,
+			changed_by, changed_at, via, reason, correction_id, request_id) VALUES `)
+		for i, c := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(placeholders(len(args), 16))
+			args = append(args, s.SchoolID, s.SchoolYearID, s.ID, version, c.PupilID, s.Subject, s.Term, c.Field, c.Previous, c.Value,
+				m.By, t.Now, m.Via, m.Reason, nullInt(m.CorrectionID), m.RequestID)
+		}
+		if _, err := t.exec(b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// placeholders returns "($n+1, ..., $n+k)".
+func placeholders(n, k int) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i := 1; i <= k; i++ {
+		if i > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('$')
+		b.WriteString(itoa(n + i))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// MarkChange is one entry of a cell's history.
+type MarkChange struct {
+	ID            int64
+	SheetID       int64
+	SheetVersion  int64
+	PupilID       int64
+	Subject       string
+	Term          string
+	Field         string
+	Previous      string
+	Value         string
+	ChangedBy     int64
+	ChangedByName string
+	ChangedAt     time.Time
+	Via           string
+	Reason        string
+	CorrectionID  int64
+	RequestID     string
+}
+
+// CellHistory returns every change of a pupil's cell, oldest first, whatever
+// sheet (class) it was made through.
+func (t *Tx) CellHistory(schoolID, yearID, pupilID int64, subject, term, field string) ([]MarkChange, error) {
+	rows, err := t.query(`SELECT h.id, h.sheet_id, h.sheet_version, h.pupil_id, h.subject, h.term, h.field, h.previous, h.value, h.changed_by,
+			COALESCE(u.full_name, ''), h.changed_at, h.via, h.reason, COALESCE(h.correction_id, 0), h.request_id
+		FROM mark_changes h LEFT JOIN users u ON u.id = h.changed_by
+		WHERE h.school_id = $1 AND h.pupil_id = $2 AND h.subject = $3 AND h.term = $4 AND h.field = $5 AND h.school_year_id = $6
+		ORDER BY h.id`, schoolID, pupilID, subject, term, field, yearID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MarkChange
+	for rows.Next() {
+		var c MarkChange
+		if err := rows.Scan(&c.ID, &c.SheetID, &c.SheetVersion, &c.PupilID, &c.Subject, &c.Term, &c.Field, &c.Previous, &c.Value, &c.ChangedBy,
+			&c.ChangedByName, &c.ChangedAt, &c.Via, &c.Reason, &c.CorrectionID, &c.RequestID); err != nil {
+			return nil, err
+		}
+		c.ChangedAt = c.ChangedAt.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PupilNames returns the full names of pupils, by id.
+func (t *Tx) PupilNames(ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for start := 0; start < len(ids); start += 500 {
+		end := min(start+500, len(ids))
+		args := make([]any, 0, end-start)
+		ph := make([]string, 0, end-start)
+		for _, id := range ids[start:end] {
+			args = append(args, id)
+			ph = append(ph, "$"+itoa(len(args)))
+		}
+		rows, err := t.query(`SELECT id, family_name, middle_name, given_name FROM pupils WHERE id IN (`+strings.Join(ph, ",")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p sdgdt.Pupil
+			if err := rows.Scan(&p.ID, &p.FamilyName, &p.MiddleName, &p.GivenName); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[p.ID] = p.FullName()
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"sdgdt"
+	"sdgdt/internal/app"
+	"sdgdt/internal/assess"
+)
+
+// The grade-entry grid: the page a teacher lives in. The table is rendered on
+// the server (fast first paint, readable without JavaScript); grid.js makes it
+// editable and saves through the JSON API (PATCH /api/v1/sheets/{id}).
+
+// gridCol is one editable column.
+type gridCol struct {
+	Field string
+	Label string
+	Title string // full name, shown as a tooltip
+	Type  string // "mark" (score or Đ/CĐ/P), "text", "plevel", "ptest"
+	Wide  bool
+}
+
+// gridCell is one cell as first shown.
+type gridCell struct {
+	Field string
+	Raw   string // stored text
+	Text  string // Vietnamese display
+	Type  string
+}
+
+// gridRow is one pupil.
+type gridRow struct {
+	N          int
+	PupilID    int64
+	Name       string
+	RowVersion int64
+	Cells      []gridCell
+	Average    string
+	HK1        string
+	Year       string
+}
+
+// gridData is the grid page.
+type gridData struct {
+	V        app.SheetView
+	TermName string
+	ByLabel  string
+	Cols     []gridCol
+	Rows     []gridRow
+	HK2      bool
+	Scored   bool
+	Other    []app.SheetAssignment // the teacher's other sheets, to switch
+	Upload   *uploadPreview        // an Excel upload awaiting confirmation
+}
+
+// markText shows a stored value the Vietnamese way: 7,5 · Đ · CĐ · P.
+func markText(field, v string) string {
+	switch {
+	case v == "":
+		return ""
+	case field == "comment" || field == "exemption" || field == "level":
+		return v
+	case v == "D":
+		return "Đ"
+	case v == "CD":
+		return "CĐ"
+	}
+	return strings.Replace(v, ".", ",", 1)
+}
+
+func resultText(m assess.Mark) string { return m.String() }
+
+func gridColumns(v *app.SheetView) []gridCol {
+	var cols []gridCol
+	for _, f := range v.Fields {
+		c := gridCol{Field: f, Label: app.FieldLabel(f), Type: "mark"}
+		switch {
+		case strings.HasPrefix(f, "regular["):
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(f, "regular["), "]"))
+			c.Label, c.Title = "TX"+strconv.Itoa(n+1), "Đánh giá thường xuyên lần "+strconv.Itoa(n+1)+" (ĐĐGtx)"
+		case f == "midterm":
+			c.Label, c.Title = "GK", "Đánh giá giữa kì (ĐĐGgk)"
+		case f == "final":
+			c.Label, c.Title = "CK", "Đánh giá cuối kì (ĐĐGck)"
+		case f == "comment":
+			c.Type, c.Wide, c.Title = "text", true, "Nhận xét của giáo viên bộ môn"
+		case f == "exemption":
+			c.Type, c.Wide, c.Title = "text", true, "Miễn phần thực hành (Điều 10): ghi quyết định, thời hạn"
+		case f == "level":
+			c.Type, c.Label, c.Title = "plevel", "Mức", "Mức đạt được: T (Hoàn thành tốt), H (Hoàn thành), C (Chưa hoàn thành)"
+		case f == "test":
+			c.Type, c.Label, c.Title = "ptest", "KTĐK", "Điểm kiểm tra định kì: số nguyên 0-10"
+		}
+		cols = append(cols, c)
+	}
+	return cols
+}
+
+func buildGrid(v *app.SheetView) gridData {
+	d := gridData{V: *v, TermName: app.SheetTermName(v.Sheet.Term), HK2: v.Sheet.Term == "hk2" && v.IsSecondary(), Scored: v.AssessedBy == "score"}
+	switch v.AssessedBy {
+	case "score":
+		d.ByLabel = "Đánh giá bằng nhận xét kết hợp điểm số"
+	case "comment":
+		d.ByLabel = "Đánh giá bằng nhận xét (Đ / CĐ)"
+	default:
+		d.ByLabel = "Đánh giá theo mức (T / H / C)"
+	}
+	d.Cols = gridColumns(v)
+	for i := range v.Rows {
+		r := &v.Rows[i]
+		row := gridRow{N: i + 1, PupilID: r.PupilID, Name: r.FullName, RowVersion: r.RowVersion,
+			Average: resultText(r.Average), HK1: resultText(r.HK1), Year: resultText(r.YearAverage)}
+		for _, c := range d.Cols {
+			raw := r.Cell(c.Field)
+			row.Cells = append(row.Cells, gridCell{Field: c.Field, Raw: raw, Text: markText(c.Field, raw), Type: c.Type})
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	return d
+}
+
+func (s *Server) gridPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := sheetPathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showGrid(w, r, p, id, http.StatusOK, nil, nil)
+}
+
+// showGrid renders the grid of a sheet, with an upload preview or an error.
+func (s *Server) showGrid(w http.ResponseWriter, r *http.Request, p *app.Principal, id int64, status int, up *uploadPreview, formErr error) {
+	v, err := s.app.GetSheet(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := buildGrid(&v)
+	d.Upload = up
+	if v.CanWrite {
+		if mine, err := s.app.MyAssignments(r.Context(), p); err == nil {
+			for _, a := range mine {
+				if a.ClassID == v.Class.ID && a.Subject == v.Sheet.Subject {
+					d.Other = append(d.Other, a)
+				}
+			}
+		}
+	}
+	pg := &Page{Title: v.SubjectName + " · " + v.Class.Name + " · " + d.TermName, Active: "sheets", Data: d}
+	if formErr != nil {
+		pg.Error = sdgdt.ErrorMessage(formErr)
+	}
+	s.render(w, r, status, "grid", pg)
+}
+
+// sheetsData is the list of a teacher's sheets.
+type sheetsData struct {
+	Classes []sheetsClass
+}
+
+type sheetsClass struct {
+	ClassName  string
+	SchoolYear string
+	Sheets     []app.SheetAssignment
+}
+
+func (s *Server) sheetsPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	list, err := s.app.MyAssignments(r.Context(), p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var d sheetsData
+	for _, a := range list {
+		if n := len(d.Classes); n == 0 || d.Classes[n-1].ClassName != a.ClassName {
+			d.Classes = append(d.Classes, sheetsClass{ClassName: a.ClassName, SchoolYear: a.SchoolYear})
+		}
+		c := &d.Classes[len(d.Classes)-1]
+		c.Sheets = append(c.Sheets, a)
+	}
+	s.render(w, r, http.StatusOK, "sheets", &Page{Title: "Sổ điểm", Active: "sheets", Data: d})
+}
+
+// hasSubjectRole reports whether the principal teaches (for the navigation).
+func hasSubjectRole(p *app.Principal) bool { return p.HasRole(sdgdt.RoleSubjectTeacher) }

@@ -1,0 +1,784 @@
+package web
+
+// School records: the pages of one class (the homeroom teacher's book) and of
+// one pupil — class list, profiles, absences, movements, monthly confirmation.
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"sdgdt"
+	"sdgdt/internal/app"
+	"sdgdt/internal/store"
+)
+
+// classHead is the heading and tabs of a class's pages.
+type classHead struct {
+	Class     store.Class
+	School    sdgdt.School
+	Year      sdgdt.SchoolYear
+	Active    string
+	CanKeep   bool
+	CanManage bool
+	Month     string // the month the "month" tab opens
+}
+
+func classHeadOf(cr app.ClassRecords, p *app.Principal, active string) classHead {
+	return classHead{Class: cr.Class, School: cr.School, Year: cr.Year, Active: active, CanKeep: cr.CanKeep,
+		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)), Month: currentMonth(cr.Year)}
+}
+
+// today is the current day in Vietnam.
+func (s *Server) today() time.Time {
+	n := s.app.DB.Now().In(sdgdt.Vietnam)
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, sdgdt.Vietnam)
+}
+
+// currentMonth is this month, or the nearest month of the school year.
+func currentMonth(y sdgdt.SchoolYear) string {
+	n := time.Now().In(sdgdt.Vietnam)
+	switch {
+	case !y.StartsOn.IsZero() && n.Before(y.StartsOn):
+		n = y.StartsOn
+	case !y.EndsOn.IsZero() && n.After(y.EndsOn):
+		n = y.EndsOn
+	}
+	return n.Format("2006-01")
+}
+
+var statusNames = map[string]string{
+	sdgdt.EnrolStudying:    "Đang học",
+	sdgdt.EnrolMoved:       "Đã chuyển lớp",
+	sdgdt.EnrolLeft:        "Nghỉ học",
+	sdgdt.EnrolTransferred: "Chuyển trường",
+	sdgdt.EnrolFinished:    "Kết thúc năm học",
+}
+
+func classURL(id int64, page string) string {
+	u := "/classes/" + strconv.FormatInt(id, 10)
+	if page != "" {
+		u += "/" + page
+	}
+	return u
+}
+
+// --- Class list ---
+
+type classRow struct {
+	N      int
+	Entry  store.RosterEntry
+	Abs    store.AbsenceCount
+	Status string
+}
+
+type classListData struct {
+	Head     classHead
+	Rows     []classRow
+	Former   []classRow
+	Boys     int
+	Girls    int
+	Absences int
+	Masked   bool
+}
+
+func (s *Server) classPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cr, err := s.app.ClassRecords(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := classListData{Head: classHeadOf(cr, p, "list"), Masked: !cr.CanProfiles}
+	for i, e := range cr.Roster {
+		a := cr.Absences[e.Pupil.ID]
+		d.Rows = append(d.Rows, classRow{N: i + 1, Entry: e, Abs: a, Status: statusNames[e.Status]})
+		if e.Pupil.Sex == "nu" {
+			d.Girls++
+		} else {
+			d.Boys++
+		}
+		d.Absences += a.Total()
+	}
+	for i, e := range cr.Former {
+		d.Former = append(d.Former, classRow{N: i + 1, Entry: e, Abs: cr.Absences[e.Pupil.ID], Status: statusNames[e.Status]})
+	}
+	s.render(w, r, http.StatusOK, "records_class", &Page{Title: "Lớp " + cr.Class.Name + " — " + cr.School.Name, Active: "class", Data: d})
+}
+
+// --- New pupil ---
+
+type pupilFormData struct {
+	Head    classHead
+	Mode    string
+	Pupil   *app.PupilProfile
+	Schools []sdgdt.School
+	Classes []store.ClassCount
+}
+
+// pupilFields are the profile form's fields, in order, with their labels.
+var pupilFields = []struct{ Name, Label, Type string }{
+	{"full_name", "Họ và tên", "text"}, {"date_of_birth", "Ngày sinh (dd/mm/yyyy)", "text"}, {"sex", "Giới tính", "sex"},
+	{"ethnicity", "Dân tộc", "text"}, {"place_of_birth", "Nơi sinh", "text"}, {"home_town", "Quê quán", "text"},
+	{"address", "Địa chỉ thường trú", "text"}, {"father_name", "Họ tên cha", "text"}, {"mother_name", "Họ tên mẹ", "text"},
+	{"guardian_name", "Người giám hộ", "text"}, {"guardian_phone", "SĐT phụ huynh", "tel"},
+	{"identity_number", "Số định danh cá nhân (12 chữ số)", "text"}, {"ministry_code", "Mã học sinh (Bộ GDĐT)", "text"},
+}
+
+func pupilInput(f url.Values) app.PupilInput {
+	return app.PupilInput{FullName: f.Get("full_name"), DateOfBirth: f.Get("date_of_birth"), Sex: f.Get("sex"), Ethnicity: f.Get("ethnicity"),
+		PlaceOfBirth: f.Get("place_of_birth"), HomeTown: f.Get("home_town"), Address: f.Get("address"), FatherName: f.Get("father_name"),
+		MotherName: f.Get("mother_name"), GuardianName: f.Get("guardian_name"), GuardianPhone: f.Get("guardian_phone"),
+		IdentityNumber: f.Get("identity_number"), MinistryCode: f.Get("ministry_code")}
+}
+
+func pupilValues(p sdgdt.Pupil) url.Values {
+	return url.Values{"full_name": {p.FullName()}, "date_of_birth": {sdgdt.FormatDate(p.DateOfBirth)}, "sex": {p.Sex}, "ethnicity": {p.Ethnicity},
+		"place_of_birth": {p.PlaceOfBirth}, "home_town": {p.HomeTown}, "address": {p.Address}, "father_name": {p.FatherName},
+		"mother_name": {p.MotherName}, "guardian_name": {p.GuardianName}, "guardian_phone": {p.GuardianPhone},
+		"identity_number": {p.IdentityNumber}, "ministry_code": {p.MinistryCode}}
+}
+
+func (s *Server) newPupilPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showNewPupil(w, r, p, nil)
+}
+
+func (s *Server) showNewPupil(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cr, err := s.app.ClassRecords(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !cr.CanKeep {
+		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm của lớp và quản trị hệ thống của trường thêm học sinh."})
+		return
+	}
+	d := pupilFormData{Head: classHeadOf(cr, p, "list"), Mode: r.URL.Query().Get("mode")}
+	pg := &Page{Title: "Thêm học sinh — lớp " + cr.Class.Name, Active: "class", Data: d}
+	if formErr == nil {
+		pg.Form = url.Values{"ethnicity": {"Kinh"}, "from": {sdgdt.FormatDate(clampDay(s.today(), cr.Year))}, "mode": {d.Mode}}
+	} else {
+		d.Mode = r.PostForm.Get("mode")
+		pg.Data = d
+	}
+	s.showForm(w, r, "records_pupil_new", pg, formErr)
+}
+
+// clampDay keeps a day inside a school year.
+func clampDay(t time.Time, y sdgdt.SchoolYear) time.Time {
+	if !y.StartsOn.IsZero() && t.Before(y.StartsOn) {
+		return y.StartsOn
+	}
+	if !y.EndsOn.IsZero() && t.After(y.EndsOn) {
+		return y.EndsOn
+	}
+	return t
+}
+
+func (s *Server) newPupilSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	f := r.PostForm
+	from := parseDay(f.Get("from"))
+	if from.IsZero() {
+		s.showNewPupil(w, r, p, sdgdt.Invalid(map[string]string{"from": "Ngày vào lớp không hợp lệ (dd/mm/yyyy)."}))
+		return
+	}
+	var pu sdgdt.Pupil
+	if f.Get("mode") == "transfer_in" {
+		pu, err = s.app.TransferIn(r.Context(), p, id, pupilInput(f), from, f.Get("from_school"), f.Get("reason"))
+	} else {
+		pu, err = s.app.EnrolNewPupil(r.Context(), p, id, pupilInput(f), from)
+	}
+	if err != nil {
+		s.showNewPupil(w, r, p, err)
+		return
+	}
+	_ = pu
+	http.Redirect(w, r, classURL(id, "")+"?msg=pupil_added", http.StatusSeeOther)
+}
+
+// --- Pupil profile ---
+
+type historyRow struct {
+	At      time.Time
+	By      string
+	Action  string
+	Changes []fieldChange
+}
+
+type fieldChange struct{ Label, Old, New string }
+
+type pupilPageData struct {
+	PP        app.PupilProfile
+	Head      classHead
+	HasClass  bool
+	Status    string
+	History   []historyRow
+	Movements []transferRow
+	Classes   []store.ClassCount
+	Schools   []sdgdt.School
+	CanMove   bool
+	Fields    []struct{ Name, Label, Type string }
+	MoveKind  string
+}
+
+var pupilLabels = map[string]string{"full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "sex": "Giới tính", "ethnicity": "Dân tộc",
+	"place_of_birth": "Nơi sinh", "home_town": "Quê quán", "address": "Địa chỉ", "father_name": "Họ tên cha", "mother_name": "Họ tên mẹ",
+	"guardian_name": "Người giám hộ", "guardian_phone": "SĐT phụ huynh", "identity_number": "Số định danh", "ministry_code": "Mã học sinh"}
+
+// changesOf lists what a profile change changed, field by field.
+func changesOf(before, after string) []fieldChange {
+	var b, a map[string]any
+	json.Unmarshal([]byte(before), &b)
+	json.Unmarshal([]byte(after), &a)
+	if p, ok := a["pupil"].(map[string]any); ok { // pupil.create: {"pupil": {...}}
+		a = p
+	}
+	var out []fieldChange
+	for _, f := range pupilFields {
+		ov, nv := str(b[f.Name]), str(a[f.Name])
+		if ov != nv && (b != nil || nv != "") {
+			out = append(out, fieldChange{Label: pupilLabels[f.Name], Old: ov, New: nv})
+		}
+	}
+	return out
+}
+
+func str(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		if x == "nam" || x == "nu" {
+			return sdgdt.SexName(x)
+		}
+		return x
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showPupil(w, r, p, nil)
+}
+
+func (s *Server) showPupil(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pp, err := s.app.PupilProfile(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := pupilPageData{PP: pp, HasClass: pp.Class.ID != 0, Status: statusNames[pp.Status], Movements: transferRows(pp.Movements), Fields: pupilFields}
+	if d.Status == "" {
+		d.Status = "Không còn học ở trường"
+	}
+	if d.HasClass {
+		cr, err := s.app.ClassRecords(r.Context(), p, pp.Class.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Head = classHeadOf(cr, p, "list")
+	} else {
+		d.Head = classHead{School: pp.School}
+	}
+	for _, h := range pp.History {
+		hr := historyRow{At: h.At, By: h.By, Action: actionName(h.Action)}
+		if !pp.Masked && (h.Action == "pupil.update" || h.Action == "pupil.create") {
+			hr.Changes = changesOf(h.Before, h.After)
+		}
+		d.History = append(d.History, hr)
+	}
+	d.CanMove = pp.CanEdit && pp.Status == sdgdt.EnrolStudying
+	if d.CanMove {
+		sr, err := s.app.SchoolRecords(r.Context(), p, pp.School.ID, 0)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, c := range sr.Classes {
+			if c.ID != pp.Class.ID {
+				d.Classes = append(d.Classes, c)
+			}
+		}
+		all, err := s.app.SchoolDirectory(r.Context(), p)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, sc := range all {
+			if sc.ID != pp.School.ID {
+				d.Schools = append(d.Schools, sc)
+			}
+		}
+	}
+	pg := &Page{Title: pp.Pupil.FullName(), Active: "class", Data: &d}
+	if formErr == nil && pp.CanEdit && !pp.Masked {
+		pg.Form = pupilValues(pp.Pupil)
+		pg.Form.Set("on", sdgdt.FormatDate(s.today()))
+	} else if formErr != nil {
+		d.MoveKind = r.PostForm.Get("kind")
+		if d.MoveKind == "" { // the profile form: keep what was typed
+			pg.Form = r.PostForm
+			pg.Form.Set("on", sdgdt.FormatDate(s.today()))
+		} else {
+			f := pupilValues(pp.Pupil)
+			for k, v := range r.PostForm {
+				f[k] = v
+			}
+			pg.Form = f
+		}
+	}
+	s.showForm(w, r, "records_pupil", pg, formErr)
+}
+
+func (s *Server) pupilSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	if err := s.app.UpdatePupil(r.Context(), p, id, pupilInput(r.PostForm)); err != nil {
+		s.showPupil(w, r, p, err)
+		return
+	}
+	http.Redirect(w, r, "/pupils/"+strconv.FormatInt(id, 10)+"?msg=pupil_saved", http.StatusSeeOther)
+}
+
+func (s *Server) movementSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	f := r.PostForm
+	in := app.MovementInput{PupilID: id, Kind: f.Get("kind"), On: parseDay(f.Get("on")), Reason: f.Get("reason")}
+	switch in.Kind {
+	case "class_move":
+		in.ToClassID = formID(r, "to_class")
+	case "transfer_out":
+		if f.Get("dest") == "outside" {
+			in.OtherSchool = f.Get("other_school")
+		} else {
+			in.ToSchoolID = formID(r, "to_school")
+		}
+	}
+	if in.Kind == "" {
+		f.Set("kind", "leave")
+	}
+	m, err := s.app.RecordMovement(r.Context(), p, in)
+	if err != nil {
+		s.showPupil(w, r, p, err)
+		return
+	}
+	msg := "movement"
+	if m.Status == "requested" {
+		msg = "transfer_req"
+	}
+	if m.FromClassID != 0 && m.Status == "done" {
+		http.Redirect(w, r, classURL(m.FromClassID, "")+"?msg="+msg, http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/pupils/"+strconv.FormatInt(id, 10)+"?msg="+msg, http.StatusSeeOther)
+}
+
+// --- Absences of a day ---
+
+type absenceRow struct {
+	N       int
+	Pupil   sdgdt.Pupil
+	Sang    bool
+	Chieu   bool
+	Excused bool
+	Reason  string
+	Year    store.AbsenceCount
+}
+
+type absencesData struct {
+	Head       classHead
+	Day        time.Time
+	DayName    string
+	Prev, Next string
+	Rows       []absenceRow
+	Absent     int
+	Sessions   int
+	Future     bool
+	InYear     bool
+}
+
+var weekdays = []string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
+
+func (s *Server) absencesPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showAbsences(w, r, p, nil)
+}
+
+func (s *Server) showAbsences(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cr, err := s.app.ClassRecords(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := r.URL.Query().Get("date")
+	if r.Method == http.MethodPost {
+		v = r.PostForm.Get("date")
+	}
+	day := parseDay(v)
+	if day.IsZero() {
+		if v != "" {
+			s.fail(w, r, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy."})
+			return
+		}
+		day = clampDay(s.today(), cr.Year)
+	}
+	marks, err := s.app.DayAbsences(r.Context(), p, id, day)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := absencesData{Head: classHeadOf(cr, p, "absences"), Day: day, DayName: weekdays[day.Weekday()], Future: day.After(s.today()),
+		InYear: !day.Before(cr.Year.StartsOn) && !day.After(cr.Year.EndsOn)}
+	prev, next := day.AddDate(0, 0, -1), day.AddDate(0, 0, 1)
+	if prev.Weekday() == time.Sunday {
+		prev = prev.AddDate(0, 0, -1)
+	}
+	if next.Weekday() == time.Sunday {
+		next = next.AddDate(0, 0, 1)
+	}
+	d.Prev, d.Next = sdgdt.FormatDate(prev), sdgdt.FormatDate(next)
+	byPupil := map[int64]*absenceRow{}
+	for i, e := range cr.Roster {
+		d.Rows = append(d.Rows, absenceRow{N: i + 1, Pupil: e.Pupil, Year: cr.Absences[e.Pupil.ID]})
+	}
+	for i := range d.Rows {
+		byPupil[d.Rows[i].Pupil.ID] = &d.Rows[i]
+	}
+	for _, m := range marks {
+		row := byPupil[m.PupilID]
+		if row == nil {
+			continue
+		}
+		if m.Session == "sang" {
+			row.Sang = true
+		} else {
+			row.Chieu = true
+		}
+		row.Excused = row.Excused || m.Excused
+		if m.Reason != "" {
+			row.Reason = m.Reason
+		}
+		d.Sessions++
+	}
+	if formErr != nil { // show what was typed
+		d.Sessions = 0
+		for i := range d.Rows {
+			row := &d.Rows[i]
+			k := strconv.FormatInt(row.Pupil.ID, 10)
+			row.Sang, row.Chieu = r.PostForm.Get("s_"+k) == "on", r.PostForm.Get("c_"+k) == "on"
+			row.Excused, row.Reason = r.PostForm.Get("e_"+k) == "on", r.PostForm.Get("r_"+k)
+		}
+	}
+	for _, row := range d.Rows {
+		if row.Sang || row.Chieu {
+			d.Absent++
+		}
+	}
+	s.showForm(w, r, "records_absences", &Page{Title: "Điểm danh lớp " + cr.Class.Name, Active: "class", Data: d}, formErr)
+}
+
+func (s *Server) absencesSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	f := r.PostForm
+	day := parseDay(f.Get("date"))
+	var marks []app.AbsenceMark
+	var ids []int64
+	for k := range f {
+		if strings.HasPrefix(k, "p_") {
+			if pid, err := strconv.ParseInt(k[2:], 10, 64); err == nil {
+				ids = append(ids, pid)
+			}
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, pid := range ids {
+		k := strconv.FormatInt(pid, 10)
+		excused, reason := f.Get("e_"+k) == "on", strings.TrimSpace(f.Get("r_"+k))
+		for _, sess := range []struct{ key, name string }{{"s_", "sang"}, {"c_", "chieu"}} {
+			if f.Get(sess.key+k) == "on" {
+				marks = append(marks, app.AbsenceMark{PupilID: pid, Session: sess.name, Excused: excused, Reason: reason})
+			}
+		}
+	}
+	if err := s.app.RecordDay(r.Context(), p, id, day, marks); err != nil {
+		s.showAbsences(w, r, p, err)
+		return
+	}
+	http.Redirect(w, r, classURL(id, "absences")+"?date="+url.QueryEscape(sdgdt.FormatDate(day))+"&msg=absences", http.StatusSeeOther)
+}
+
+// --- Monthly totals ---
+
+type totalsRow struct {
+	N         int
+	Pupil     sdgdt.Pupil
+	Excused   int
+	Unexcused int
+}
+
+type monthTotalsData struct {
+	Head       classHead
+	Month      string
+	MonthName  string
+	Prev, Next string
+	Rows       []totalsRow
+}
+
+func monthName(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return "tháng " + strconv.Itoa(int(t.Month())) + "/" + strconv.Itoa(t.Year())
+}
+
+func shiftMonth(m string, n int) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.AddDate(0, n, 0).Format("2006-01")
+}
+
+func (s *Server) monthTotalsPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showMonthTotals(w, r, p, nil)
+}
+
+func (s *Server) showMonthTotals(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cr, err := s.app.ClassRecords(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	month := r.URL.Query().Get("m")
+	if r.Method == http.MethodPost {
+		month = r.PostForm.Get("m")
+	}
+	if month == "" {
+		month = currentMonth(cr.Year)
+	}
+	mr, err := s.app.MonthReview(r.Context(), p, id, month)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := monthTotalsData{Head: classHeadOf(cr, p, "totals"), Month: month, MonthName: monthName(month), Prev: shiftMonth(month, -1), Next: shiftMonth(month, 1)}
+	counts := map[int64]*store.AbsenceCount{}
+	for _, a := range mr.Absences {
+		c := counts[a.PupilID]
+		if c == nil {
+			c = &store.AbsenceCount{}
+			counts[a.PupilID] = c
+		}
+		if a.Excused {
+			c.Excused++
+		} else {
+			c.Unexcused++
+		}
+	}
+	for i, e := range cr.Roster {
+		row := totalsRow{N: i + 1, Pupil: e.Pupil}
+		if c := counts[e.Pupil.ID]; c != nil {
+			row.Excused, row.Unexcused = c.Excused, c.Unexcused
+		}
+		if formErr != nil {
+			k := strconv.FormatInt(e.Pupil.ID, 10)
+			row.Excused, _ = strconv.Atoi(r.PostForm.Get("ex_" + k))
+			row.Unexcused, _ = strconv.Atoi(r.PostForm.Get("un_" + k))
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	s.showForm(w, r, "records_totals", &Page{Title: "Số buổi vắng " + d.MonthName + " — lớp " + cr.Class.Name, Active: "class", Data: d}, formErr)
+}
+
+func (s *Server) monthTotalsSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	f := r.PostForm
+	month := f.Get("m")
+	var totals []store.AbsenceTotal
+	fields := map[string]string{}
+	for k := range f {
+		if !strings.HasPrefix(k, "ex_") {
+			continue
+		}
+		pid, err := strconv.ParseInt(k[3:], 10, 64)
+		if err != nil {
+			continue
+		}
+		ks := strconv.FormatInt(pid, 10)
+		ex, err1 := atoiBlank(f.Get("ex_" + ks))
+		un, err2 := atoiBlank(f.Get("un_" + ks))
+		if err1 != nil || err2 != nil {
+			fields["ex_"+ks] = "Nhập số buổi (số nguyên từ 0)."
+			continue
+		}
+		totals = append(totals, store.AbsenceTotal{PupilID: pid, Excused: ex, Unexcused: un})
+	}
+	sort.Slice(totals, func(i, j int) bool { return totals[i].PupilID < totals[j].PupilID })
+	if len(fields) > 0 {
+		s.showMonthTotals(w, r, p, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Số buổi vắng phải là số nguyên.", Fields: fields})
+		return
+	}
+	if err := s.app.SetMonthTotals(r.Context(), p, id, month, totals); err != nil {
+		s.showMonthTotals(w, r, p, err)
+		return
+	}
+	http.Redirect(w, r, classURL(id, "absences/month")+"?m="+url.QueryEscape(month)+"&msg=totals", http.StatusSeeOther)
+}
+
+func atoiBlank(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	return strconv.Atoi(v)
+}
+
+// --- Month review and confirmation ---
+
+type monthPupil struct {
+	Name      string
+	PupilID   int64
+	Excused   int
+	Unexcused int
+	Days      []string
+}
+
+type monthReviewData struct {
+	Head       classHead
+	MR         app.MonthReview
+	MonthName  string
+	Prev, Next string
+	Pupils     []monthPupil
+	Movements  []transferRow
+	Excused    int
+	Unexcused  int
+	Started    bool
+}
+
+func (s *Server) monthPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showMonth(w, r, p, nil)
+}
+
+func (s *Server) showMonth(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	month := r.PathValue("month")
+	cr, err := s.app.ClassRecords(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	mr, err := s.app.MonthReview(r.Context(), p, id, month)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := monthReviewData{Head: classHeadOf(cr, p, "month"), MR: mr, MonthName: monthName(month), Prev: shiftMonth(month, -1), Next: shiftMonth(month, 1),
+		Movements: transferRows(mr.Movements), Started: month <= s.today().Format("2006-01")}
+	d.Head.Month = month
+	byPupil := map[int64]*monthPupil{}
+	var order []int64
+	for _, a := range mr.Absences {
+		mp := byPupil[a.PupilID]
+		if mp == nil {
+			mp = &monthPupil{Name: mr.Names[a.PupilID], PupilID: a.PupilID}
+			byPupil[a.PupilID] = mp
+			order = append(order, a.PupilID)
+		}
+		label := a.On.Format("02/01") + " " + map[string]string{"sang": "S", "chieu": "C"}[a.Session]
+		if a.Excused {
+			mp.Excused++
+			d.Excused++
+			label += " (P)"
+		} else {
+			mp.Unexcused++
+			d.Unexcused++
+			label += " (K)"
+		}
+		mp.Days = append(mp.Days, label)
+	}
+	keys := map[int64]string{}
+	for _, e := range cr.Roster {
+		keys[e.Pupil.ID] = e.Key
+	}
+	for _, e := range cr.Former {
+		keys[e.Pupil.ID] = e.Key
+	}
+	sort.SliceStable(order, func(i, j int) bool { return keys[order[i]] < keys[order[j]] })
+	for _, pid := range order {
+		d.Pupils = append(d.Pupils, *byPupil[pid])
+	}
+	s.showForm(w, r, "records_month", &Page{Title: "Xác nhận " + d.MonthName + " — lớp " + cr.Class.Name, Active: "class", Data: d}, formErr)
+}
+
+func (s *Server) confirmMonthSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	month := r.PathValue("month")
+	if err := s.app.ConfirmMonth(r.Context(), p, id, month, r.PostForm.Get("note")); err != nil {
+		s.showMonth(w, r, p, err)
+		return
+	}
+	http.Redirect(w, r, classURL(id, "months/"+month)+"?msg=confirmed", http.StatusSeeOther)
+}
