@@ -280,7 +280,7 @@ func (a *App) ImportStaff(ctx context.Context, p *Principal, schoolID int64, row
 		var codes []string
 		for _, c := range strings.FieldsFunc(cell(row, 8), func(r rune) bool { return r == ',' || r == ';' || r == ' ' }) {
 			c = strings.ToLower(c)
-			if assess.SubjectName(c) == "" {
+			if !knownSubject(c) {
 				fields["subjects"] = "Mã môn “" + c + "” không có trong chương trình (xem danh sách mã môn trong tệp mẫu)."
 				continue
 			}
@@ -611,7 +611,7 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 				switch {
 				case subject == "":
 					bad("Môn (mã)", "Vui lòng ghi mã môn.")
-				case assess.SubjectName(subject) == "":
+				case !knownSubject(subject):
 					bad("Môn (mã)", "Mã môn “"+subject+"” không có trong chương trình.")
 				case !curricula[c.ID][subject]:
 					bad("Môn (mã)", "Lớp "+c.Name+" không học môn "+assess.SubjectName(subject)+" (xem chương trình của lớp).")
@@ -737,3 +737,7 @@ func (a *App) SchoolDirectory(ctx context.Context, p *Principal) ([]sdgdt.School
 	sort.SliceStable(out, func(i, j int) bool { return viet.NameKey("", "", out[i].Name) < viet.NameKey("", "", out[j].Name) })
 	return out, err
 }
+
+// knownSubject reports whether a code is a subject of the programme
+// (assess.SubjectName returns an unknown code unchanged).
+func knownSubject(code string) bool { return code != "" && assess.SubjectName(code) != code }

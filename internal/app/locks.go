@@ -349,3 +349,17 @@ func (a *App) UnitLocks(ctx context.Context, p *Principal, unitID int64) (UnitLo
 	})
 	return v, err
 }
+
+// checkSheetLock refuses a write to a sheet under an active lock of its school,
+// year, term, grade, class or the sheet itself, or a unit's inspection window.
+func checkSheetLock(tx *store.Tx, sh store.Sheet) error {
+	c, err := tx.Class(sh.ClassID)
+	if err != nil {
+		return err
+	}
+	s, err := tx.School(sh.SchoolID)
+	if err != nil {
+		return err
+	}
+	return CheckUnlocked(tx, SheetScope{School: s, YearID: sh.SchoolYearID, Term: sh.Term, Grade: c.Grade, ClassID: c.ID, SheetID: sh.ID})
+}

@@ -10,6 +10,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/assess"
 	"sdgdt/internal/store"
+	"sdgdt/internal/viet"
 )
 
 // Entry progress: for every teacher, class and subject, the assessments
@@ -287,21 +288,22 @@ func filterProgress(sp *SchoolProgress, q ProgressQuery) {
 	for _, t := range byTeacher {
 		sp.Teachers = append(sp.Teachers, *t)
 	}
-	less := func(i, j int) bool { return sp.Teachers[i].Name < sp.Teachers[j].Name }
+	byName := func(i, j int) bool { return viet.Less(sp.Teachers[i].Name, sp.Teachers[j].Name) }
+	less := byName
 	switch q.Sort {
 	case "rate", "":
 		less = func(i, j int) bool {
 			if sp.Teachers[i].Rate() != sp.Teachers[j].Rate() {
 				return sp.Teachers[i].Rate() < sp.Teachers[j].Rate()
 			}
-			return sp.Teachers[i].Name < sp.Teachers[j].Name
+			return byName(i, j)
 		}
 	case "late":
 		less = func(i, j int) bool {
 			if sp.Teachers[i].Late != sp.Teachers[j].Late {
 				return sp.Teachers[i].Late > sp.Teachers[j].Late
 			}
-			return sp.Teachers[i].Name < sp.Teachers[j].Name
+			return byName(i, j)
 		}
 	}
 	sort.SliceStable(sp.Teachers, less)

@@ -24,10 +24,14 @@ import (
 // (not in it) so that this part of the book stays in its own files.
 var recomputers sync.Map // *App → *recomputer
 
+// recomputeDelay is how long the recomputation waits after being kicked.
+const recomputeDelay = 150 * time.Millisecond
+
 type recomputer struct {
 	mu      sync.Mutex
 	running bool
 	kicked  bool
+	held    int
 	idle    *sync.Cond
 }
 
@@ -48,7 +52,7 @@ func (a *App) kickResults() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.kicked = true
-	if r.running {
+	if r.running || r.held > 0 {
 		return
 	}
 	r.running = true
@@ -67,6 +71,9 @@ func (a *App) recomputeLoop(r *recomputer) {
 		}
 		r.kicked = false
 		r.mu.Unlock()
+		// Let a burst of changes (a pasted block, an import) settle, so that
+		// a pupil is computed once for it rather than once per request.
+		time.Sleep(recomputeDelay)
 		for {
 			n, err := a.RecomputeStale(ctx, 200)
 			if err != nil {
@@ -78,6 +85,31 @@ func (a *App) recomputeLoop(r *recomputer) {
 				break
 			}
 		}
+	}
+}
+
+// HoldResults stops the background recomputation from starting until release
+// is called (bulk writers such as the demo and imports compute once at the
+// end instead of after every request).
+func (a *App) HoldResults() (release func()) {
+	r := a.recomputer()
+	r.mu.Lock()
+	r.held++
+	r.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.mu.Lock()
+			r.held--
+			start := r.held == 0 && r.kicked && !r.running
+			if start {
+				r.running = true
+			}
+			r.mu.Unlock()
+			if start {
+				go a.recomputeLoop(r)
+			}
+		})
 	}
 }
 

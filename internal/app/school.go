@@ -227,7 +227,7 @@ func (a *App) SetStaffProfile(ctx context.Context, p *Principal, userID int64, i
 		if c == "" {
 			continue
 		}
-		if assess.SubjectName(c) == "" {
+		if assess.SubjectName(c) == c {
 			fields["subjects"] = "Môn " + c + " không có trong chương trình."
 		}
 		codes = append(codes, c)

@@ -104,7 +104,7 @@ func ensureSheet(tx *store.Tx, as store.Assignment) error {
 // checkSheetWritable is the one place every write path asks whether a sheet
 // may be written now. Locks (issue #7) plug in here and answer sdgdt.ELOCKED.
 func checkSheetWritable(tx *store.Tx, sh store.Sheet) error {
-	return nil
+	return checkSheetLock(tx, sh)
 }
 
 // sheetLockState reports whether a sheet is locked, and why, for display.

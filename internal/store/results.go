@@ -128,8 +128,7 @@ func (t *Tx) MarkResultsStale(schoolID, yearID, classID int64, pupilIDs []int64)
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			n := len(args)
-			b.WriteString("($" + itoa(n+1) + ",$" + itoa(n+2) + ",$" + itoa(n+3) + ",$" + itoa(n+4) + ",TRUE,1)")
+			b.WriteString(strings.TrimSuffix(t.placeholders(len(args), 4), ")") + ",TRUE,1)")
 			args = append(args, schoolID, yearID, id, classID)
 		}
 		b.WriteString(` ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET stale = TRUE, gen = pupil_results.gen + 1`)
@@ -152,8 +151,7 @@ func (t *Tx) MarkResultsStaleIfMissing(schoolID, yearID, classID int64, pupilIDs
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			n := len(args)
-			b.WriteString("($" + itoa(n+1) + ",$" + itoa(n+2) + ",$" + itoa(n+3) + ",$" + itoa(n+4) + ",TRUE,1)")
+			b.WriteString(strings.TrimSuffix(t.placeholders(len(args), 4), ")") + ",TRUE,1)")
 			args = append(args, schoolID, yearID, id, classID)
 		}
 		b.WriteString(` ON CONFLICT (school_id, school_year_id, pupil_id) DO NOTHING`)
@@ -383,7 +381,7 @@ func (t *Tx) SaveResults(rs []PupilResult) error {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(placeholders(len(args), len(cols)))
+			b.WriteString(t.placeholders(len(args), len(cols)))
 			args = append(args, part[i].values(t.Now)...)
 		}
 		b.WriteString(tail)

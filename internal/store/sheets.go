@@ -238,7 +238,7 @@ func (t *Tx) WriteCells(s Sheet, version int64, cells []CellWrite, m WriteMeta) 
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(placeholders(len(args), 11))
+			b.WriteString(t.placeholders(len(args), 11))
 			args = append(args, s.SchoolID, s.SchoolYearID, c.PupilID, s.Subject, s.Term, c.Field, c.Value, s.ID, version, m.By, t.Now)
 		}
 		b.WriteString(` ON CONFLICT (school_id, school_year_id, pupil_id, subject, term, field) DO UPDATE SET value = excluded.value,
@@ -254,7 +254,7 @@ func (t *Tx) WriteCells(s Sheet, version int64, cells []CellWrite, m WriteMeta) 
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(placeholders(len(args), 16))
+			b.WriteString(t.placeholders(len(args), 16))
 			args = append(args, s.SchoolID, s.SchoolYearID, s.ID, version, c.PupilID, s.Subject, s.Term, c.Field, c.Previous, c.Value,
 				m.By, t.Now, m.Via, m.Reason, nullInt(m.CorrectionID), m.RequestID)
 		}
@@ -265,13 +265,20 @@ func (t *Tx) WriteCells(s Sheet, version int64, cells []CellWrite, m WriteMeta) 
 	return nil
 }
 
-// placeholders returns "($n+1, ..., $n+k)".
-func placeholders(n, k int) string {
+// placeholders returns "($n+1, ..., $n+k)" for a multi-row statement. On
+// SQLite it writes anonymous "?" instead: binding thousands of numbered
+// parameters is quadratic there (each name is looked up in a list), and a
+// statement built only of "?" numbers them in order just the same.
+func (t *Tx) placeholders(n, k int) string {
 	var b strings.Builder
 	b.WriteByte('(')
 	for i := 1; i <= k; i++ {
 		if i > 1 {
 			b.WriteByte(',')
+		}
+		if t.d == SQLite {
+			b.WriteByte('?')
+			continue
 		}
 		b.WriteByte('$')
 		b.WriteString(itoa(n + i))

@@ -2,9 +2,11 @@ package store
 
 import (
 	"database/sql"
+	"sort"
 	"strings"
 
 	"sdgdt"
+	"sdgdt/internal/viet"
 )
 
 const userColumns = `id, username, full_name, email, phone, home_kind, home_id, password_hash, must_change_password,
@@ -68,6 +70,7 @@ func (t *Tx) UsersAt(homeKind string, homeID int64) ([]sdgdt.User, error) {
 		}
 		out = append(out, u)
 	}
+	sort.SliceStable(out, func(i, j int) bool { return viet.Less(out[i].FullName, out[j].FullName) })
 	return out, rows.Err()
 }
 

@@ -124,3 +124,11 @@ func Fold(s string) string {
 func Clean(s string) string {
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 }
+
+// Key returns the collation key of any text (each word by the Vietnamese
+// alphabet, tones after letters), for sorting lists that are not pupils' names,
+// such as staff ordered by full name.
+func Key(s string) string { return wordsKey(s) }
+
+// Less reports whether a sorts before b in Vietnamese order.
+func Less(a, b string) bool { return Key(a) < Key(b) }

@@ -66,7 +66,7 @@ func (s *Server) showLocks(w http.ResponseWriter, r *http.Request, p *app.Princi
 			}
 		}
 	}
-	pg := &Page{Title: "Khóa sổ — " + sl.School.Name, Active: "units", Data: d, Form: r.PostForm}
+	pg := &Page{Title: "Khóa sổ — " + sl.School.Name, Active: "control", Data: d, Form: r.PostForm}
 	if formErr != nil {
 		pg.Error, pg.Fields = sdgdt.ErrorMessage(formErr), sdgdt.ErrorFields(formErr)
 	}
@@ -165,7 +165,7 @@ func (s *Server) unitLocksPage(w http.ResponseWriter, r *http.Request, p *app.Pr
 	for _, l := range ul.Locks {
 		d.Locks = append(d.Locks, lockRow{ID: l.ID, Reason: l.Reason, SetBy: l.SetByName, From: l.From, Until: l.Until, Lifted: l.LiftedAt, Active: l.ActiveAt(ul.Now)})
 	}
-	s.render(w, r, http.StatusOK, "control_unit_locks", &Page{Title: "Khóa kiểm tra — " + ul.Unit.Name, Active: "units", Data: d, Form: r.PostForm})
+	s.render(w, r, http.StatusOK, "control_unit_locks", &Page{Title: "Khóa kiểm tra — " + ul.Unit.Name, Active: "control", Data: d, Form: r.PostForm})
 }
 
 func (s *Server) createUnitLock(w http.ResponseWriter, r *http.Request, p *app.Principal) {
@@ -215,7 +215,7 @@ func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, p *app.Pr
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "control_approvals", &Page{Title: "Phê duyệt sổ — " + sa.School.Name, Active: "units", Data: sa})
+	s.render(w, r, http.StatusOK, "control_approvals", &Page{Title: "Phê duyệt sổ — " + sa.School.Name, Active: "control", Data: sa})
 }
 
 func (s *Server) proposeApproval(w http.ResponseWriter, r *http.Request, p *app.Principal) {

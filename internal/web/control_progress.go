@@ -55,7 +55,7 @@ func (s *Server) progressPage(w http.ResponseWriter, r *http.Request, p *app.Pri
 		return
 	}
 	d := progressData{SchoolProgress: sp, Query: q, Chart: rateChart(sp.Teachers), Periods: periodOptions(sp.Year, time.Now())}
-	s.render(w, r, http.StatusOK, "control_progress", &Page{Title: "Tiến độ cập nhật — " + sp.School.Name, Active: "units", Data: d, Form: r.URL.Query()})
+	s.render(w, r, http.StatusOK, "control_progress", &Page{Title: "Tiến độ cập nhật — " + sp.School.Name, Active: "control", Data: d, Form: r.URL.Query()})
 }
 
 // rateChart draws the teachers' rates as horizontal bars, in SVG (presentation
@@ -179,6 +179,6 @@ func (s *Server) unitProgressPage(w http.ResponseWriter, r *http.Request, p *app
 			opts = periodOptions(y, time.Now())
 		}
 	}
-	s.render(w, r, http.StatusOK, "control_unit_progress", &Page{Title: "Tiến độ cập nhật — " + up.Unit.Name, Active: "units",
+	s.render(w, r, http.StatusOK, "control_unit_progress", &Page{Title: "Tiến độ cập nhật — " + up.Unit.Name, Active: "control",
 		Data: unitProgressData{UnitProgress: up, Key: period, Periods: opts}})
 }

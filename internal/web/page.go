@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,6 +54,7 @@ var flashes = map[string]string{
 	"unlocked":    "Đã mở khóa; việc mở khóa được ghi vào nhật ký.",
 	"proposed":    "Đã gửi đề nghị phê duyệt.",
 	"decided":     "Đã ghi quyết định.",
+	"applied":     "Đủ hai người chứng kiến: các ô đã được điều chỉnh và kết quả được tính lại.",
 }
 
 func (pg *Page) fill(s *Server, r *http.Request) {
@@ -92,14 +94,28 @@ func navFor(p *app.Principal) []NavItem {
 		nav = append(nav, NavItem{"/sheets", "Sổ điểm", "sheets"})
 	}
 	nav = append(nav, recordsNav(p)...)
-	if units || audit {
+	nav = append(nav, controlNav(p)...)
+	if units {
 		nav = append(nav, NavItem{"/years", "Năm học", "years"})
 	}
 	if audit {
-		nav = append(nav, NavItem{"/audit", "Nhật ký hệ thống", "audit"})
+		nav = append(nav, NavItem{"/audit", "Nhật ký", "audit"})
 	}
-	nav = append(nav, NavItem{"/account", "Tài khoản", "account"})
 	return nav
+}
+
+// controlNav links leaders, board members and unit users to entry progress,
+// from which locks and approvals are one click away.
+func controlNav(p *app.Principal) []NavItem {
+	for _, r := range p.Roles {
+		switch r.Role {
+		case sdgdt.RoleUnitAdmin, sdgdt.RoleUnitBoard:
+			return []NavItem{{"/units/" + strconv.FormatInt(r.ScopeID, 10) + "/progress", "Kiểm soát sổ", "control"}}
+		case sdgdt.RoleLeader, sdgdt.RoleBoard:
+			return []NavItem{{"/schools/" + strconv.FormatInt(r.SchoolID, 10) + "/progress", "Kiểm soát sổ", "control"}}
+		}
+	}
+	return nil
 }
 
 func (pg *Page) Value(name string) string {
@@ -127,12 +143,14 @@ var funcs = template.FuncMap{
 		}
 		return string(r[:n]) + "…"
 	},
-	"initials": initials,
-	"depth":    func(path string) int { return strings.Count(path, "/") - 2 },
-	"field":    field,
-	"termName": app.SheetTermName,
-	"lower":    strings.ToLower,
-	"grades":   func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
+	"initials":   initials,
+	"depth":      func(path string) int { return strings.Count(path, "/") - 2 },
+	"field":      field,
+	"fieldLabel": app.FieldLabel,
+	"tabs":       func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },
+	"termName":   app.SheetTermName,
+	"lower":      strings.ToLower,
+	"grades":     func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
 }
 
 func ago(t time.Time) string {

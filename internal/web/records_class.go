@@ -307,7 +307,7 @@ func (s *Server) showPupil(w http.ResponseWriter, r *http.Request, p *app.Princi
 	}
 	for _, h := range pp.History {
 		hr := historyRow{At: h.At, By: h.By, Action: actionName(h.Action)}
-		if !pp.Masked && (h.Action == "pupil.update" || h.Action == "pupil.create") {
+		if !pp.Masked && h.Action == "pupil.update" {
 			hr.Changes = changesOf(h.Before, h.After)
 		}
 		d.History = append(d.History, hr)

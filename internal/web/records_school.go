@@ -76,7 +76,7 @@ func init() {
 	funcs["subjectNames"] = func(csv string) []string {
 		var out []string
 		for _, c := range strings.Split(csv, ",") {
-			if n := assess.SubjectName(c); n != "" {
+			if n := assess.SubjectName(c); n != c {
 				out = append(out, n)
 			}
 		}
@@ -317,16 +317,18 @@ func (s *Server) staffProfileSubmit(w http.ResponseWriter, r *http.Request, p *a
 // --- Teaching assignments ---
 
 type assignCell struct {
-	Subject   string
-	Name      string
+	ClassID   int64
+	ClassName string
 	Taught    bool
 	TeacherID int64
 	Teacher   string
 }
 
+// assignRow is one subject of the grid, with a cell per class of the grade.
 type assignRow struct {
-	Class store.ClassCount
-	Cells []assignCell
+	Subject string
+	Name    string
+	Cells   []assignCell
 }
 
 type recordsAssignData struct {
@@ -335,7 +337,7 @@ type recordsAssignData struct {
 	Grade    int
 	Terms    []string
 	Term     string
-	Subjects []assignCell // the columns
+	Classes  []store.ClassCount // the columns
 	Rows     []assignRow
 	Teachers []store.StaffMember
 	Missing  int
@@ -382,7 +384,7 @@ func (s *Server) showAssignments(w http.ResponseWriter, r *http.Request, p *app.
 			teacherOf[strconv.FormatInt(a.ClassID, 10)+"/"+a.Subject] = a
 		}
 	}
-	var cols []string
+	var subjects []string
 	taughtBy := map[int64]map[string]bool{}
 	for _, c := range sr.Classes {
 		if c.Grade != d.Grade {
@@ -396,25 +398,24 @@ func (s *Server) showAssignments(w http.ResponseWriter, r *http.Request, p *app.
 		taughtBy[c.ID] = map[string]bool{}
 		for _, cs := range cr.Subjects {
 			taughtBy[c.ID][cs.Subject] = true
-			if !slices.Contains(cols, cs.Subject) {
-				cols = append(cols, cs.Subject)
+			if !slices.Contains(subjects, cs.Subject) {
+				subjects = append(subjects, cs.Subject)
 			}
 		}
-		d.Rows = append(d.Rows, assignRow{Class: c})
+		d.Classes = append(d.Classes, c)
 	}
-	for _, sub := range cols {
-		d.Subjects = append(d.Subjects, assignCell{Subject: sub, Name: assess.SubjectName(sub)})
-	}
-	for i, row := range d.Rows {
-		for _, sub := range cols {
-			cell := assignCell{Subject: sub, Name: assess.SubjectName(sub), Taught: taughtBy[row.Class.ID][sub]}
-			if a, ok := teacherOf[strconv.FormatInt(row.Class.ID, 10)+"/"+sub]; ok {
+	for _, sub := range subjects {
+		row := assignRow{Subject: sub, Name: assess.SubjectName(sub)}
+		for _, c := range d.Classes {
+			cell := assignCell{ClassID: c.ID, ClassName: c.Name, Taught: taughtBy[c.ID][sub]}
+			if a, ok := teacherOf[strconv.FormatInt(c.ID, 10)+"/"+sub]; ok {
 				cell.TeacherID, cell.Teacher = a.TeacherID, a.TeacherName
 			} else if cell.Taught {
 				d.Missing++
 			}
-			d.Rows[i].Cells = append(d.Rows[i].Cells, cell)
+			row.Cells = append(row.Cells, cell)
 		}
+		d.Rows = append(d.Rows, row)
 	}
 	s.showForm(w, r, "records_assignments", &Page{Title: "Phân công giảng dạy — " + sr.School.Name, Active: "records", Data: d}, formErr)
 }

@@ -365,7 +365,7 @@ func (s *Server) exportStaff(w http.ResponseWriter, r *http.Request, p *app.Prin
 	for i, m := range sr.Staff {
 		var names []string
 		for _, c := range strings.Split(m.Profile.Subjects, ",") {
-			if n := assess.SubjectName(c); n != "" {
+			if n := assess.SubjectName(c); n != c {
 				names = append(names, n)
 			}
 		}

@@ -215,7 +215,7 @@ type uploadPreview struct {
 }
 
 type uploadChange struct {
-	Row                   int
+	Row                    int
 	Name, Column, Old, New string
 }
 
