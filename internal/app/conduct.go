@@ -45,8 +45,14 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 		if store.SheetKindOf(c.Ruleset) != store.SheetSecondary {
 			return &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Lớp tiểu học không đánh giá kết quả rèn luyện theo mức T/K/Đ/CĐ."}
 		}
-		if err := checkClassConductWritable(tx, c); err != nil {
-			return err
+		terms := map[string]bool{}
+		for _, e := range entries {
+			terms[e.Term] = true
+		}
+		for term := range terms {
+			if err := checkClassConductWritable(tx, c, term); err != nil {
+				return err
+			}
 		}
 		ids, err := tx.StudyingPupils(c.ID)
 		if err != nil {
@@ -117,10 +123,18 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 	return err
 }
 
-// checkClassConductWritable is where locks (issue #7) will refuse conduct
-// changes of a locked class or period.
-func checkClassConductWritable(tx *store.Tx, c store.Class) error {
-	return nil
+// checkClassConductWritable refuses conduct (and re-test) changes of a class
+// under a lock of its school, year, term, grade or the class itself. Summer
+// re-assessments belong to the year's end, so to semester II.
+func checkClassConductWritable(tx *store.Tx, c store.Class, term string) error {
+	if term == "summer" || term == "year" {
+		term = "hk2"
+	}
+	s, err := tx.School(c.SchoolID)
+	if err != nil {
+		return err
+	}
+	return CheckUnlocked(tx, SheetScope{School: s, YearID: c.SchoolYearID, Term: term, Grade: c.Grade, ClassID: c.ID})
 }
 
 // ClassConduct returns the conduct ratings of a class's current pupils.
@@ -172,7 +186,7 @@ func (a *App) RecordRetests(ctx context.Context, p *Principal, classID int64, en
 		if !Can(p, ActWriteConduct, ClassTarget(s, c.ID)) {
 			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + c.Name + " ghi kết quả kiểm tra lại."}
 		}
-		if err := checkClassConductWritable(tx, c); err != nil {
+		if err := checkClassConductWritable(tx, c, "hk2"); err != nil {
 			return err
 		}
 		curriculum, err := tx.ClassSubjects(c.ID)

@@ -22,7 +22,11 @@ func TestCorrectionFlow(t *testing.T) {
 			t.Fatal(err)
 		}
 		var sheet store.Sheet
-		if err := db.View(ctx, func(tx *store.Tx) error { var err error; sheet, err = tx.SheetFor(f.c6a1.ID, "toan", "hk1"); return err }); err != nil {
+		if err := db.View(ctx, func(tx *store.Tx) error {
+			var err error
+			sheet, err = tx.SheetFor(f.c6a1.ID, "toan", "hk1")
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		num := func(s string) app.CellValue { return app.CellValue{Number: true, Text: s} }

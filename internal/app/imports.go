@@ -117,7 +117,7 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 		now := tx.Now
 		for i, row := range rows[1:] {
 			n := i + 2
-			if blank(row) {
+			if blank(row) || noteRow(row) {
 				continue
 			}
 			rep.Rows++
@@ -244,7 +244,7 @@ func (a *App) ImportStaff(ctx context.Context, p *Principal, schoolID int64, row
 	now := a.DB.Now()
 	for i, row := range rows[1:] {
 		n := i + 2
-		if blank(row) {
+		if blank(row) || noteRow(row) {
 			continue
 		}
 		rep.Rows++
@@ -440,7 +440,7 @@ func (a *App) ImportClasses(ctx context.Context, p *Principal, schoolID int64, r
 		var plan []store.Class
 		for i, row := range rows[1:] {
 			n := i + 2
-			if blank(row) {
+			if blank(row) || noteRow(row) {
 				continue
 			}
 			rep.Rows++
@@ -580,7 +580,7 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 		seen := map[string]int{}
 		for i, row := range rows[1:] {
 			n := i + 2
-			if blank(row) {
+			if blank(row) || noteRow(row) {
 				continue
 			}
 			rep.Rows++
@@ -741,3 +741,16 @@ func (a *App) SchoolDirectory(ctx context.Context, p *Principal) ([]sdgdt.School
 // knownSubject reports whether a code is a subject of the programme
 // (assess.SubjectName returns an unknown code unchanged).
 func knownSubject(code string) bool { return code != "" && assess.SubjectName(code) != code }
+
+// noteRow reports whether a row is one of the template's instruction lines (a
+// text in the first column and nothing else), left in the file: it is skipped.
+func noteRow(row []string) bool {
+	first := strings.TrimSpace(cell(row, 0))
+	if first == "" {
+		return false
+	}
+	if _, err := strconv.Atoi(first); err == nil {
+		return false
+	}
+	return blank(row[1:])
+}

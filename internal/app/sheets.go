@@ -157,10 +157,10 @@ type SheetRow struct {
 func (r *SheetRow) Cell(field string) string { return r.Cells[field] }
 
 // IsSecondary reports whether the sheet has the secondary layout.
-func (v *SheetView) IsSecondary() bool { return v.Sheet.Kind == store.SheetSecondary }
+func (v SheetView) IsSecondary() bool { return v.Sheet.Kind == store.SheetSecondary }
 
 // RegularFields returns "regular[0]".."regular[n-1]".
-func (v *SheetView) RegularFields() []string { return regularFields(v.RegularCount) }
+func (v SheetView) RegularFields() []string { return regularFields(v.RegularCount) }
 
 func regularFields(n int) []string {
 	out := make([]string, n)

@@ -136,7 +136,10 @@ func btSetup(t *testing.T) *btWorld {
 
 type btLog struct{ t *testing.T }
 
-func (l btLog) Write(b []byte) (int, error) { l.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (l btLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
 
 // btLogin signs a browser in through the sign-in form.
 func btLogin(t *testing.T, ctx context.Context, w *btWorld) {
@@ -176,7 +179,8 @@ func btWaitSaved(t *testing.T, ctx context.Context) {
 	c, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(c, chromedp.Poll[bool](`document.getElementById("save-state").className === "pill saved"`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		st := btEval[string](t, ctx, `document.getElementById("save-state").textContent + " | " + document.getElementById("grid-alert").textContent`)
+		st := btEval[string](t, ctx, `document.getElementById("save-state").textContent + " | " + document.getElementById("grid-alert").textContent + " | " +
+			Array.from(document.querySelectorAll("#grid td.c.bad")).map(function(td){ return td.parentNode.rowIndex + ":" + td.dataset.f + "=" + td.dataset.raw + " " + td.dataset.err }).join("; ")`)
 		t.Fatalf("not saved: %s", st)
 	}
 }
@@ -271,7 +275,7 @@ func TestBrowserGrid(t *testing.T) {
 	if got := btCell(t, tctx, 0, "comment"); got != "Tiến bộ rõ" {
 		t.Errorf("after reload the comment is %q", got)
 	}
-	if got := btCell(t, tctx, 3, "regular[2]"); got != "8.5" {
+	if got := btCell(t, tctx, 3, "regular[0]"); got != "8.5" {
 		t.Errorf("after reload a pasted cell is %q, want 8.5", got)
 	}
 	if got := btCell(t, tctx, 5, "regular[0]"); got != "" {

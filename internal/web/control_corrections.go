@@ -243,3 +243,64 @@ func (s *Server) correctionsXLSX(w http.ResponseWriter, r *http.Request, p *app.
 	}
 	sendFile(w, "so-dieu-chinh.xlsx", data)
 }
+
+// correctionFormData is the page where a teacher asks to correct a locked sheet.
+type correctionFormData struct {
+	V    app.SheetView
+	Rows int
+}
+
+func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showCorrectionForm(w, r, p, http.StatusOK, nil)
+}
+
+func (s *Server) showCorrectionForm(w http.ResponseWriter, r *http.Request, p *app.Principal, status int, formErr error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.app.GetSheet(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pg := &Page{Title: "Đề nghị điều chỉnh — " + v.SubjectName + " " + v.Class.Name, Active: "sheets", Data: correctionFormData{V: v, Rows: 5}, Form: r.PostForm}
+	if formErr != nil {
+		pg.Error, pg.Fields = sdgdt.ErrorMessage(formErr), sdgdt.ErrorFields(formErr)
+	}
+	s.render(w, r, status, "control_correction_new", pg)
+}
+
+func (s *Server) correctionSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	var cells []app.CorrectionCellInput
+	for i := 0; i < 20; i++ {
+		n := strconv.Itoa(i)
+		pupil, field, value := formID(r, "pupil"+n), r.PostForm.Get("field"+n), r.PostForm.Get("value"+n)
+		if pupil == 0 && value == "" {
+			continue
+		}
+		v := app.CellValue{Text: value, Null: value == ""}
+		if field != "comment" && field != "exemption" {
+			v.Number = value != "" && (value[0] >= '0' && value[0] <= '9')
+		}
+		cells = append(cells, app.CorrectionCellInput{PupilID: pupil, Field: field, Value: v})
+	}
+	c, err := s.app.RequestCorrection(r.Context(), p, id, cells, r.PostForm.Get("reason"))
+	if err != nil {
+		code := sdgdt.ErrorCode(err)
+		if code != sdgdt.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		s.showCorrectionForm(w, r, p, http.StatusUnprocessableEntity, err)
+		return
+	}
+	http.Redirect(w, r, "/schools/"+strconv.FormatInt(c.SchoolID, 10)+"/corrections?msg=requested", http.StatusSeeOther)
+}

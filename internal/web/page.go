@@ -54,6 +54,7 @@ var flashes = map[string]string{
 	"unlocked":    "Đã mở khóa; việc mở khóa được ghi vào nhật ký.",
 	"proposed":    "Đã gửi đề nghị phê duyệt.",
 	"decided":     "Đã ghi quyết định.",
+	"requested":   "Đã gửi đề nghị điều chỉnh; lãnh đạo nhà trường sẽ xem xét.",
 	"applied":     "Đủ hai người chứng kiến: các ô đã được điều chỉnh và kết quả được tính lại.",
 }
 
@@ -147,6 +148,8 @@ var funcs = template.FuncMap{
 	"depth":      func(path string) int { return strings.Count(path, "/") - 2 },
 	"field":      field,
 	"fieldLabel": app.FieldLabel,
+	"seq":        func(n int) []int { return make([]int, n) },
+	"inc":        func(i int) int { return i + 1 },
 	"tabs":       func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },
 	"termName":   app.SheetTermName,
 	"lower":      strings.ToLower,

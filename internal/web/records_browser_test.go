@@ -18,15 +18,15 @@ import (
 	"sdgdt/internal/store/storetest"
 )
 
-const chromium = "/usr/bin/chromium"
+const recChromium = "/usr/bin/chromium"
 
 // browser starts a headless Chromium for a test.
-func browser(t *testing.T, timeout time.Duration) context.Context {
+func recBrowser(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
+	if _, err := os.Stat(recChromium); err != nil {
 		t.Skip("Chromium is not installed")
 	}
-	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chromium), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(recChromium), chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 900)}
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -57,13 +57,13 @@ func (e *env) signInBrowser(ctx context.Context, username string) error {
 // and nothing imported; the corrected file imports and the pupils appear on
 // their class list.
 func TestRecordsImportBrowser(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
+	if _, err := os.Stat(recChromium); err != nil {
 		t.Skip("Chromium is not installed")
 	}
 	db := storetest.OpenSQLite(t)
 	e := newEnv(t, db)
 	f := e.recordsFixture()
-	ctx := browser(t, 60*time.Second)
+	ctx := recBrowser(t, 60*time.Second)
 	if err := e.signInBrowser(ctx, "thcsnd.quantri"); err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestRecordsScreenshots(t *testing.T) {
 	for _, sh := range shots {
 		ctx, ok := sessions[sh.as]
 		if !ok {
-			ctx = browser(t, 120*time.Second)
+			ctx = recBrowser(t, 120*time.Second)
 			if err := e.signInBrowser(ctx, sh.as); err != nil {
 				t.Fatal(err)
 			}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/store"
@@ -76,7 +78,7 @@ func (e *env) recordsFixture() recordsFix {
 }
 
 // upload posts a spreadsheet to an import form.
-func (c *client) upload(path, filename string, data []byte) response {
+func (c *client) uploadXLSX(path, filename string, data []byte) response {
 	c.e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -185,6 +187,27 @@ func testRecordsPages(t *testing.T, e *env, f recordsFix) {
 		{name: "nav has the homeroom class", as: f.homeroom, url: "/", status: 200, contains: []string{"Lớp chủ nhiệm", `href="/classes/` + c81 + `"`}},
 		{name: "nav has the school records", as: "thcsnd.quantri", url: "/", status: 200, contains: []string{"Hồ sơ trường", `href="/schools/` + s + `/classes"`}},
 		{name: "school page links the records", as: "thcsnd.lanhdao", url: "/schools/" + s, status: 200, contains: []string{"Hồ sơ nhà trường", "/schools/" + s + "/staff"}},
+	})
+	var uid, teacher2 int64
+	e.db.View(e.ctx, func(tx *store.Tx) error {
+		u, _ := tx.UserByUsername(f.homeroom)
+		v, _ := tx.UserByUsername(f.subject)
+		uid, teacher2 = u.ID, v.ID
+		return nil
+	})
+	e.run(t, []scenario{
+		{name: "staff profile form", as: "thcsnd.quantri", url: "/schools/" + s + "/staff?edit=" + id(uid), status: 200, contains: []string{"Hồ sơ của", "Môn dạy", "Lưu hồ sơ"}},
+		{name: "staff profile: unknown subject", as: "thcsnd.quantri", method: "POST", url: "/schools/" + s + "/staff/" + id(uid), body: "sex=nu&subjects=toan&subjects=xyz", status: 422,
+			contains: []string{"Môn xyz không có trong chương trình"}},
+		{name: "staff profile saved", as: "thcsnd.quantri", method: "POST", url: "/schools/" + s + "/staff/" + id(uid), body: "date_of_birth=12/05/1986&sex=nu&position=Tổ+trưởng&subjects=toan&subjects=tin_hoc", status: 303},
+		{name: "staff list shows it", as: "thcsnd.quantri", url: "/schools/" + s + "/staff", status: 200, contains: []string{"Tổ trưởng", "12/05/1986", "Tin học"}},
+		{name: "staff profile not by the leader", as: "thcsnd.lanhdao", method: "POST", url: "/schools/" + s + "/staff/" + id(uid), body: "sex=nu", status: 403},
+		{name: "create a class", as: "thcsnd.quantri", method: "POST", url: "/schools/" + s + "/classes", body: "name=9a4&grade=9&homeroom=0", status: 303},
+		{name: "create a class twice", as: "thcsnd.quantri", method: "POST", url: "/schools/" + s + "/classes", body: "name=9A4&grade=9", status: 422, contains: []string{"Lớp này đã có trong năm học"}},
+		{name: "set the homeroom teacher", as: "thcsnd.quantri", method: "POST", url: "/classes/" + id(f.classes["9A3"]) + "/homeroom", body: "school=" + s + "&teacher=" + id(teacher2), status: 303},
+		{name: "change an assignment", as: "thcsnd.quantri", method: "POST", url: "/schools/" + s + "/assignments", body: "grade=8&term=hk2&t/" + c81 + "/toan=" + id(teacher2), status: 303},
+		{name: "grid shows the change", as: "thcsnd.bqt", url: "/schools/" + s + "/assignments?grade=8&term=hk2", status: 200, contains: []string{e.accts[f.subject].FullName}},
+		{name: "assignment by a teacher", as: f.homeroom, method: "POST", url: "/schools/" + s + "/assignments", body: "grade=8&term=hk2&t/" + c81 + "/toan=" + id(uid), status: 403},
 	})
 	// The new pupils are on the list, in Vietnamese order (Mai after the names before it).
 	r := e.as(f.homeroom).get("/classes/" + c81)
@@ -315,6 +338,21 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 			t.Errorf("template %s: headings %q (%v)", k.kind, rows, err)
 		}
 	}
+	// The template itself, filled in below its headings with its notes left in place, imports.
+	tpl := admin.get("/schools/" + s + "/templates/pupils")
+	xf, err := excelize.OpenReader(strings.NewReader(tpl.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range []any{1, "Kiều Thị Xuân", "07/07/2013", "Nữ", "Kinh", "", "", "", "", "", "", "", "001313000777", "", "8A3"} {
+		ref, _ := excelize.CoordinatesToCellName(i+1, 4)
+		xf.SetCellValue("Học sinh", ref, v)
+	}
+	var buf bytes.Buffer
+	xf.Write(&buf)
+	if r := admin.uploadXLSX("/schools/"+s+"/import/pupils", "mau.xlsx", buf.Bytes()); r.status != 200 || !strings.Contains(r.body, "Đã nhập 1 học sinh") {
+		t.Fatalf("filled template: %d\n%.3000s", r.status, r.body)
+	}
 	c91 := f.classes["9A1"]
 	n0 := len(e.pupilsOf(c91))
 	good := func(n int, name, dob, sex, number, class string) []any {
@@ -328,7 +366,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 		good(5, "Ngô Thị Em", "02/02/2012", "Nữ", "001312000101", "9A1"),
 	})
 	before := e.auditCount()
-	r := admin.upload("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", bad)
+	r := admin.uploadXLSX("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", bad)
 	if r.status != 422 {
 		t.Fatalf("import with errors: %d\n%.2000s", r.status, r.body)
 	}
@@ -350,25 +388,25 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 		good(3, "Đỗ Minh Châu", "15/06/2012", "Nữ", "001312000103", "9A1"),
 		good(4, "Vũ Đức Dũng", "20/01/2012", "Nam", "001212000104", "9a2"),
 	})
-	r = admin.upload("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", fixed)
+	r = admin.uploadXLSX("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", fixed)
 	if r.status != 200 || !strings.Contains(r.body, "Đã nhập 4 học sinh") {
 		t.Fatalf("valid import: %d\n%.2000s", r.status, r.body)
 	}
 	if n := len(e.pupilsOf(c91)); n != n0+3 {
 		t.Errorf("9A1 has %d pupils, want %d", n, n0+3)
 	}
-	r = admin.upload("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", fixed)
+	r = admin.uploadXLSX("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", fixed)
 	if r.status != 422 || !strings.Contains(r.body, "đã có trong hệ thống") {
 		t.Errorf("the same file again: %d", r.status)
 	}
-	if r := admin.upload("/schools/"+s+"/import/pupils", "x.xlsx", []byte("not a spreadsheet")); r.status != 422 || !strings.Contains(r.body, "Không đọc được tệp") {
+	if r := admin.uploadXLSX("/schools/"+s+"/import/pupils", "x.xlsx", []byte("not a spreadsheet")); r.status != 422 || !strings.Contains(r.body, "Không đọc được tệp") {
 		t.Errorf("not a spreadsheet: %d", r.status)
 	}
 	wrong, _ := xlsx.Write(xlsx.Table{Sheet: "A", Columns: []string{"STT", "Tên"}, Rows: [][]any{{1, "x"}}})
-	if r := admin.upload("/schools/"+s+"/import/pupils", "x.xlsx", wrong); r.status != 422 || !strings.Contains(r.body, "Sai mẫu") {
+	if r := admin.uploadXLSX("/schools/"+s+"/import/pupils", "x.xlsx", wrong); r.status != 422 || !strings.Contains(r.body, "Sai mẫu") {
 		t.Errorf("wrong template: %d", r.status)
 	}
-	if r := e.as("thcsnd.lanhdao").upload("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", fixed); r.status != 403 {
+	if r := e.as("thcsnd.lanhdao").uploadXLSX("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", fixed); r.status != 403 {
 		t.Errorf("leader import: %d", r.status)
 	}
 
@@ -377,7 +415,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 		{1, "Trịnh Thu Hà", "thcsnd.trinhthuha", "12/04/1988", "Nữ", "0905123456", "ha.tt@example.edu.vn", "Giáo viên", "toan, khtn"},
 		{2, "Lý Văn Khoa", "thcsnd.quantri", "01/01/2020", "Nam", "12", "", "", "hoa_hoc_x"},
 	}})
-	r = admin.upload("/schools/"+s+"/import/staff", "can-bo.xlsx", staff)
+	r = admin.uploadXLSX("/schools/"+s+"/import/staff", "can-bo.xlsx", staff)
 	if r.status != 422 || !strings.Contains(r.body, "đã được dùng") || !strings.Contains(r.body, "Mã môn “hoa_hoc_x”") || !strings.Contains(r.body, "Số điện thoại gồm 10 chữ số") {
 		t.Errorf("staff with errors: %d\n%.3000s", r.status, r.body)
 	}
@@ -385,7 +423,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 		{1, "Trịnh Thu Hà", "thcsnd.trinhthuha", "12/04/1988", "Nữ", "0905123456", "ha.tt@example.edu.vn", "Giáo viên", "toan, khtn"},
 		{2, "Lý Văn Khoa", "thcsnd.lyvankhoa", "", "Nam", "", "", "Giáo viên", "ngu_van"},
 	}})
-	r = admin.upload("/schools/"+s+"/import/staff", "can-bo.xlsx", staff)
+	r = admin.uploadXLSX("/schools/"+s+"/import/staff", "can-bo.xlsx", staff)
 	if r.status != 200 || !strings.Contains(r.body, "Đã nhập 2 tài khoản") || !strings.Contains(r.body, "Mật khẩu tạm thời") || !strings.Contains(r.body, "thcsnd.lyvankhoa") {
 		t.Fatalf("staff import: %d\n%.3000s", r.status, r.body)
 	}
@@ -394,26 +432,26 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 	classes, _ := xlsx.Write(xlsx.Table{Sheet: "Lớp", Columns: app.ClassColumns, Rows: [][]any{
 		{1, "6A4", 6, "thcsnd.trinhthuha"}, {2, "6A1", 6, ""}, {3, "10A1", 10, ""}, {4, "7A4", 7, "khong.co.ai"},
 	}})
-	r = admin.upload("/schools/"+s+"/import/classes", "lop.xlsx", classes)
+	r = admin.uploadXLSX("/schools/"+s+"/import/classes", "lop.xlsx", classes)
 	if r.status != 422 || !strings.Contains(r.body, "Lớp 6A1 đã có") || !strings.Contains(r.body, "Khối là một số từ 6 đến 9") || !strings.Contains(r.body, "Không có giáo viên “khong.co.ai”") {
 		t.Errorf("classes with errors: %d\n%.3000s", r.status, r.body)
 	}
 	classes, _ = xlsx.Write(xlsx.Table{Sheet: "Lớp", Columns: app.ClassColumns, Rows: [][]any{{1, "6A4", 6, "thcsnd.trinhthuha"}, {2, "7A4", "7", ""}}})
-	if r = admin.upload("/schools/"+s+"/import/classes", "lop.xlsx", classes); r.status != 200 || !strings.Contains(r.body, "Đã nhập 2 lớp") {
+	if r = admin.uploadXLSX("/schools/"+s+"/import/classes", "lop.xlsx", classes); r.status != 200 || !strings.Contains(r.body, "Đã nhập 2 lớp") {
 		t.Fatalf("classes import: %d\n%.2000s", r.status, r.body)
 	}
 	assign, _ := xlsx.Write(xlsx.Table{Sheet: "Phân công", Columns: app.AssignmentColumns, Rows: [][]any{
 		{1, "6A4", "toan", "hk1", "thcsnd.trinhthuha"}, {2, "6A4", "vat_li", "hk1", "thcsnd.trinhthuha"}, {3, "6A9", "toan", "hk1", "thcsnd.trinhthuha"},
 		{4, "6A4", "toan", "gk1", "thcsnd.trinhthuha"}, {5, "6A4", "ngu_van", "hk1", "thcsnd.khongco"},
 	}})
-	r = admin.upload("/schools/"+s+"/import/assignments", "pc.xlsx", assign)
+	r = admin.uploadXLSX("/schools/"+s+"/import/assignments", "pc.xlsx", assign)
 	if r.status != 422 || !strings.Contains(r.body, "không học môn") || !strings.Contains(r.body, "Lớp 6A9 không có") || !strings.Contains(r.body, "Học kì của lớp 6A4") {
 		t.Errorf("assignments with errors: %d\n%.3000s", r.status, r.body)
 	}
 	assign, _ = xlsx.Write(xlsx.Table{Sheet: "Phân công", Columns: app.AssignmentColumns, Rows: [][]any{
 		{1, "6A4", "toan", "hk1", "thcsnd.trinhthuha"}, {2, "6A4", "toan", "Học kì II", "thcsnd.trinhthuha"}, {3, "6A4", "ngu_van", "hk1", "thcsnd.lyvankhoa"},
 	}})
-	if r = admin.upload("/schools/"+s+"/import/assignments", "pc.xlsx", assign); r.status != 200 || !strings.Contains(r.body, "Đã nhập 3 phân công") {
+	if r = admin.uploadXLSX("/schools/"+s+"/import/assignments", "pc.xlsx", assign); r.status != 200 || !strings.Contains(r.body, "Đã nhập 3 phân công") {
 		t.Fatalf("assignments import: %d\n%.2000s", r.status, r.body)
 	}
 	if r := admin.get("/schools/" + s + "/assignments?grade=6&term=hk2"); !strings.Contains(r.body, "Trịnh Thu Hà") {

@@ -118,6 +118,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /schools/{id}/corrections", s.page(s.correctionsPage))
 	mux.Handle("GET /schools/{id}/corrections.xlsx", s.page(s.correctionsXLSX))
 	mux.Handle("POST /corrections/{id}/step", s.page(s.correctionStep))
+	mux.Handle("GET /sheets/{id}/corrections/new", s.page(s.correctionForm))
+	mux.Handle("POST /sheets/{id}/corrections", s.page(s.correctionSubmit))
 	mux.Handle("POST /api/v1/corrections", s.api(s.apiRequestCorrection))
 	mux.Handle("GET /api/v1/corrections", s.api(s.apiListCorrections))
 	mux.Handle("GET /api/v1/corrections/{id}", s.api(s.apiGetCorrection))

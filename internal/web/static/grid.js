@@ -273,7 +273,9 @@
     if (ctrl && (k === "d" || k === "D")) { e.preventDefault(); fillDown(); return; }
     if (k === "F2") { e.preventDefault(); openEditor("edit"); return; }
     if (k === "Delete" || k === "Backspace") { e.preventDefault(); clearSelection(); return; }
-    if (!ctrl && !e.altKey && k.length === 1) { e.preventDefault(); openEditor("enter", k); }
+    // Typing replaces: the editor takes focus now, so the key's character
+    // lands in it (as in spreadsheets; works with dead keys too).
+    if (!ctrl && !e.altKey && k.length === 1) { openEditor("enter", ""); }
   });
   // Composition (Vietnamese IMEs such as Telex/Unikey) starts in the editor.
   table.addEventListener("compositionstart", function () { if (!editor && writable) openEditor("enter", ""); });
