@@ -1,0 +1,203 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"sdgdt/internal/store"
+	"sdgdt/internal/store/storetest"
+)
+
+// apiCall sends a JSON request with a bearer token.
+func (e *env) apiCall(token, method, path string, body any) response {
+	e.t.Helper()
+	b := ""
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		b = string(raw)
+	}
+	return e.newClient().do(method, path, b, map[string]string{"Authorization": "Bearer " + token})
+}
+
+func TestControlOfTheBook(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		school := fmt.Sprint(e.schools["THCS-ND"])
+		// A subject teacher of THCS Nguyễn Du with a semester I sheet, and that
+		// class's homeroom teacher.
+		var teacher, homeroom string
+		var sheetID string
+		for name, ac := range e.accts {
+			if ac.Role != "subject_teacher" || !strings.HasPrefix(name, "thcsnd.") || teacher != "" {
+				continue
+			}
+			var as []map[string]string
+			json.Unmarshal([]byte(e.apiCall(e.token(name), "GET", "/api/v1/assignments", nil).body), &as)
+			for _, a := range as {
+				if a["term"] == "hk1" && a["assessed_by"] == "score" {
+					teacher, sheetID = name, a["sheet_id"]
+					err := db.View(e.ctx, func(tx *store.Tx) error {
+						var classID int64
+						fmt.Sscan(a["class_id"], &classID)
+						c, err := tx.Class(classID)
+						if err != nil {
+							return err
+						}
+						u, err := tx.User(c.HomeroomID)
+						homeroom = u.Username
+						return err
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+					break
+				}
+			}
+		}
+		if teacher == "" || homeroom == "" || homeroom == teacher {
+			t.Fatalf("no subject teacher with a sheet (%q %q)", teacher, homeroom)
+		}
+		tTok, lTok, bTok, hTok := e.token(teacher), e.token("thcsnd.lanhdao"), e.token("thcsnd.bqt"), e.token(homeroom)
+		var sheet struct {
+			Version int64
+			Rows    []struct {
+				PupilID string `json:"pupil_id"`
+				Midterm any
+			}
+		}
+		json.Unmarshal([]byte(e.apiCall(tTok, "GET", "/api/v1/sheets/"+sheetID, nil).body), &sheet)
+		pupil := sheet.Rows[0].PupilID
+		patch := func(v any) response {
+			return e.apiCall(tTok, "PATCH", "/api/v1/sheets/"+sheetID, map[string]any{"version": sheet.Version,
+				"changes": []map[string]any{{"pupil_id": pupil, "field": "midterm", "value": v}}})
+		}
+		if r := patch(6); r.status != http.StatusOK {
+			t.Fatalf("patch before lock: %d %s", r.status, r.body)
+		}
+		// Only leaders lock; a teacher gets 403 and no lock exists.
+		if r := e.apiCall(tTok, "POST", "/api/v1/locks", map[string]any{"school_id": school, "term": "hk1", "reason": "x"}); r.status != http.StatusForbidden {
+			t.Errorf("teacher lock: %d %s", r.status, r.body)
+		}
+		if r := e.apiCall(lTok, "POST", "/api/v1/locks", map[string]any{"school_id": school, "from": "2027-01-02T00:00:00+07:00", "until": "2027-01-01T00:00:00+07:00", "reason": "x"}); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "until") {
+			t.Errorf("lock ending before it starts: %d %s", r.status, r.body)
+		}
+		r := e.apiCall(lTok, "POST", "/api/v1/locks", map[string]any{"school_id": school, "term": "hk1", "reason": "Khóa sổ học kì I"})
+		if r.status != http.StatusCreated {
+			t.Fatalf("lock: %d %s", r.status, r.body)
+		}
+		var lock struct{ LockID string `json:"lock_id"` }
+		json.Unmarshal([]byte(r.body), &lock)
+		// The API refuses writes with 423 and the lock's details.
+		r = patch(7)
+		var locked struct {
+			Error struct {
+				Code, Message string
+				Lock          map[string]any
+			}
+		}
+		json.Unmarshal([]byte(r.body), &locked)
+		if r.status != http.StatusLocked || locked.Error.Code != "locked" || locked.Error.Lock["lock_id"] != lock.LockID || locked.Error.Lock["reason"] != "Khóa sổ học kì I" || locked.Error.Lock["set_by"] == "" {
+			t.Fatalf("write under lock: %d %s", r.status, r.body)
+		}
+		if !strings.Contains(locked.Error.Message, "Khóa sổ học kì I") {
+			t.Errorf("message does not say why: %s", locked.Error.Message)
+		}
+		// The grid page shows the lock.
+		if r := e.as(teacher).get("/sheets/" + sheetID); r.status != http.StatusOK || !strings.Contains(r.body, "Khóa sổ học kì I") {
+			t.Errorf("grid page under lock: %d", r.status)
+		}
+		// Correction: request → approval → two witnesses → applied.
+		r = e.apiCall(tTok, "POST", "/api/v1/corrections", map[string]any{"sheet_id": sheetID, "reason": "Nhập nhầm điểm giữa kì",
+			"cells": []map[string]any{{"pupil_id": pupil, "field": "midterm", "value": 8.5}}})
+		if r.status != http.StatusCreated {
+			t.Fatalf("correction request: %d %s", r.status, r.body)
+		}
+		var corr struct {
+			CorrectionID string `json:"correction_id"`
+			Status       string
+		}
+		json.Unmarshal([]byte(r.body), &corr)
+		step := func(tok, what string, body any) response {
+			return e.apiCall(tok, "POST", "/api/v1/corrections/"+corr.CorrectionID+"/"+what, body)
+		}
+		if r := step(hTok, "witness", nil); r.status != http.StatusConflict {
+			t.Errorf("witness before approval: %d %s", r.status, r.body)
+		}
+		if r := step(bTok, "decision", map[string]any{"approve": true}); r.status != http.StatusForbidden {
+			t.Errorf("board approving: %d", r.status)
+		}
+		if r := step(lTok, "decision", map[string]any{"approve": true, "note": "Đồng ý"}); r.status != http.StatusOK {
+			t.Fatalf("approval: %d %s", r.status, r.body)
+		}
+		if r := step(tTok, "witness", nil); r.status != http.StatusForbidden {
+			t.Errorf("requester witnessing: %d", r.status)
+		}
+		if r := step(bTok, "witness", nil); r.status != http.StatusOK || !strings.Contains(r.body, `"status":"approved"`) {
+			t.Fatalf("board witness: %d %s", r.status, r.body)
+		}
+		if r := step(hTok, "witness", nil); r.status != http.StatusOK || !strings.Contains(r.body, `"status":"applied"`) {
+			t.Fatalf("homeroom witness: %d %s", r.status, r.body)
+		}
+		if r := step(bTok, "witness", nil); r.status != http.StatusConflict {
+			t.Errorf("applied twice: %d", r.status)
+		}
+		// The cell's history shows every step's value, the last by correction.
+		r = e.apiCall(tTok, "GET", "/api/v1/sheets/"+sheetID+"/history?"+url.Values{"pupil_id": {pupil}, "field": {"midterm"}}.Encode(), nil)
+		var hist []map[string]any
+		json.Unmarshal([]byte(r.body), &hist)
+		if len(hist) < 2 || hist[len(hist)-1]["via"] != "correction" || fmt.Sprint(hist[len(hist)-1]["value"]) != "8.5" || hist[len(hist)-1]["correction_id"] != corr.CorrectionID {
+			t.Fatalf("history: %d %s", r.status, r.body)
+		}
+		// The audit log shows every step.
+		r = e.as("thcsnd.lanhdao").get("/audit?school=" + school + "&action=correction.")
+		for _, want := range []string{"correction.request", "correction.approve", "correction.witness", "correction.apply"} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("audit page lacks %s", want)
+			}
+		}
+		// Lifting is recorded; then the teacher writes again.
+		if r := e.apiCall(tTok, "DELETE", "/api/v1/locks/"+lock.LockID, nil); r.status != http.StatusForbidden {
+			t.Errorf("teacher lifting: %d", r.status)
+		}
+		if r := e.apiCall(lTok, "DELETE", "/api/v1/locks/"+lock.LockID+"?reason=Mở+để+bổ+sung", nil); r.status != http.StatusNoContent {
+			t.Fatalf("lift: %d %s", r.status, r.body)
+		}
+		json.Unmarshal([]byte(e.apiCall(tTok, "GET", "/api/v1/sheets/"+sheetID, nil).body), &sheet)
+		if r := patch(9); r.status != http.StatusOK {
+			t.Errorf("write after lifting: %d %s", r.status, r.body)
+		}
+		// Pages.
+		pages := []struct {
+			who, path string
+			status    int
+			contains  string
+		}{
+			{"thcsnd.lanhdao", "/schools/" + school + "/locks", 200, "Đặt khóa"},
+			{"thcsnd.lanhdao", "/schools/" + school + "/progress", 200, "Tiến độ cập nhật"},
+			{"thcsnd.lanhdao", "/schools/" + school + "/approvals", 200, "Phê duyệt sổ"},
+			{"thcsnd.lanhdao", "/schools/" + school + "/corrections", 200, "Nhập nhầm điểm giữa kì"},
+			{"thcsnd.bqt", "/schools/" + school + "/approvals", 200, "Gửi đề nghị"},
+			{teacher, "/schools/" + school + "/progress", 403, ""},
+			{teacher, "/schools/" + school + "/locks", 200, "Khóa và mở khóa sổ"},
+			{"thptcva.lanhdao", "/schools/" + school + "/locks", 403, ""},
+			{"bmt.bqt", fmt.Sprint("/units/", e.units["PGDDT-BMT"], "/progress"), 200, "Trường THCS Nguyễn Du"},
+			{"kp.bqt", fmt.Sprint("/units/", e.units["PGDDT-BMT"], "/progress"), 403, ""},
+		}
+		for _, pg := range pages {
+			r := e.as(pg.who).get(pg.path)
+			if r.status != pg.status || !strings.Contains(r.body, pg.contains) {
+				t.Errorf("%s %s: %d (want %d, %q)", pg.who, pg.path, r.status, pg.status, pg.contains)
+			}
+		}
+		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/progress.xlsx"); r.status != 200 || !strings.HasPrefix(r.body, "PK") {
+			t.Errorf("progress export: %d", r.status)
+		}
+		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/corrections.xlsx"); r.status != 200 || !strings.HasPrefix(r.body, "PK") {
+			t.Errorf("corrections export: %d", r.status)
+		}
+	})
+}
