@@ -89,7 +89,9 @@ func TestControlOfTheBook(t *testing.T) {
 		if r.status != http.StatusCreated {
 			t.Fatalf("lock: %d %s", r.status, r.body)
 		}
-		var lock struct{ LockID string `json:"lock_id"` }
+		var lock struct {
+			LockID string `json:"lock_id"`
+		}
 		json.Unmarshal([]byte(r.body), &lock)
 		// The API refuses writes with 423 and the lock's details.
 		r = patch(7)
