@@ -67,6 +67,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "how long to run")
 	fs.IntVar(&c.cellsPerPupil, "cells", 0, "cells changed per pupil and save (0: every mark of the row: 4 regular, mid-term, end-of-term)")
 	fs.IntVar(&c.pageLoads, "page-loads", 100, "grid page loads to time after the run")
+	hold := fs.Bool("hold-results", false, "hold the background recomputation of results until the load ends (diagnostic)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -106,7 +107,18 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv}
+	var smu sync.Mutex
+	var server []time.Duration
+	timed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t0 := time.Now()
+		srv.ServeHTTP(w, r)
+		if r.Method == "PATCH" {
+			smu.Lock()
+			server = append(server, time.Since(t0))
+			smu.Unlock()
+		}
+	})
+	hs := &http.Server{Handler: timed}
 	go hs.Serve(ln)
 	defer hs.Close()
 	base := "http://" + ln.Addr().String()
@@ -152,6 +164,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	release := func() {}
+	if *hold {
+		release = a.HoldResults()
 	}
 	deadline := time.Now().Add(c.duration)
 	var wg sync.WaitGroup
@@ -228,6 +244,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	total := requests.Load()
 	fmt.Fprintf(out, "PATCH: %d requests in %s (%.1f/s), %d cells written\n", total, c.duration, float64(total)/c.duration.Seconds(), total*int64(c.pupils*perPupil))
 	printLatencies(out, "PATCH full sheet", latencies)
+	smu.Lock()
+	printLatencies(out, "  of which in the server handler", server)
+	smu.Unlock()
 	nerr := 0
 	for k, n := range errs {
 		fmt.Fprintf(out, "  error %s: %d\n", k, n)
@@ -236,6 +255,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "errors: %d; requests slower than the interval: %d\n", nerr, late.Load())
 
 	// The stored results catch up in the background.
+	release()
 	t0 := time.Now()
 	a.WaitResults()
 	stale := 0

@@ -27,6 +27,10 @@ var recomputers sync.Map // *App → *recomputer
 // recomputeDelay is how long the recomputation waits after being kicked.
 const recomputeDelay = 150 * time.Millisecond
 
+// recomputeBatch is how many pupil-years one background step computes: small
+// enough that its write never holds the (SQLite) writer long.
+const recomputeBatch = 50
+
 type recomputer struct {
 	mu      sync.Mutex
 	running bool
@@ -75,7 +79,7 @@ func (a *App) recomputeLoop(r *recomputer) {
 		// a pupil is computed once for it rather than once per request.
 		time.Sleep(recomputeDelay)
 		for {
-			n, err := a.RecomputeStale(ctx, 200)
+			n, err := a.RecomputeStale(ctx, recomputeBatch)
 			if err != nil {
 				a.Log.Error("recompute results", "err", err)
 				time.Sleep(100 * time.Millisecond)

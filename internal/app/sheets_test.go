@@ -21,13 +21,15 @@ type book struct {
 	sheets map[string]int64 // "toan.hk1" → sheet id
 }
 
+var bookNames = []string{"An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Khánh", "Linh", "Minh", "Nam", "Phương", "Quân", "Sơn", "Trang", "Vy"}
+
 func newBook(t *testing.T, w *world, n int) *book {
 	t.Helper()
 	b := &book{world: w, sheets: map[string]int64{}}
 	w.addUser("a1.math", "A1", "")
 	w.addUser("a1.other", "A1", "")
 	for i := 0; i < n; i++ {
-		p, err := w.a.EnrolNewPupil(w.ctx, w.sys, w.class.ID, app.PupilInput{FullName: fmt.Sprintf("Nguyễn Văn Học %c", 'A'+rune(i)), DateOfBirth: "02/03/2014", Sex: "nam"}, w.year.StartsOn)
+		p, err := w.a.EnrolNewPupil(w.ctx, w.sys, w.class.ID, app.PupilInput{FullName: "Nguyễn Văn " + bookNames[i%len(bookNames)] + " " + bookNames[i/len(bookNames)%len(bookNames)], DateOfBirth: "02/03/2014", Sex: "nam"}, w.year.StartsOn)
 		w.must(err)
 		b.pupils = append(b.pupils, p.ID)
 	}

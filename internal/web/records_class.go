@@ -735,6 +735,13 @@ func (s *Server) showMonth(w http.ResponseWriter, r *http.Request, p *app.Princi
 	d.Head.Month = month
 	byPupil := map[int64]*monthPupil{}
 	var order []int64
+	sort.SliceStable(mr.Absences, func(i, j int) bool { // by day, morning first
+		a, b := mr.Absences[i], mr.Absences[j]
+		if !a.On.Equal(b.On) {
+			return a.On.Before(b.On)
+		}
+		return a.Session == "sang" && b.Session != "sang"
+	})
 	for _, a := range mr.Absences {
 		mp := byPupil[a.PupilID]
 		if mp == nil {

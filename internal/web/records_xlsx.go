@@ -11,12 +11,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/viet"
 	"sdgdt/internal/xlsx"
 )
 
@@ -49,6 +51,17 @@ func sendXLSX(w http.ResponseWriter, name string, b []byte) {
 func slug(s string) string {
 	var b strings.Builder
 	for _, r := range s {
+		if r > 0x7e { // Vietnamese letters lose their marks, keep their case: Đ → D
+			f := []rune(viet.Fold(string(r)))
+			if len(f) == 0 {
+				continue
+			}
+			if unicode.IsUpper(r) {
+				r = unicode.ToUpper(f[0])
+			} else {
+				r = f[0]
+			}
+		}
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-':
 			b.WriteRune(r)

@@ -64,7 +64,6 @@ CREATE TABLE mark_changes (
     request_id TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX mark_changes_cell ON mark_changes(school_id, pupil_id, subject, term, field);
-CREATE INDEX mark_changes_sheet ON mark_changes(sheet_id, id);
 
 -- Conduct (kết quả rèn luyện) per pupil and term: hk1, hk2, and summer (the
 -- re-assessment after summer training). level: T, K, D, CD or '' (not rated).
