@@ -119,6 +119,8 @@ func (t *Tx) Retests(schoolID, yearID int64, pupilIDs []int64) ([]Retest, error)
 // MarkResultsStale records, in the transaction that changes their inputs, that
 // the stored results of some pupils must be computed again.
 func (t *Tx) MarkResultsStale(schoolID, yearID, classID int64, pupilIDs []int64) error {
+	// A pupil named twice would make PostgreSQL refuse the whole upsert.
+	pupilIDs = uniqueIDs(pupilIDs)
 	for start := 0; start < len(pupilIDs); start += 400 {
 		part := pupilIDs[start:min(start+400, len(pupilIDs))]
 		var b strings.Builder
@@ -142,6 +144,7 @@ func (t *Tx) MarkResultsStale(schoolID, yearID, classID int64, pupilIDs []int64)
 // MarkResultsStaleIfMissing makes sure every pupil has a result row, stale
 // when it is new, so that pupils without any mark yet get a result too.
 func (t *Tx) MarkResultsStaleIfMissing(schoolID, yearID, classID int64, pupilIDs []int64) error {
+	pupilIDs = uniqueIDs(pupilIDs)
 	for start := 0; start < len(pupilIDs); start += 400 {
 		part := pupilIDs[start:min(start+400, len(pupilIDs))]
 		var b strings.Builder
@@ -429,4 +432,17 @@ func (t *Tx) Result(schoolID, yearID, pupilID int64) (PupilResult, error) {
 	r, err := scanResult(t.queryRow(`SELECT `+resultColumns+` FROM pupil_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id = $3`,
 		schoolID, yearID, pupilID))
 	return r, notFound(err, "kết quả của học sinh")
+}
+
+// uniqueIDs returns ids without repetitions, in their first order.
+func uniqueIDs(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

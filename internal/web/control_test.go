@@ -40,7 +40,7 @@ func TestControlOfTheBook(t *testing.T) {
 			for _, a := range as {
 				if a["term"] == "hk1" && a["assessed_by"] == "score" {
 					teacher, sheetID = name, a["sheet_id"]
-					err := db.View(e.ctx, func(tx *store.Tx) error {
+					err := e.db.View(e.ctx, func(tx *store.Tx) error {
 						var classID int64
 						fmt.Sscan(a["class_id"], &classID)
 						c, err := tx.Class(classID)

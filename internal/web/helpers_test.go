@@ -20,6 +20,7 @@ import (
 	"sdgdt/internal/auth"
 	"sdgdt/internal/demo"
 	"sdgdt/internal/store"
+	"sdgdt/internal/store/storetest"
 	"sdgdt/internal/web"
 )
 
@@ -60,22 +61,37 @@ type env struct {
 	clients map[string]*client
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+// seededAccounts are the demo accounts of the seeded template, per engine.
+var (
+	seededMu       sync.Mutex
+	seededAccounts = map[string][]demo.Account{}
+)
+
+// newEnv starts a server over a copy of the demo province, seeded once per test
+// binary and engine (the empty database of storetest.Each only names the engine).
+func newEnv(t *testing.T, empty *store.DB) *env {
 	t.Helper()
-	clk := &clock{now: time.Now().UTC()}
-	db.Now = clk.Now
+	engine := string(empty.Dialect)
 	cfg := app.DefaultConfig()
 	cfg.Argon = auth.TestParams
+	db := storetest.Seeded(t, engine, "demo", func(db *store.DB) error {
+		accts, err := demo.Seed(context.Background(), app.New(db, cfg, nil), demoPassword)
+		seededMu.Lock()
+		seededAccounts[engine] = accts
+		seededMu.Unlock()
+		return err
+	})
+	clk := &clock{now: time.Now().UTC()}
+	db.Now = clk.Now
 	a := app.New(db, cfg, nil)
 	e := &env{t: t, ctx: context.Background(), db: db, a: a, clk: clk, accts: map[string]demo.Account{},
 		schools: map[string]int64{}, units: map[string]int64{}, clients: map[string]*client{}}
-	accts, err := demo.Seed(e.ctx, a, demoPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ac := range accts {
+	seededMu.Lock()
+	for _, ac := range seededAccounts[engine] {
 		e.accts[ac.Username] = ac
 	}
+	seededMu.Unlock()
+	var err error
 	err = db.View(e.ctx, func(tx *store.Tx) error {
 		for _, c := range []string{"TH-LVT", "THCS-ND", "THPT-CVA", "GDTX-KP"} {
 			id, err := tx.SchoolIDByCode(c)

@@ -1,0 +1,53 @@
+package store
+
+import "time"
+
+// HomeroomComment is the homeroom teacher's comment on a pupil for a term
+// (hk1, hk2, year).
+type HomeroomComment struct {
+	SchoolID     int64
+	SchoolYearID int64
+	PupilID      int64
+	Term         string
+	ClassID      int64
+	Comment      string
+	ChangedBy    int64
+	ChangedAt    time.Time
+}
+
+// SetHomeroomComment stores a pupil's homeroom comment of a term.
+func (t *Tx) SetHomeroomComment(c HomeroomComment) error {
+	_, err := t.exec(`INSERT INTO homeroom_comments (school_id, school_year_id, pupil_id, term, class_id, comment, changed_by, changed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (school_id, school_year_id, pupil_id, term) DO UPDATE SET class_id = excluded.class_id, comment = excluded.comment,
+		changed_by = excluded.changed_by, changed_at = excluded.changed_at`,
+		c.SchoolID, c.SchoolYearID, c.PupilID, c.Term, c.ClassID, c.Comment, c.ChangedBy, t.Now)
+	return err
+}
+
+// HomeroomComments returns the homeroom comments of some pupils in a school year.
+func (t *Tx) HomeroomComments(schoolID, yearID int64, pupilIDs []int64) ([]HomeroomComment, error) {
+	var out []HomeroomComment
+	for start := 0; start < len(pupilIDs); start += 500 {
+		args := []any{schoolID, yearID}
+		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
+		rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, term, class_id, comment, changed_by, changed_at FROM homeroom_comments
+			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c HomeroomComment
+			if err := rows.Scan(&c.SchoolID, &c.SchoolYearID, &c.PupilID, &c.Term, &c.ClassID, &c.Comment, &c.ChangedBy, &c.ChangedAt); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
