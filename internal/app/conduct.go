@@ -171,8 +171,8 @@ type RetestEntry struct {
 }
 
 // RecordRetests stores re-test results of a class's pupils (the homeroom
-// teacher, who keeps the re-test list), all or none, and recomputes their
-// results.
+// teacher, who keeps the re-test list, or the class's teacher of the subject),
+// all or none, and recomputes their results.
 func (a *App) RecordRetests(ctx context.Context, p *Principal, classID int64, entries []RetestEntry) error {
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		c, err := tx.Class(classID)
@@ -183,8 +183,17 @@ func (a *App) RecordRetests(ctx context.Context, p *Principal, classID int64, en
 		if err != nil {
 			return err
 		}
-		if !Can(p, ActWriteConduct, ClassTarget(s, c.ID)) {
-			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + c.Name + " ghi kết quả kiểm tra lại."}
+		all, mine, err := retestRights(tx, p, s, c)
+		if err != nil {
+			return err
+		}
+		if !all && len(mine) == 0 {
+			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm hoặc giáo viên bộ môn của lớp " + c.Name + " ghi kết quả kiểm tra lại."}
+		}
+		for _, e := range entries {
+			if !all && !mine[e.Subject] {
+				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Bạn không dạy môn " + assess.SubjectName(e.Subject) + " lớp " + c.Name + " nên không ghi kết quả kiểm tra lại môn này."}
+			}
 		}
 		if err := checkClassConductWritable(tx, c, "hk2"); err != nil {
 			return err

@@ -161,13 +161,16 @@ func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
 func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids []int64) error {
 	var years []store.PupilYear
 	var gens map[int64]int64
+	var prim primaryBatch // primary pupils: primary.go
 	if err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if gens, err = tx.ResultGens(schoolID, yearID, ids); err != nil {
 			return err
 		}
-		years, err = tx.PupilYears(schoolID, yearID, ids)
-		return err
+		if years, err = tx.PupilYears(schoolID, yearID, ids); err != nil {
+			return err
+		}
+		return prim.load(tx, schoolID, yearID, years)
 	}); err != nil {
 		return err
 	}
@@ -177,7 +180,12 @@ func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids [
 	for i := range years {
 		py := &years[i]
 		placed[py.PupilID] = true
-		r := ev.evaluate(py)
+		var r store.PupilResult
+		if isPrimaryYear(py) {
+			r = prim.evaluate(py, schoolID, yearID, gens[py.PupilID])
+		} else {
+			r = ev.evaluate(py)
+		}
 		r.SchoolID, r.SchoolYearID, r.Gen = schoolID, yearID, gens[py.PupilID]
 		out = append(out, r)
 	}
@@ -187,7 +195,12 @@ func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids [
 				SubjectsJSON: "[]", MissingJSON: "[]", Error: "Học sinh không còn học ở trường trong năm học này."})
 		}
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SaveResults(out) })
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.SaveResults(out); err != nil {
+			return err
+		}
+		return prim.save(tx)
+	})
 }
 
 // evaluator turns a pupil-year into a stored result, reusing its buffers.
@@ -399,9 +412,6 @@ func (a *App) RecomputeAll(ctx context.Context, p *Principal, schoolID, yearID i
 			return err
 		}
 		for _, c := range cs {
-			if store.SheetKindOf(c.Ruleset) != store.SheetSecondary {
-				continue
-			}
 			ids, err := tx.StudyingPupils(c.ID)
 			if err != nil {
 				return err

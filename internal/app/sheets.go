@@ -234,6 +234,8 @@ func (a *App) loadSheet(tx *store.Tx, p *Principal, id int64) (*sheetCtx, error)
 			v.Fields = append(v.Fields, "test")
 		}
 		v.Fields = append(v.Fields, "comment")
+	case store.SheetPrimaryPCNL:
+		sc.loadPCNL(p)
 	default:
 		cs, err := tx.ClassSubject(c.ID, sh.Subject)
 		if err != nil {
@@ -455,15 +457,16 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 		return res, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Nguồn thay đổi không hợp lệ."}
 	}
 	var affected []int64
-	var sheet store.Sheet
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		sc, err := a.loadSheet(tx, p, id)
 		if err != nil {
 			return err
 		}
 		v := &sc.view
-		sheet = v.Sheet
 		if !v.CanWrite {
+			if msg := primaryWriteRefusal(v); msg != "" {
+				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: msg}
+			}
 			if v.AssignmentID == 0 {
 				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Môn này của lớp chưa được phân công giáo viên; chưa ai được nhập điểm."}
 			}
@@ -503,7 +506,7 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 				continue
 			}
 			if !allowed[ch.Field] {
-				fields[key] = "Bảng điểm này không có cột “" + ch.Field + "”."
+				fields[key] = sc.noFieldMessage(ch.Field)
 				continue
 			}
 			val, msg := sc.validate(ch.Field, ch.Value)
@@ -569,10 +572,8 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 					affected = append(affected, w.PupilID)
 				}
 			}
-			if v.Sheet.Kind == store.SheetSecondary {
-				if err := tx.MarkResultsStale(v.Sheet.SchoolID, v.Sheet.SchoolYearID, v.Class.ID, affected); err != nil {
-					return err
-				}
+			if err := tx.MarkResultsStale(v.Sheet.SchoolID, v.Sheet.SchoolYearID, v.Class.ID, affected); err != nil {
+				return err
 			}
 			audit := map[string]any{"version": res.Version, "via": patch.Via, "subject": v.Sheet.Subject, "term": v.Sheet.Term, "class": v.Class.Name, "cells": after}
 			if patch.Reason != "" {
@@ -627,7 +628,7 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 	if err != nil {
 		return PatchResult{}, err
 	}
-	if len(affected) > 0 && sheet.Kind == store.SheetSecondary {
+	if len(affected) > 0 {
 		a.kickResults()
 	}
 	return res, nil
@@ -659,6 +660,9 @@ func (sc *sheetCtx) validate(field string, v CellValue) (string, string) {
 		return sheetText(v.Text, 500)
 	case "exemption":
 		return sheetText(v.Text, 200)
+	}
+	if sc.view.Sheet.Kind == store.SheetPrimaryPCNL {
+		return validatePCNL(field, v)
 	}
 	if sc.view.Sheet.Kind == store.SheetPrimary {
 		return validatePrimary(field, v)
@@ -792,6 +796,9 @@ func (a *App) CellHistory(ctx context.Context, p *Principal, sheetID, pupilID in
 
 // FieldLabel is the Vietnamese column heading of a field.
 func FieldLabel(field string) string {
+	if l, ok := pcnlFieldLabel(field); ok {
+		return l
+	}
 	switch field {
 	case "midterm":
 		return "ĐĐGgk"

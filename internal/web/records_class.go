@@ -26,11 +26,13 @@ type classHead struct {
 	CanKeep   bool
 	CanManage bool
 	Month     string // the month the "month" tab opens
+	Book      bool   // the viewer reads the class's assessment book (homeroom_*.go)
 }
 
 func classHeadOf(cr app.ClassRecords, p *app.Principal, active string) classHead {
 	return classHead{Class: cr.Class, School: cr.School, Year: cr.Year, Active: active, CanKeep: cr.CanKeep,
-		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)), Month: currentMonth(cr.Year)}
+		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)), Month: currentMonth(cr.Year),
+		Book: app.Can(p, app.ActReadSheet, app.ClassTarget(cr.School, cr.Class.ID))}
 }
 
 // today is the current day in Vietnam.

@@ -1,0 +1,728 @@
+package web
+
+// The homeroom teacher's pages of a secondary class: the overview of marks,
+// the learning and conduct levels with their explanation, conduct entry, the
+// homeroom comments, re-test entry and the year-end lists. Every page reads
+// the class's year evaluated afresh by the rules engine (app.ClassYear).
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"sdgdt"
+	"sdgdt/internal/app"
+	"sdgdt/internal/assess"
+	"sdgdt/internal/store"
+)
+
+func init() {
+	funcs["levelClass"] = levelClass
+	funcs["levelName"] = func(code string) string { l, _ := assess.ParseLevel(code); return l.String() }
+	funcs["classTermName"] = app.ClassTermName
+	funcs["subjectName"] = assess.SubjectName
+	funcs["vn"] = func(m assess.Mark) string { return m.String() }
+	funcs["retestShow"] = markText
+}
+
+// levelClass is the tag style of a level: T ok, K brand, D neutral, CD bad.
+func levelClass(l assess.Level) string {
+	switch l {
+	case assess.LevelT:
+		return "lv-t"
+	case assess.LevelK:
+		return "lv-k"
+	case assess.LevelD:
+		return "lv-d"
+	case assess.LevelCD:
+		return "lv-cd"
+	}
+	return "lv-none"
+}
+
+// subjectShort are column headings where a table holds every subject.
+var subjectShort = map[string]string{
+	"ngu_van": "Văn", "toan": "Toán", "ngoai_ngu_1": "NN1", "gdcd": "GDCD", "lich_su_dia_li": "LS-ĐL", "khtn": "KHTN",
+	"cong_nghe": "CN", "tin_hoc": "Tin", "lich_su": "Sử", "dia_li": "Địa", "gdktpl": "KT-PL", "vat_li": "Lí", "hoa_hoc": "Hoá",
+	"sinh_hoc": "Sinh", "gdqp_an": "QP-AN", "gdtc": "GDTC", "nghe_thuat": "NT", "am_nhac": "ÂN", "mi_thuat": "MT",
+	"hdtn_hn": "HĐTN", "gddp": "GDĐP",
+}
+
+func shortName(code string) string {
+	if s, ok := subjectShort[code]; ok {
+		return s
+	}
+	return assess.SubjectName(code)
+}
+
+// hrHead is the heading of the homeroom pages: the class tabs and the term.
+type hrHead struct {
+	classHead
+	Term  string // hk1, hk2, year (summer on the conduct page)
+	Terms []hrTerm
+	Base  string // the page's path, for the term links
+}
+
+type hrTerm struct {
+	Code, Name string
+}
+
+func (s *Server) hrHeadOf(cy *app.ClassYear, p *app.Principal, active, term string, terms ...string) hrHead {
+	t := app.ClassTarget(cy.School, cy.Class.ID)
+	h := hrHead{classHead: classHead{Class: cy.Class, School: cy.School, Year: cy.Year, Active: active, CanKeep: app.Can(p, app.ActKeepClassRecords, t),
+		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cy.School)), Month: currentMonth(cy.Year),
+		Book: app.Can(p, app.ActReadSheet, t)},
+		Term: term, Base: classURL(cy.Class.ID, active)}
+	for _, c := range terms {
+		h.Terms = append(h.Terms, hrTerm{c, app.ClassTermName(c)})
+	}
+	return h
+}
+
+// defaultTerm is the term a page opens on: the year once the year-end
+// assessment date has passed, semester II once it started, else semester I.
+func (s *Server) defaultTerm(y sdgdt.SchoolYear) string {
+	now := s.app.DB.Now()
+	switch {
+	case !y.CNOn.IsZero() && !now.Before(y.CNOn):
+		return "year"
+	case !y.HK2Starts.IsZero() && !now.Before(y.HK2Starts):
+		return "hk2"
+	}
+	return "hk1"
+}
+
+func (s *Server) termOf(r *http.Request, y sdgdt.SchoolYear) string {
+	if t := r.URL.Query().Get("term"); app.ValidClassTerm(t) {
+		return t
+	}
+	return s.defaultTerm(y)
+}
+
+// --- Overview: pupils × subjects ---
+
+type ovSubject struct {
+	app.YearSubject
+	Short   string
+	Teacher string
+	Missing int // cells not entered
+	Pupils  int // pupils with a cell not entered
+}
+
+type ovCell struct {
+	Text    string
+	Missing bool
+	Low     bool // a scored average below 5,0, or Chưa đạt
+	Title   string
+}
+
+type ovRow struct {
+	V        *app.PupilYearView
+	Cells    []ovCell
+	Learning assess.Level
+	Adjusted string
+	Conduct  assess.Level
+}
+
+type overviewData struct {
+	Head     hrHead
+	Subjects []ovSubject
+	Rows     []ovRow
+	Missing  int // cells not entered, all subjects
+	Complete int // pupils whose learning level is computed
+}
+
+func (s *Server) homeroomOverview(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	cy, ok := s.classYear(w, r, p)
+	if !ok {
+		return
+	}
+	term := s.termOf(r, cy.Year)
+	d := overviewData{Head: s.hrHeadOf(&cy, p, "overview", term, app.ClassTerms...)}
+	for _, sub := range cy.Subjects {
+		d.Subjects = append(d.Subjects, ovSubject{YearSubject: sub, Short: shortName(sub.Code), Teacher: sub.Teacher(term)})
+	}
+	for i := range cy.Pupils {
+		v := &cy.Pupils[i]
+		tr := v.Term(term)
+		row := ovRow{V: v, Learning: tr.Learning, Conduct: tr.Conduct}
+		if tr.AdjustedFor != "" {
+			row.Adjusted = assess.SubjectName(tr.AdjustedFor)
+		}
+		if row.Learning != assess.LevelNone {
+			d.Complete++
+		}
+		for j := range cy.Subjects {
+			m := v.Mark(j, term)
+			c := ovCell{Text: m.String(), Low: m.Kind == assess.MarkFail || (m.Kind == assess.MarkScore && m.Score < cy.RuleSet.RetestBelow)}
+			if miss := v.MissingIn(j, term); len(miss) > 0 || !m.Known() {
+				c.Missing, c.Text = true, "thiếu"
+				d.Subjects[j].Missing += len(miss)
+				d.Subjects[j].Pupils++
+				d.Missing += len(miss)
+				who := d.Subjects[j].Teacher
+				if who == "" {
+					who = "chưa phân công giáo viên"
+				}
+				labels := make([]string, len(miss))
+				for k, f := range miss {
+					labels[k] = missingLabel(f)
+				}
+				c.Title = "Chưa nhập " + strings.Join(labels, ", ") + " — " + who
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	s.render(w, r, http.StatusOK, "homeroom_overview", &Page{Title: "Tổng hợp điểm lớp " + cy.Class.Name, Active: "class", Data: d})
+}
+
+// missingLabel names a missing cell: "ĐĐGtx3", "HK II ĐĐGck".
+func missingLabel(f string) string {
+	prefix := ""
+	if t, rest, ok := strings.Cut(f, "."); ok && (t == "hk1" || t == "hk2") {
+		prefix, f = map[string]string{"hk1": "HK I ", "hk2": "HK II "}[t], rest
+	}
+	return prefix + app.FieldLabel(f)
+}
+
+// classYear loads the class of the request's {id} and answers errors.
+func (s *Server) classYear(w http.ResponseWriter, r *http.Request, p *app.Principal) (app.ClassYear, bool) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return app.ClassYear{}, false
+	}
+	cy, err := s.app.ClassYear(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return cy, false
+	}
+	return cy, true
+}
+
+// --- Results: levels and "vì sao" ---
+
+type condView struct {
+	Text     string
+	Met      bool
+	Failing  bool
+	Subjects string
+}
+
+type checkView struct {
+	Name       string
+	Met        bool
+	Chosen     bool
+	Conditions []condView
+}
+
+type explainView struct {
+	Title  string
+	Result string
+	Checks []checkView
+	Notes  []string
+}
+
+// explainOf turns an explanation into its view, naming each subject with its
+// result (value gives it by code).
+func explainOf(e assess.Explanation, value func(code string) string) explainView {
+	ev := explainView{Title: e.Title, Result: e.Result, Notes: e.Notes}
+	chosen := false
+	for _, c := range e.Checks {
+		cv := checkView{Name: c.Name, Met: c.Met}
+		if c.Met && !chosen && c.Name == e.Result {
+			cv.Chosen, chosen = true, true
+		}
+		for _, cd := range c.Conditions {
+			parts := make([]string, len(cd.Subjects))
+			for i, code := range cd.Subjects {
+				parts[i] = assess.SubjectName(code)
+				if v := value(code); v != "" {
+					parts[i] += " " + v
+				}
+			}
+			cv.Conditions = append(cv.Conditions, condView{Text: cd.Text, Met: cd.Met, Failing: cd.Failing, Subjects: strings.Join(parts, "; ")})
+		}
+		ev.Checks = append(ev.Checks, cv)
+	}
+	return ev
+}
+
+type resultRow struct {
+	V                *app.PupilYearView
+	Learning         assess.Level
+	LearningComputed assess.Level
+	Adjusted         string
+	Conduct          assess.Level
+	Explain          []explainView
+	// Year only.
+	Promotion     string
+	PromotionCode string
+	Award         string
+	Retests       []string // "Toán 4,2 → 5,5"
+	LearningFinal assess.Level
+	ConductFinal  assess.Level
+	Final         bool // a level changed after re-tests or summer training
+}
+
+type levelCount struct {
+	Level assess.Level
+	Name  string
+	N     int
+}
+
+type resultsData struct {
+	Head     hrHead
+	Year     bool
+	Rows     []resultRow
+	Learning []levelCount
+	Conduct  []levelCount
+	Lists    app.YearLists
+	Awards   bool
+}
+
+func countLevels(rows []resultRow, of func(*resultRow) assess.Level) []levelCount {
+	out := []levelCount{{assess.LevelT, "Tốt", 0}, {assess.LevelK, "Khá", 0}, {assess.LevelD, "Đạt", 0}, {assess.LevelCD, "Chưa đạt", 0}, {assess.LevelNone, "Chưa tính được", 0}}
+	for i := range rows {
+		l := of(&rows[i])
+		for k := range out {
+			if out[k].Level == l {
+				out[k].N++
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) homeroomResults(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	term := r.URL.Query().Get("term")
+	cy, err := s.app.ClassYear(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !app.ValidClassTerm(term) {
+		term = s.defaultTerm(cy.Year)
+	}
+	d := resultsData{Head: s.hrHeadOf(&cy, p, "results", term, app.ClassTerms...), Year: term == "year", Awards: cy.RuleSet.Awards}
+	index := map[string]int{}
+	for i, sub := range cy.Subjects {
+		index[sub.Code] = i
+	}
+	for i := range cy.Pupils {
+		v := &cy.Pupils[i]
+		pe := app.ExplainPupil(v, term)
+		tr := v.Term(term)
+		row := resultRow{V: v, Learning: tr.Learning, LearningComputed: tr.LearningComputed, Conduct: tr.Conduct}
+		if tr.AdjustedFor != "" {
+			row.Adjusted = assess.SubjectName(tr.AdjustedFor)
+		}
+		at := func(final bool) func(string) string {
+			return func(code string) string {
+				j, ok := index[code]
+				if !ok {
+					return ""
+				}
+				if final {
+					return v.Subjects[j].YearFinal.String()
+				}
+				return v.Mark(j, term).String()
+			}
+		}
+		if v.Valid {
+			row.Explain = append(row.Explain, explainOf(pe.Learning, at(false)))
+			if pe.LearningFinal != nil {
+				row.Explain = append(row.Explain, explainOf(*pe.LearningFinal, at(true)))
+			}
+			row.Explain = append(row.Explain, explainOf(pe.Conduct, at(false)))
+			if pe.Promotion != nil {
+				row.Explain = append(row.Explain, explainOf(*pe.Promotion, at(false)))
+			}
+			if pe.Award != nil && cy.RuleSet.Awards {
+				row.Explain = append(row.Explain, explainOf(*pe.Award, at(false)))
+			}
+		}
+		if d.Year {
+			y := &v.Result.Year
+			row.Promotion, row.PromotionCode, row.Award = assess.PromotionName(y.Promotion, cy.Class.Grade), string(y.Promotion), assess.AwardName(y.Award)
+			row.LearningFinal, row.ConductFinal = y.LearningFinal, y.ConductFinal
+			row.Final = y.LearningFinal != y.Learning || y.ConductFinal != y.Conduct
+			for _, code := range y.RetestSubjects {
+				j := index[code]
+				t := assess.SubjectName(code) + " " + v.Subjects[j].Year.String()
+				if rt := v.Subjects[j].Retest; rt.Known() {
+					t += " → " + rt.String()
+				}
+				row.Retests = append(row.Retests, t)
+			}
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	d.Learning = countLevels(d.Rows, func(r *resultRow) assess.Level { return r.Learning })
+	d.Conduct = countLevels(d.Rows, func(r *resultRow) assess.Level { return r.Conduct })
+	if d.Year {
+		d.Lists = app.Lists(&cy)
+	}
+	s.render(w, r, http.StatusOK, "homeroom_results", &Page{Title: "Kết quả học tập, rèn luyện lớp " + cy.Class.Name, Active: "class", Data: d})
+}
+
+// --- Conduct entry ---
+
+type conductRow struct {
+	V       *app.PupilYearView
+	Level   string // the term's level (code), as stored or typed
+	Comment string
+	HK1     string // semester I's level, shown beside semester II
+	HK2     string
+	Year    assess.Level // from the table of Điều 8, with the typed values
+	Needs   bool         // summer: the pupil's year conduct is Chưa đạt
+	Err     string
+}
+
+type conductData struct {
+	Head     hrHead
+	Rows     []conductRow
+	Editable bool
+	Lock     string
+	Levels   []hrTerm
+	Summer   int // pupils who need a summer re-assessment
+}
+
+var conductLevels = []hrTerm{{"T", "Tốt"}, {"K", "Khá"}, {"D", "Đạt"}, {"CD", "Chưa đạt"}}
+
+func conductTermOf(r *http.Request, s *Server, y sdgdt.SchoolYear) string {
+	t := r.URL.Query().Get("term")
+	if r.Method == http.MethodPost {
+		t = r.PostForm.Get("term")
+	}
+	switch t {
+	case "hk1", "hk2", "summer":
+		return t
+	}
+	if d := s.defaultTerm(y); d != "year" {
+		return d
+	}
+	return "hk2"
+}
+
+func (s *Server) homeroomConduct(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showConduct(w, r, p, nil, nil)
+}
+
+func (s *Server) showConduct(w http.ResponseWriter, r *http.Request, p *app.Principal, typed map[int64][2]string, formErr error) {
+	cy, ok := s.classYear(w, r, p)
+	if !ok {
+		return
+	}
+	term := conductTermOf(r, s, cy.Year)
+	d := conductData{Head: s.hrHeadOf(&cy, p, "conduct", term, "hk1", "hk2", "summer"), Levels: conductLevels, Lock: cy.Locks[term]}
+	d.Editable = cy.CanConduct && d.Lock == ""
+	fields := sdgdt.ErrorFields(formErr)
+	for i := range cy.Pupils {
+		v := &cy.Pupils[i]
+		row := conductRow{V: v, HK1: v.Conduct["hk1"].Level, HK2: v.Conduct["hk2"].Level}
+		cur := v.Conduct[term]
+		row.Level, row.Comment = cur.Level, cur.Comment
+		if t, ok := typed[v.Pupil.ID]; ok {
+			row.Level, row.Comment = t[0], t[1]
+		}
+		hk1, hk2 := row.HK1, row.HK2
+		switch term {
+		case "hk1":
+			hk1 = row.Level
+		case "hk2":
+			hk2 = row.Level
+		}
+		l1, _ := assess.ParseLevel(hk1)
+		l2, _ := assess.ParseLevel(hk2)
+		row.Year = assess.YearConduct(l1, l2)
+		row.Needs = row.Year == assess.LevelCD
+		if row.Needs {
+			d.Summer++
+		}
+		row.Err = fields[strconv.FormatInt(v.Pupil.ID, 10)+"."+term]
+		d.Rows = append(d.Rows, row)
+	}
+	pg := &Page{Title: "Rèn luyện lớp " + cy.Class.Name, Active: "class", Data: d}
+	status := http.StatusOK
+	if formErr != nil {
+		pg.Error, status = sdgdt.ErrorMessage(formErr), statusOf(sdgdt.ErrorCode(formErr))
+	}
+	s.render(w, r, status, "homeroom_conduct", pg)
+}
+
+func (s *Server) homeroomConductSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."})
+		return
+	}
+	term := r.PostForm.Get("term")
+	if term != "hk1" && term != "hk2" && term != "summer" {
+		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Kì đánh giá rèn luyện là hk1, hk2 hoặc summer."})
+		return
+	}
+	current, err := s.app.ClassConduct(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	old := map[int64]store.Conduct{}
+	for _, c := range current {
+		if c.Term == term {
+			old[c.PupilID] = c
+		}
+	}
+	typed := map[int64][2]string{}
+	var entries []app.ConductEntry
+	for _, raw := range r.PostForm["pupil"] {
+		pid, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			continue
+		}
+		lv, cm := r.PostForm.Get("level_"+raw), r.PostForm.Get("comment_"+raw)
+		typed[pid] = [2]string{lv, cm}
+		o := old[pid]
+		if lv != o.Level || strings.TrimSpace(cm) != o.Comment {
+			entries = append(entries, app.ConductEntry{PupilID: pid, Term: term, Level: lv, Comment: cm})
+		}
+	}
+	if len(entries) > 0 {
+		if err := s.app.SetConduct(r.Context(), p, id, entries); err != nil {
+			if code := sdgdt.ErrorCode(err); code == sdgdt.EINVALID || code == sdgdt.ELOCKED {
+				s.showConduct(w, r, p, typed, err)
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, classURL(id, "conduct")+"?term="+term+"&msg=saved", http.StatusSeeOther)
+}
+
+// --- Homeroom comments ---
+
+type commentRow struct {
+	V        *app.PupilYearView
+	Learning assess.Level
+	Conduct  assess.Level
+	Comment  string
+	Err      string
+}
+
+type commentsData struct {
+	Head     hrHead
+	Rows     []commentRow
+	Editable bool
+	Lock     string
+}
+
+func (s *Server) homeroomComments(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showComments(w, r, p, nil, nil)
+}
+
+func (s *Server) showComments(w http.ResponseWriter, r *http.Request, p *app.Principal, typed map[int64]string, formErr error) {
+	cy, ok := s.classYear(w, r, p)
+	if !ok {
+		return
+	}
+	term := s.termOf(r, cy.Year)
+	if r.Method == http.MethodPost {
+		term = r.PostForm.Get("term")
+	}
+	d := commentsData{Head: s.hrHeadOf(&cy, p, "comments", term, app.ClassTerms...), Lock: cy.Locks[term]}
+	d.Editable = cy.CanConduct && d.Lock == ""
+	fields := sdgdt.ErrorFields(formErr)
+	for i := range cy.Pupils {
+		v := &cy.Pupils[i]
+		tr := v.Term(term)
+		row := commentRow{V: v, Learning: tr.Learning, Conduct: tr.Conduct, Comment: v.Comments[term]}
+		if term == "year" {
+			row.Learning, row.Conduct = v.Result.Year.LearningFinal, v.Result.Year.ConductFinal
+		}
+		if t, ok := typed[v.Pupil.ID]; ok {
+			row.Comment = t
+		}
+		row.Err = fields[strconv.FormatInt(v.Pupil.ID, 10)+"."+term]
+		d.Rows = append(d.Rows, row)
+	}
+	pg := &Page{Title: "Nhận xét của giáo viên chủ nhiệm lớp " + cy.Class.Name, Active: "class", Data: d}
+	status := http.StatusOK
+	if formErr != nil {
+		pg.Error, status = sdgdt.ErrorMessage(formErr), statusOf(sdgdt.ErrorCode(formErr))
+	}
+	s.render(w, r, status, "homeroom_comments", pg)
+}
+
+func (s *Server) homeroomCommentsSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."})
+		return
+	}
+	term := r.PostForm.Get("term")
+	if !app.ValidClassTerm(term) {
+		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Kì nhận xét là hk1, hk2 hoặc year."})
+		return
+	}
+	typed := map[int64]string{}
+	var entries []app.HomeroomCommentEntry
+	for _, raw := range r.PostForm["pupil"] {
+		pid, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			continue
+		}
+		typed[pid] = r.PostForm.Get("comment_" + raw)
+		entries = append(entries, app.HomeroomCommentEntry{PupilID: pid, Term: term, Comment: typed[pid]})
+	}
+	if err := s.app.SetHomeroomComments(r.Context(), p, id, entries); err != nil {
+		if code := sdgdt.ErrorCode(err); code == sdgdt.EINVALID || code == sdgdt.ELOCKED {
+			s.showComments(w, r, p, typed, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, classURL(id, "comments")+"?term="+term+"&msg=saved", http.StatusSeeOther)
+}
+
+// --- Re-tests ---
+
+type retestCell struct {
+	Code     string
+	Name     string
+	Year     string // ĐTBmcn or Đ/CĐ before the re-test
+	Value    string // stored or typed
+	Editable bool
+	Scored   bool
+	Err      string
+}
+
+type retestRow struct {
+	V         *app.PupilYearView
+	Cells     []retestCell
+	Outcome   string
+	Code      string
+	Final     assess.Level
+	Completed bool
+}
+
+type retestsData struct {
+	Head     hrHead
+	Rows     []retestRow
+	Editable bool
+	Lock     string
+	All      bool
+	Mine     []string
+}
+
+func (s *Server) homeroomRetests(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	s.showRetests(w, r, p, nil, nil)
+}
+
+func (s *Server) showRetests(w http.ResponseWriter, r *http.Request, p *app.Principal, typed map[string]string, formErr error) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rv, err := s.app.ClassRetests(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cy := &rv.ClassYear
+	d := retestsData{Head: s.hrHeadOf(cy, p, "retests", "year"), Lock: cy.Locks["hk2"], All: rv.All}
+	for code := range rv.Editable {
+		d.Mine = append(d.Mine, assess.SubjectName(code))
+	}
+	index := map[string]int{}
+	for i, sub := range cy.Subjects {
+		index[sub.Code] = i
+	}
+	fields := sdgdt.ErrorFields(formErr)
+	for _, e := range rv.Entries {
+		v := e.Pupil
+		y := &v.Result.Year
+		row := retestRow{V: v, Outcome: assess.PromotionName(y.Promotion, cy.Class.Grade), Code: string(y.Promotion), Final: y.LearningFinal,
+			Completed: y.Promotion == assess.Promoted || y.Promotion == assess.Retained}
+		for _, code := range e.Subjects {
+			j := index[code]
+			key := strconv.FormatInt(v.Pupil.ID, 10) + "." + code
+			c := retestCell{Code: code, Name: assess.SubjectName(code), Year: v.Subjects[j].Year.String(), Value: markText("", rv.Values[v.Pupil.ID][code]),
+				Editable: (rv.All || rv.Editable[code]) && d.Lock == "", Scored: cy.Subjects[j].Scored(), Err: fields[key]}
+			if t, ok := typed[key]; ok {
+				c.Value = t
+			}
+			d.Editable = d.Editable || c.Editable
+			row.Cells = append(row.Cells, c)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	pg := &Page{Title: "Kiểm tra lại lớp " + cy.Class.Name, Active: "class", Data: d}
+	status := http.StatusOK
+	if formErr != nil {
+		pg.Error, status = sdgdt.ErrorMessage(formErr), statusOf(sdgdt.ErrorCode(formErr))
+	}
+	s.render(w, r, status, "homeroom_retests", pg)
+}
+
+func (s *Server) homeroomRetestsSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."})
+		return
+	}
+	rv, err := s.app.ClassRetests(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	typed := map[string]string{}
+	var entries []app.RetestEntry
+	for name, vals := range r.PostForm {
+		rest, ok := strings.CutPrefix(name, "retest_")
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		ps, code, ok := strings.Cut(rest, "_")
+		pid, err := strconv.ParseInt(ps, 10, 64)
+		if !ok || err != nil {
+			continue
+		}
+		typed[ps+"."+code] = vals[0]
+		if strings.TrimSpace(vals[0]) == markText("", rv.Values[pid][code]) {
+			continue
+		}
+		entries = append(entries, app.RetestEntry{PupilID: pid, Subject: code, Value: vals[0]})
+	}
+	if len(entries) > 0 {
+		if err := s.app.RecordRetests(r.Context(), p, id, entries); err != nil {
+			if code := sdgdt.ErrorCode(err); code == sdgdt.EINVALID || code == sdgdt.ELOCKED {
+				s.showRetests(w, r, p, typed, err)
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, classURL(id, "retests")+"?msg=saved", http.StatusSeeOther)
+}
