@@ -29,6 +29,10 @@ const (
 	ActWriteSheet   Action = "write_sheet"   // enter marks: the assignment's own subject teacher only
 	ActWriteConduct Action = "write_conduct" // rate conduct: the class's homeroom teacher only
 
+	// Primary book: the principal's decision on a pupil still CHT after the
+	// additional assessment (promotion or staying in the grade).
+	ActDecidePromotion Action = "decide_promotion"
+
 	// Control of the book.
 	ActLock         Action = "lock"          // lock and unlock the school's book (a leader; a sysadmin at a leader's request)
 	ActInspect      Action = "inspect"       // inspection lock windows over every school below a unit
@@ -70,7 +74,7 @@ var unitActions = map[string]map[Action]bool{
 
 // schoolActions lists what a school-scoped role may do in its school.
 var schoolActions = map[string]map[Action]bool{
-	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true, ActReadSheet: true, ActLock: true, ActApprove: true, ActViewProgress: true},
+	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true, ActReadSheet: true, ActLock: true, ActApprove: true, ActViewProgress: true, ActDecidePromotion: true},
 	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActKeepClassRecords: true, ActManageSchool: true, ActViewProfiles: true, ActReadSheet: true},
 	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true, ActReadSheet: true, ActPropose: true, ActViewProgress: true},
 	sdgdt.RoleStaff:          {ActRead: true},
