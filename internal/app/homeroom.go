@@ -137,6 +137,7 @@ var hkCodes = [2]string{"hk1", "hk2"}
 type ClassYear struct {
 	Class    store.Class
 	School   sdgdt.School
+	Unit     sdgdt.Unit // the unit that manages the school
 	Year     sdgdt.SchoolYear
 	RuleSet  assess.RuleSet
 	Subjects []YearSubject
@@ -196,6 +197,9 @@ func (a *App) loadClassYear(ctx context.Context, p *Principal, classID int64, op
 			return &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Lớp có bộ quy tắc đánh giá không hợp lệ: " + c.Ruleset + "."}
 		}
 		cy.RuleSet = rs
+		if cy.Unit, err = tx.Unit(s.UnitID); err != nil {
+			return err
+		}
 		if cy.Year, err = schoolYear(tx, c.SchoolYearID); err != nil {
 			return err
 		}
