@@ -2,9 +2,11 @@ package demo_test
 
 import (
 	"context"
+	"os"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,16 +20,43 @@ import (
 
 const password = "Demo@SoDanhGia2026"
 
+var (
+	seededMu    sync.Mutex
+	seededAccts = map[string][]demo.Account{}
+)
+
+// seeded returns a copy of the demo province, seeded once per engine for the
+// whole test binary (seeding is what these tests check, and it takes seconds),
+// with the accounts Seed returned.
+func seeded(t *testing.T, engine string) (*store.DB, []demo.Account) {
+	t.Helper()
+	cfg := app.DefaultConfig()
+	cfg.Argon = auth.TestParams
+	db := storetest.Seeded(t, engine, "demo", func(db *store.DB) error {
+		accts, err := demo.Seed(context.Background(), app.New(db, cfg, nil), password)
+		seededMu.Lock()
+		seededAccts[engine] = accts
+		seededMu.Unlock()
+		return err
+	})
+	seededMu.Lock()
+	defer seededMu.Unlock()
+	return db, seededAccts[engine]
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplates()
+	os.Exit(code)
+}
+
 func TestSeed(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.Each(t, func(t *testing.T, empty *store.DB) {
 		ctx := context.Background()
 		cfg := app.DefaultConfig()
 		cfg.Argon = auth.TestParams
+		db, accts := seeded(t, string(empty.Dialect))
 		a := app.New(db, cfg, nil)
-		accts, err := demo.Seed(ctx, a, password)
-		if err != nil {
-			t.Fatal(err)
-		}
 		byName := map[string]demo.Account{}
 		for _, ac := range accts {
 			if _, dup := byName[ac.Username]; dup {

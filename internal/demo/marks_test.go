@@ -6,22 +6,17 @@ import (
 
 	"sdgdt/internal/app"
 	"sdgdt/internal/auth"
-	"sdgdt/internal/demo"
 	"sdgdt/internal/store"
-	"sdgdt/internal/store/storetest"
 )
 
 // TestSeedMarks checks that the demo's assessment book has something real to
 // show: pupils at every level, incomplete results, decisions, re-tests.
 func TestSeedMarks(t *testing.T) {
-	db := storetest.OpenSQLite(t)
+	db, _ := seeded(t, "sqlite")
 	ctx := context.Background()
 	cfg := app.DefaultConfig()
 	cfg.Argon = auth.TestParams
 	a := app.New(db, cfg, nil)
-	if _, err := demo.Seed(ctx, a, password); err != nil {
-		t.Fatal(err)
-	}
 	var classes []store.Class
 	err := db.View(ctx, func(tx *store.Tx) error {
 		y, err := tx.CurrentYear()
