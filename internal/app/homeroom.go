@@ -305,9 +305,13 @@ func (a *App) fillClassYear(tx *store.Tx, cy *ClassYear, opt classYearOptions) e
 		}
 	}
 	if opt.cells && len(ids) > 0 {
-		cells, err := tx.PupilCells(c.SchoolID, c.SchoolYearID, ids, false)
+		// The marks PupilYears read, and the notes it left out.
+		cells, err := tx.NoteCells(c.SchoolID, c.SchoolYearID, ids)
 		if err != nil {
 			return err
+		}
+		for i := range years {
+			cells = append(cells, years[i].Cells...)
 		}
 		for _, cell := range cells {
 			v := at[cell.PupilID]

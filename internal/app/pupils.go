@@ -133,7 +133,9 @@ func DefaultCurriculum(grade int, ruleset string) []store.ClassSubject {
 			}
 			_ = electives
 		}
-		if s.Optional {
+		// Optional subjects (tiếng dân tộc; Ngoại ngữ 1 in grades 1-2) are added by
+		// the school; Ngoại ngữ 1 is compulsory from grade 3 on.
+		if s.Optional && !(s.Code == "ngoai_ngu_1" && grade >= 3) {
 			continue
 		}
 		by := string(s.AssessedBy)

@@ -111,6 +111,9 @@ func (s *seeder) run() error {
 			return err
 		}
 	}
+	if err := s.primaryBook(); err != nil { // the primary book: primary.go
+		return err
+	}
 	return s.marks()
 }
 

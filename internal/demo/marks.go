@@ -36,13 +36,16 @@ func (s *seeder) marks() error {
 		return err
 	}
 	release := s.a.HoldResults()
-	defer release()
 	for i, c := range classes {
 		fullYear := i == len(classes)-1 || classes[i+1].SchoolID != c.SchoolID
 		if err := s.classMarks(c, i, fullYear); err != nil {
+			release()
 			return fmt.Errorf("điểm lớp %s: %w", c.Name, err)
 		}
 	}
+	// Compute every result before returning: no background work outlives Seed.
+	release()
+	s.a.WaitResults()
 	for {
 		n, err := s.a.RecomputeStale(s.ctx, 1000)
 		if err != nil || n == 0 {

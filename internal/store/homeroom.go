@@ -51,3 +51,24 @@ func (t *Tx) HomeroomComments(schoolID, yearID int64, pupilIDs []int64) ([]Homer
 	}
 	return out, nil
 }
+
+// NoteCells returns the free-text notes of some pupils' marks in a school year
+// (the exemption field: "Miễn thực hành …"), which PupilYears leaves out.
+func (t *Tx) NoteCells(schoolID, yearID int64, pupilIDs []int64) ([]Cell, error) {
+	var out []Cell
+	for start := 0; start < len(pupilIDs); start += 500 {
+		args := []any{schoolID, yearID}
+		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
+		rows, err := t.query(`SELECT pupil_id, subject, term, field, value, sheet_id, sheet_version FROM marks
+			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`) AND field = 'exemption' AND value <> ''`, args...)
+		if err != nil {
+			return nil, err
+		}
+		cs, err := scanCells(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}

@@ -61,7 +61,7 @@ func markText(field, v string) string {
 	switch {
 	case v == "":
 		return ""
-	case field == "comment" || field == "exemption" || field == "level":
+	case app.IsTextField(field) || field == "level":
 		return v
 	case v == "D":
 		return "Đ"
@@ -76,6 +76,10 @@ func resultText(m assess.Mark) string { return m.String() }
 func gridColumns(v *app.SheetView) []gridCol {
 	var cols []gridCol
 	for _, f := range v.Fields {
+		if pc, ok := pcnlGridCol(f); ok { // primary qualities and competencies: primary_grid.go
+			cols = append(cols, pc)
+			continue
+		}
 		c := gridCol{Field: f, Label: app.FieldLabel(f), Type: "mark"}
 		switch {
 		case strings.HasPrefix(f, "regular["):
@@ -106,6 +110,8 @@ func buildGrid(v *app.SheetView) gridData {
 		d.ByLabel = "Đánh giá bằng nhận xét kết hợp điểm số"
 	case "comment":
 		d.ByLabel = "Đánh giá bằng nhận xét (Đ / CĐ)"
+	case "quality":
+		d.ByLabel = "Năng lực, phẩm chất theo mức T (Tốt) / Đ (Đạt) / C (Cần cố gắng) · giáo viên chủ nhiệm nhập"
 	default:
 		d.ByLabel = "Đánh giá theo mức (T / H / C)"
 	}

@@ -21,8 +21,10 @@ func init() {
 	funcs["levelName"] = func(code string) string { l, _ := assess.ParseLevel(code); return l.String() }
 	funcs["classTermName"] = app.ClassTermName
 	funcs["subjectName"] = assess.SubjectName
-	funcs["vn"] = func(m assess.Mark) string { return m.String() }
-	funcs["retestShow"] = markText
+	funcs["vn"] = avgText
+	funcs["upper"] = strings.ToUpper
+	funcs["termLower"] = termLower
+	funcs["readsBook"] = readsBook
 }
 
 // levelClass is the tag style of a level: T ok, K brand, D neutral, CD bad.
@@ -38,6 +40,34 @@ func levelClass(l assess.Level) string {
 		return "lv-cd"
 	}
 	return "lv-none"
+}
+
+// readsBook reports whether the data given to the class tabs (a classHead,
+// or a page's own type without the field) says that the viewer reads the
+// class's assessment book, for the tabs of the book's pages.
+func readsBook(data any) bool {
+	switch v := data.(type) {
+	case classHead:
+		return v.Book
+	case hrHead:
+		return v.Book
+	}
+	return false
+}
+
+// termLower is the name of a term inside a sentence: "học kì II", "cả năm".
+func termLower(term string) string {
+	n := app.ClassTermName(term)
+	return strings.ToLower(n[:1]) + n[1:]
+}
+
+// avgText shows an average the book's way, always with one decimal ("8,0"),
+// or Đ/CĐ.
+func avgText(m assess.Mark) string {
+	if m.Kind == assess.MarkScore {
+		return strconv.Itoa(int(m.Score)/10) + "," + strconv.Itoa(int(m.Score)%10)
+	}
+	return m.String()
 }
 
 // subjectShort are column headings where a table holds every subject.
@@ -154,7 +184,7 @@ func (s *Server) homeroomOverview(w http.ResponseWriter, r *http.Request, p *app
 		}
 		for j := range cy.Subjects {
 			m := v.Mark(j, term)
-			c := ovCell{Text: m.String(), Low: m.Kind == assess.MarkFail || (m.Kind == assess.MarkScore && m.Score < cy.RuleSet.RetestBelow)}
+			c := ovCell{Text: avgText(m), Low: m.Kind == assess.MarkFail || (m.Kind == assess.MarkScore && m.Score < cy.RuleSet.RetestBelow)}
 			if miss := v.MissingIn(j, term); len(miss) > 0 || !m.Known() {
 				c.Missing, c.Text = true, "thiếu"
 				d.Subjects[j].Missing += len(miss)
@@ -330,9 +360,9 @@ func (s *Server) homeroomResults(w http.ResponseWriter, r *http.Request, p *app.
 					return ""
 				}
 				if final {
-					return v.Subjects[j].YearFinal.String()
+					return avgText(v.Subjects[j].YearFinal)
 				}
-				return v.Mark(j, term).String()
+				return avgText(v.Mark(j, term))
 			}
 		}
 		if v.Valid {
@@ -355,9 +385,9 @@ func (s *Server) homeroomResults(w http.ResponseWriter, r *http.Request, p *app.
 			row.Final = y.LearningFinal != y.Learning || y.ConductFinal != y.Conduct
 			for _, code := range y.RetestSubjects {
 				j := index[code]
-				t := assess.SubjectName(code) + " " + v.Subjects[j].Year.String()
+				t := assess.SubjectName(code) + " " + avgText(v.Subjects[j].Year)
 				if rt := v.Subjects[j].Retest; rt.Known() {
-					t += " → " + rt.String()
+					t += " → " + avgText(rt)
 				}
 				row.Retests = append(row.Retests, t)
 			}
@@ -663,7 +693,7 @@ func (s *Server) showRetests(w http.ResponseWriter, r *http.Request, p *app.Prin
 		for _, code := range e.Subjects {
 			j := index[code]
 			key := strconv.FormatInt(v.Pupil.ID, 10) + "." + code
-			c := retestCell{Code: code, Name: assess.SubjectName(code), Year: v.Subjects[j].Year.String(), Value: markText("", rv.Values[v.Pupil.ID][code]),
+			c := retestCell{Code: code, Name: assess.SubjectName(code), Year: avgText(v.Subjects[j].Year), Value: markText("", rv.Values[v.Pupil.ID][code]),
 				Editable: (rv.All || rv.Editable[code]) && d.Lock == "", Scored: cy.Subjects[j].Scored(), Err: fields[key]}
 			if t, ok := typed[key]; ok {
 				c.Value = t

@@ -10,6 +10,7 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
+	"sdgdt/internal/assess"
 )
 
 // Page is what every template receives: the layout's fields and the page's own
@@ -154,6 +155,18 @@ var funcs = template.FuncMap{
 	"termName":   app.SheetTermName,
 	"lower":      strings.ToLower,
 	"grades":     func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
+	// Primary book (primary_*.go).
+	"qlv":           qualityText,
+	"outcomeName":   app.OutcomeName,
+	"promotionName": app.PromotionName,
+	"itemName":      app.ItemName,
+	"awardName":     func(a string) string { return assess.AwardName(assess.Award(a)) },
+	"subjectCols":   subjectCols,
+	"levelRows":     func() [][2]string { return levelRows },
+	"pickCount":     pickCount,
+	"pcnlGroups":    pcnlGroups,
+	"primaryPoints": func() []string { return app.PrimaryPoints },
+	"pcnlItem":      func(item string) bool { return strings.HasPrefix(item, "q.") || strings.HasPrefix(item, "c.") },
 }
 
 func ago(t time.Time) string {

@@ -102,6 +102,31 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("PATCH /api/v1/classes/{class_id}/conduct", s.sheetAPI(s.apiConduct))
 	mux.Handle("GET /api/v1/classes/{class_id}/results", s.sheetAPI(s.apiClassResults))
 
+	// Secondary book: the homeroom teacher's pages and the class book.
+	mux.Handle("GET /classes/{id}/overview", s.page(s.homeroomOverview))
+	mux.Handle("GET /classes/{id}/results", s.page(s.homeroomResults))
+	mux.Handle("GET /classes/{id}/conduct", s.page(s.homeroomConduct))
+	mux.Handle("POST /classes/{id}/conduct", s.page(s.homeroomConductSubmit))
+	mux.Handle("GET /classes/{id}/comments", s.page(s.homeroomComments))
+	mux.Handle("POST /classes/{id}/comments", s.page(s.homeroomCommentsSubmit))
+	mux.Handle("GET /classes/{id}/retests", s.page(s.homeroomRetests))
+	mux.Handle("POST /classes/{id}/retests", s.page(s.homeroomRetestsSubmit))
+	mux.Handle("GET /classes/{id}/lists", s.page(s.homeroomLists))
+	mux.Handle("GET /classes/{id}/lists/{file}", s.page(s.homeroomListXLSX))
+	mux.Handle("GET /classes/{id}/book", s.page(s.homeroomBook))
+
+	// Primary book.
+	mux.Handle("GET /classes/{id}/summary", s.page(s.primarySummaryPage))
+	mux.Handle("GET /classes/{id}/qualities", s.page(s.primaryQualities))
+	mux.Handle("GET /classes/{id}/yearend", s.page(s.primaryYearEndPage))
+	mux.Handle("POST /classes/{id}/yearend/nominations", s.page(s.primaryNominationSubmit))
+	mux.Handle("POST /classes/{id}/yearend/supplements", s.page(s.primarySupplementSubmit))
+	mux.Handle("POST /classes/{id}/yearend/decisions", s.page(s.primaryDecisionSubmit))
+	mux.Handle("GET /api/v1/classes/{class_id}/primary", s.sheetAPI(s.apiPrimarySummary))
+	mux.Handle("POST /api/v1/classes/{class_id}/primary/nominations", s.sheetAPI(s.apiPrimaryNomination))
+	mux.Handle("POST /api/v1/classes/{class_id}/primary/supplements", s.sheetAPI(s.apiPrimarySupplement))
+	mux.Handle("POST /api/v1/classes/{class_id}/primary/decisions", s.sheetAPI(s.apiPrimaryDecision))
+
 	// Control of the book: locks, inspection windows, approvals.
 	mux.Handle("GET /schools/{id}/locks", s.page(s.locksPage))
 	mux.Handle("POST /schools/{id}/locks", s.page(s.createLock))

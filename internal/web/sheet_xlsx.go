@@ -170,8 +170,7 @@ func xlsxValue(field, raw string) any {
 	if raw == "" {
 		return nil
 	}
-	switch field {
-	case "comment", "exemption", "level":
+	if app.IsTextField(field) || field == "level" {
 		return raw
 	}
 	if s, err := assess.ParseScore(raw); err == nil {

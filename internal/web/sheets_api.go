@@ -107,7 +107,7 @@ func cellJSON(field, v string) json.RawMessage {
 	if v == "" {
 		return json.RawMessage("null")
 	}
-	if field != "comment" && field != "exemption" && field != "level" {
+	if !app.IsTextField(field) && field != "level" {
 		if sc, err := assess.ParseScore(v); err == nil && !strings.ContainsAny(v, "eE") {
 			return json.RawMessage(sc.Dot())
 		}

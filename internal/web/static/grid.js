@@ -16,7 +16,7 @@
   var storeKey = "sdgdt.grid." + sheetID;
 
   // The model: rows × editable columns of <td> elements.
-  var heads = Array.prototype.slice.call(table.tHead.rows[0].querySelectorAll("th[data-f]"));
+  var heads = Array.prototype.slice.call(table.tHead.querySelectorAll("th[data-f]")); // any header row (group headings above)
   var cols = heads.map(function (th) { return { field: th.dataset.f, type: th.dataset.t, label: th.textContent }; });
   var rows = Array.prototype.slice.call(table.tBodies[0].rows).filter(function (tr) { return tr.dataset.p; });
   var cells = rows.map(function (tr) { return Array.prototype.slice.call(tr.querySelectorAll("td.c")); });
@@ -52,6 +52,11 @@
     }
     if (s === "") return { v: "" };
     var u = s.toUpperCase();
+    if (t === "qlevel") { // primary qualities and competencies
+      if (u === "T" || u === "C") return { v: u };
+      if (u === "D" || u === "Đ") return { v: "D" };
+      return { err: "Mức năng lực, phẩm chất là T (Tốt), Đ (Đạt) hoặc C (Cần cố gắng)." };
+    }
     if (t === "plevel") {
       if (u === "T" || u === "H" || u === "C") return { v: u };
       return { err: "Mức đạt được là T (Hoàn thành tốt), H (Hoàn thành) hoặc C (Chưa hoàn thành)." };
@@ -198,9 +203,13 @@
     editor.autocomplete = "off"; editor.spellcheck = cols[ac].type === "text";
     if (cols[ac].type === "mark" && by === "score" || cols[ac].type === "ptest") editor.setAttribute("inputmode", "decimal");
     editor.value = initial != null ? initial : (td.dataset.raw != null ? td.dataset.raw : display(ac, val(ar, ac)));
-    editor.style.left = (r.left - wr.left + wrap.scrollLeft) + "px";
+    // Keep a wide editor inside the table: one that sticks out past the last
+    // column makes the wrapper scroll, and a scroll closes the editor.
+    var edW = Math.max(r.width, cols[ac].type === "text" ? 260 : r.width);
+    var edL = Math.min(r.left - wr.left + wrap.scrollLeft, Math.max(0, table.offsetWidth - edW));
+    editor.style.left = edL + "px";
     editor.style.top = (r.top - wr.top + wrap.scrollTop) + "px";
-    editor.style.width = Math.max(r.width, cols[ac].type === "text" ? 260 : r.width) + "px";
+    editor.style.width = edW + "px";
     editor.style.height = r.height + "px";
     wrap.appendChild(editor);
     editMode = mode;

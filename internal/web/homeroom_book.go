@@ -1,0 +1,281 @@
+package web
+
+// The year-end lists of a class (with their Excel exports) and the class
+// book on screen — "Sổ theo dõi và đánh giá học sinh (theo lớp học)" — in the
+// book's order, printable from the browser (static/book.css, @media print).
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"sdgdt"
+	"sdgdt/internal/app"
+	"sdgdt/internal/assess"
+	"sdgdt/internal/xlsx"
+)
+
+// --- Year-end lists ---
+
+// yearList is one of the lists the homeroom teacher prepares.
+type yearList struct {
+	Key     string // promoted, retest, summer, retained, awards
+	Title   string
+	Hint    string
+	Entries []listRow
+	Retest  bool // a column of re-test subjects
+	Award   bool // a column of titles
+}
+
+type listRow struct {
+	N     int
+	V     *app.PupilYearView
+	Extra string // re-test subjects, award title
+	Note  string
+}
+
+type listsData struct {
+	Head    hrHead
+	Lists   []yearList
+	Pending []listRow
+}
+
+func yearLists(cy *app.ClassYear) ([]yearList, []listRow) {
+	l := app.Lists(cy)
+	rows := func(es []app.ListEntry, extra func(app.ListEntry) string) []listRow {
+		out := make([]listRow, len(es))
+		for i, e := range es {
+			out[i] = listRow{N: i + 1, V: e.Pupil, Note: e.Note}
+			if extra != nil {
+				out[i].Extra = extra(e)
+			}
+		}
+		return out
+	}
+	subjects := func(e app.ListEntry) string {
+		names := make([]string, len(e.Subjects))
+		for i, c := range e.Subjects {
+			names[i] = assess.SubjectName(c)
+		}
+		return strings.Join(names, ", ")
+	}
+	promoted := "Danh sách học sinh được lên lớp"
+	if cy.Class.Grade == 9 {
+		promoted = "Danh sách học sinh hoàn thành chương trình trung học cơ sở"
+	} else if cy.Class.Grade == 12 {
+		promoted = "Danh sách học sinh hoàn thành chương trình trung học phổ thông"
+	}
+	out := []yearList{
+		{Key: "promoted", Title: promoted, Hint: "Rèn luyện và học tập cả năm từ Đạt trở lên (sau rèn luyện hè, kiểm tra lại nếu có), nghỉ không quá 45 buổi.", Entries: rows(l.Promoted, nil)},
+		{Key: "retest", Title: "Danh sách học sinh kiểm tra, đánh giá lại trong hè", Hint: "Rèn luyện cả năm từ Đạt, học tập cả năm Chưa đạt: kiểm tra lại mọi môn Chưa đạt và môn có ĐTBmcn dưới 5,0.", Entries: rows(l.Retest, subjects), Retest: true},
+		{Key: "summer", Title: "Danh sách học sinh rèn luyện trong hè", Hint: "Kết quả rèn luyện cả năm Chưa đạt; giáo viên chủ nhiệm đánh giá lại sau hè.", Entries: rows(l.Summer, nil)},
+		{Key: "retained", Title: "Danh sách học sinh ở lại lớp", Hint: "Không đủ điều kiện lên lớp sau kiểm tra lại, rèn luyện hè, hoặc nghỉ quá 45 buổi.", Entries: rows(l.Retained, nil)},
+	}
+	if cy.RuleSet.Awards {
+		var aw []app.ListEntry
+		aw = append(aw, l.Excellent...)
+		aw = append(aw, l.Good...)
+		out = append(out, yearList{Key: "awards", Title: "Danh sách học sinh đề nghị khen thưởng", Hint: "Học sinh Xuất sắc: rèn luyện, học tập Tốt và ít nhất 6 môn có ĐTBmcn từ 9,0; Học sinh Giỏi: rèn luyện, học tập Tốt.",
+			Entries: rows(aw, func(e app.ListEntry) string { return assess.AwardName(e.Pupil.Result.Year.Award) }), Award: true})
+	}
+	return out, rows(l.Pending, nil)
+}
+
+func (s *Server) homeroomLists(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	cy, ok := s.classYear(w, r, p)
+	if !ok {
+		return
+	}
+	d := listsData{Head: s.hrHeadOf(&cy, p, "lists", "year")}
+	d.Lists, d.Pending = yearLists(&cy)
+	s.render(w, r, http.StatusOK, "homeroom_lists", &Page{Title: "Danh sách cuối năm lớp " + cy.Class.Name, Active: "class", Data: d})
+}
+
+func (s *Server) homeroomListXLSX(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	key, ok := strings.CutSuffix(r.PathValue("file"), ".xlsx")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	cy, ok := s.classYear(w, r, p)
+	if !ok {
+		return
+	}
+	lists, _ := yearLists(&cy)
+	for _, l := range lists {
+		if l.Key != key {
+			continue
+		}
+		cols := []string{"STT", "Họ và tên", "Ngày sinh", "Giới tính"}
+		ws := widths(6, 30, 12, 9)
+		switch {
+		case l.Retest:
+			cols, ws = append(cols, "Môn kiểm tra lại"), append(ws, 40)
+		case l.Award:
+			cols, ws = append(cols, "Danh hiệu"), append(ws, 22)
+		}
+		cols, ws = append(cols, "Học tập cả năm", "Rèn luyện cả năm", "Ghi chú"), append(ws, 14, 14, 40)
+		t := xlsx.Table{Sheet: "Lớp " + cy.Class.Name, Title: strings.ToUpper(l.Title) + " — LỚP " + cy.Class.Name + " — NĂM HỌC " + cy.Year.Name + " — " + strings.ToUpper(cy.School.Name),
+			Columns: cols, Widths: ws}
+		for _, e := range l.Entries {
+			pu := e.V.Pupil
+			row := []any{e.N, pu.FullName(), sdgdt.FormatDate(pu.DateOfBirth), sdgdt.SexName(pu.Sex)}
+			if l.Retest || l.Award {
+				row = append(row, e.Extra)
+			}
+			y := &e.V.Result.Year
+			row = append(row, y.LearningFinal.String(), y.ConductFinal.String(), e.Note)
+			t.Rows = append(t.Rows, row)
+		}
+		t.Notes = []string{"Số học sinh: " + strconv.Itoa(len(l.Entries)) + ". Kết quả tính theo " + cy.RuleSet.Name + " từ dữ liệu trong sổ đánh giá điện tử."}
+		b, err := xlsx.Write(t)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		sendXLSX(w, "danh-sach-"+key+"-lop-"+slug(cy.Class.Name)+".xlsx", b)
+		return
+	}
+	s.notFound(w, r)
+}
+
+// --- The class book ---
+
+type bookRow struct {
+	N       int
+	Name    string
+	Regular []string
+	Mid     string
+	Final   string
+	Avg     string
+	Year    string
+	Retest  string
+	Note    string
+	Missing bool
+}
+
+type bookTerm struct {
+	Term    string
+	Name    string
+	Teacher string
+	HK2     bool
+	Rows    []bookRow
+}
+
+type bookSubject struct {
+	app.YearSubject
+	N      int
+	Labels []string // ĐĐGtx1..n
+	Terms  []bookTerm
+}
+
+type bookSummary struct {
+	Term     string
+	Title    string
+	Rows     []ovRow
+	Learning []levelCount
+	Conduct  []levelCount
+}
+
+type bookData struct {
+	Head      hrHead
+	Unit      string
+	RuleSet   string
+	Pupils    []app.PupilYearView
+	Subjects  []bookSubject
+	Short     []ovSubject
+	Summaries []bookSummary
+	Year      []bookYearRow
+	Lists     []yearList
+	Awards    bool
+}
+
+type bookYearRow struct {
+	ovRow
+	LearningFinal assess.Level
+	ConductFinal  assess.Level
+	Promotion     string
+	Award         string
+}
+
+func (s *Server) homeroomBook(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cy, err := s.app.ClassBook(r.Context(), p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "homeroom_book", &Page{Title: "Sổ theo dõi và đánh giá học sinh lớp " + cy.Class.Name, Active: "class", Data: s.bookOf(&cy, p)})
+}
+
+func (s *Server) bookOf(cy *app.ClassYear, p *app.Principal) bookData {
+	d := bookData{Head: s.hrHeadOf(cy, p, "book", ""), Unit: cy.Unit.Name, RuleSet: cy.RuleSet.Name, Pupils: cy.Pupils, Awards: cy.RuleSet.Awards}
+	for j, sub := range cy.Subjects {
+		bs := bookSubject{YearSubject: sub, N: j + 1}
+		for k := 0; k < sub.RegularCount; k++ {
+			bs.Labels = append(bs.Labels, "ĐĐGtx"+strconv.Itoa(k+1))
+		}
+		for t, term := range [2]string{"hk1", "hk2"} {
+			bt := bookTerm{Term: term, Name: app.SheetTermName(term), Teacher: sub.Teachers[t], HK2: t == 1, Rows: make([]bookRow, len(cy.Pupils))}
+			for i := range cy.Pupils {
+				v := &cy.Pupils[i]
+				cells := v.Cells[sub.Code][term]
+				row := &bt.Rows[i]
+				row.N, row.Name = v.N, v.Pupil.FullName()
+				row.Regular = make([]string, sub.RegularCount)
+				for k := range row.Regular {
+					row.Regular[k] = markText("", cells["regular["+strconv.Itoa(k)+"]"])
+				}
+				row.Mid, row.Final = markText("", cells["midterm"]), markText("", cells["final"])
+				row.Avg = avgText(v.Mark(j, term))
+				row.Missing = len(v.MissingIn(j, term)) > 0
+				if t == 1 {
+					row.Year = avgText(v.Mark(j, "year"))
+					if rt := v.Subjects[j].Retest; rt.Known() {
+						row.Retest = rt.String()
+					}
+				}
+				row.Note = cells["exemption"]
+				if row.Note != "" {
+					row.Note = "Miễn thực hành: " + row.Note
+				}
+			}
+			bs.Terms = append(bs.Terms, bt)
+		}
+		d.Subjects = append(d.Subjects, bs)
+		d.Short = append(d.Short, ovSubject{YearSubject: sub, Short: shortName(sub.Code)})
+	}
+	for _, term := range app.ClassTerms {
+		sum := bookSummary{Term: term, Title: "Tổng hợp kết quả đánh giá " + termLower(term)}
+		var rr []resultRow
+		for i := range cy.Pupils {
+			v := &cy.Pupils[i]
+			tr := v.Term(term)
+			row := ovRow{V: v, Learning: tr.Learning, Conduct: tr.Conduct}
+			if tr.AdjustedFor != "" {
+				row.Adjusted = assess.SubjectName(tr.AdjustedFor)
+			}
+			for j := range cy.Subjects {
+				m := v.Mark(j, term)
+				row.Cells = append(row.Cells, ovCell{Text: avgText(m), Missing: !m.Known()})
+			}
+			rr = append(rr, resultRow{Learning: tr.Learning, Conduct: tr.Conduct})
+			if term == "year" {
+				y := &v.Result.Year
+				d.Year = append(d.Year, bookYearRow{ovRow: row, LearningFinal: y.LearningFinal, ConductFinal: y.ConductFinal,
+					Promotion: assess.PromotionName(y.Promotion, cy.Class.Grade), Award: assess.AwardName(y.Award)})
+				continue
+			}
+			sum.Rows = append(sum.Rows, row)
+		}
+		sum.Learning = countLevels(rr, func(r *resultRow) assess.Level { return r.Learning })
+		sum.Conduct = countLevels(rr, func(r *resultRow) assess.Level { return r.Conduct })
+		d.Summaries = append(d.Summaries, sum)
+	}
+	d.Lists, _ = yearLists(cy)
+	return d
+}
