@@ -1,6 +1,8 @@
 package store
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,6 +79,9 @@ func (t *Tx) SavePrimaryResults(rs []PrimaryResult) error {
 	if len(rs) == 0 {
 		return nil
 	}
+	// In pupil order, like every other writer of result rows (uniqueIDs).
+	rs = slices.Clone(rs)
+	slices.SortStableFunc(rs, func(a, b PrimaryResult) int { return cmp.Compare(a.PupilID, b.PupilID) })
 	ids := make([]int64, 0, len(rs))
 	seen := map[int64]bool{}
 	for _, r := range rs {

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -366,6 +368,9 @@ func (r *PupilResult) values(now time.Time) []any {
 // if the inputs have not changed since they were read (same generation); a
 // result overtaken by a change stays stale, to be computed again.
 func (t *Tx) SaveResults(rs []PupilResult) error {
+	// In pupil order, like every other writer of pupil_results (uniqueIDs).
+	rs = slices.Clone(rs)
+	slices.SortFunc(rs, func(a, b PupilResult) int { return cmp.Compare(a.PupilID, b.PupilID) })
 	cols := splitColumns(resultColumns)
 	var set []string
 	for _, c := range cols[3:] {
@@ -434,15 +439,12 @@ func (t *Tx) Result(schoolID, yearID, pupilID int64) (PupilResult, error) {
 	return r, notFound(err, "kết quả của học sinh")
 }
 
-// uniqueIDs returns ids without repetitions, in their first order.
+// uniqueIDs returns ids without repetitions, in ascending order: every
+// statement that locks rows of pupil_results takes them in the same order, so
+// that concurrent writers on PostgreSQL wait for each other instead of
+// deadlocking.
 func uniqueIDs(ids []int64) []int64 {
-	seen := make(map[int64]bool, len(ids))
-	out := make([]int64, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
