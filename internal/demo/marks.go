@@ -36,6 +36,7 @@ func (s *seeder) marks() error {
 		return err
 	}
 	release := s.a.HoldResults()
+	s.a.WaitResults() // a recomputation started before the hold finishes first
 	for i, c := range classes {
 		fullYear := i == len(classes)-1 || classes[i+1].SchoolID != c.SchoolID
 		if err := s.classMarks(c, i, fullYear); err != nil {

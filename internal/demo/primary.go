@@ -31,6 +31,7 @@ func (s *seeder) primaryBook() error {
 		return err
 	}
 	release := s.a.HoldResults()
+	s.a.WaitResults() // a recomputation started before the hold finishes first
 	defer release()
 	for i, c := range classes {
 		if err := s.primaryClass(c, i); err != nil {
