@@ -121,6 +121,19 @@ func (t *Tx) Retests(schoolID, yearID int64, pupilIDs []int64) ([]Retest, error)
 // MarkResultsStale records, in the transaction that changes their inputs, that
 // the stored results of some pupils must be computed again.
 func (t *Tx) MarkResultsStale(schoolID, yearID, classID int64, pupilIDs []int64) error {
+	return t.upsertStale(schoolID, yearID, classID, pupilIDs,
+		` ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET stale = TRUE, gen = pupil_results.gen + 1`)
+}
+
+// MarkResultsStaleIfMissing makes sure every pupil has a result row, stale
+// when it is new, so that pupils without any mark yet get a result too.
+func (t *Tx) MarkResultsStaleIfMissing(schoolID, yearID, classID int64, pupilIDs []int64) error {
+	return t.upsertStale(schoolID, yearID, classID, pupilIDs, ` ON CONFLICT (school_id, school_year_id, pupil_id) DO NOTHING`)
+}
+
+// upsertStale inserts stale result rows for the pupils, with onConflict for
+// those that have one already.
+func (t *Tx) upsertStale(schoolID, yearID, classID int64, pupilIDs []int64, onConflict string) error {
 	// A pupil named twice would make PostgreSQL refuse the whole upsert.
 	pupilIDs = uniqueIDs(pupilIDs)
 	for start := 0; start < len(pupilIDs); start += 400 {
@@ -135,31 +148,7 @@ func (t *Tx) MarkResultsStale(schoolID, yearID, classID int64, pupilIDs []int64)
 			b.WriteString(strings.TrimSuffix(t.placeholders(len(args), 4), ")") + ",TRUE,1)")
 			args = append(args, schoolID, yearID, id, classID)
 		}
-		b.WriteString(` ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET stale = TRUE, gen = pupil_results.gen + 1`)
-		if _, err := t.exec(b.String(), args...); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// MarkResultsStaleIfMissing makes sure every pupil has a result row, stale
-// when it is new, so that pupils without any mark yet get a result too.
-func (t *Tx) MarkResultsStaleIfMissing(schoolID, yearID, classID int64, pupilIDs []int64) error {
-	pupilIDs = uniqueIDs(pupilIDs)
-	for start := 0; start < len(pupilIDs); start += 400 {
-		part := pupilIDs[start:min(start+400, len(pupilIDs))]
-		var b strings.Builder
-		args := make([]any, 0, len(part)*4)
-		b.WriteString(`INSERT INTO pupil_results (school_id, school_year_id, pupil_id, class_id, stale, gen) VALUES `)
-		for i, id := range part {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strings.TrimSuffix(t.placeholders(len(args), 4), ")") + ",TRUE,1)")
-			args = append(args, schoolID, yearID, id, classID)
-		}
-		b.WriteString(` ON CONFLICT (school_id, school_year_id, pupil_id) DO NOTHING`)
+		b.WriteString(onConflict)
 		if _, err := t.exec(b.String(), args...); err != nil {
 			return err
 		}
