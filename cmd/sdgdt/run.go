@@ -207,6 +207,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprintln(stdout, "Cơ sở dữ liệu đã có dữ liệu: không tạo lại dữ liệu mẫu.")
 		}
 	}
+	// Results left stale by a stop in the middle of a recomputation are
+	// computed again in the background.
+	go func() {
+		for {
+			n, err := a.RecomputeStale(ctx, 200)
+			if err != nil {
+				log.Warn("recompute stale results at start", "err", err)
+				return
+			}
+			if n == 0 {
+				return
+			}
+		}
+	}()
 	srv, err := web.NewServer(a, log, web.Options{SecureCookies: *secure, TrustProxy: *proxy, Version: version})
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"sort"
 	"strings"
 	"time"
 
@@ -228,6 +229,13 @@ type WriteMeta struct {
 // WriteCells stores new values of cells of a sheet at a version, and appends
 // each change to the cells' history, with multi-row statements.
 func (t *Tx) WriteCells(s Sheet, version int64, cells []CellWrite, m WriteMeta) error {
+	cells = append([]CellWrite(nil), cells...)
+	sort.Slice(cells, func(i, j int) bool { // key order, like pupil_results (uniqueIDs): no deadlocks
+		if cells[i].PupilID != cells[j].PupilID {
+			return cells[i].PupilID < cells[j].PupilID
+		}
+		return cells[i].Field < cells[j].Field
+	})
 	const chunk = 400
 	for start := 0; start < len(cells); start += chunk {
 		part := cells[start:min(start+chunk, len(cells))]
