@@ -69,41 +69,11 @@ func (s *seeder) principalOf(tx *store.Tx, userID int64) (*app.Principal, error)
 }
 
 func (s *seeder) classMarks(c store.Class, classIndex int, fullYear bool) error {
-	var subjects []store.ClassSubject
-	var pupils []int64
-	var asg []store.AssignmentInfo
-	teachers := map[int64]*app.Principal{}
-	var homeroom *app.Principal
-	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
-		var err error
-		if subjects, err = tx.ClassSubjects(c.ID); err != nil {
-			return err
-		}
-		roster, err := tx.ClassRoster(c.ID, false)
-		if err != nil {
-			return err
-		}
-		for _, r := range roster {
-			pupils = append(pupils, r.Pupil.ID)
-		}
-		if asg, err = tx.AssignmentsOfClass(c.ID); err != nil {
-			return err
-		}
-		for _, a := range asg {
-			if teachers[a.TeacherID] == nil {
-				if teachers[a.TeacherID], err = s.principalOf(tx, a.TeacherID); err != nil {
-					return err
-				}
-			}
-		}
-		if c.HomeroomID != 0 {
-			homeroom, err = s.principalOf(tx, c.HomeroomID)
-		}
-		return err
-	})
+	cd, err := s.classData(c)
 	if err != nil {
 		return err
 	}
+	subjects, pupils, asg, teachers, homeroom := cd.subjects, cd.pupils, cd.asg, cd.teachers, cd.homeroom
 	// Each pupil has an ability and each pupil × subject a leaning, so that
 	// the class spreads over every level.
 	ability := make([]float64, len(pupils))
@@ -273,3 +243,45 @@ func commentFor(by string, lvl float64, k int) string {
 }
 
 func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+// classInfo is what filling a class's book needs: its curriculum, its pupils
+// in order, its assignments and the principals of its teachers.
+type classInfo struct {
+	subjects []store.ClassSubject
+	pupils   []int64
+	asg      []store.AssignmentInfo
+	teachers map[int64]*app.Principal
+	homeroom *app.Principal
+}
+
+func (s *seeder) classData(c store.Class) (classInfo, error) {
+	cd := classInfo{teachers: map[int64]*app.Principal{}}
+	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
+		var err error
+		if cd.subjects, err = tx.ClassSubjects(c.ID); err != nil {
+			return err
+		}
+		roster, err := tx.ClassRoster(c.ID, false)
+		if err != nil {
+			return err
+		}
+		for _, r := range roster {
+			cd.pupils = append(cd.pupils, r.Pupil.ID)
+		}
+		if cd.asg, err = tx.AssignmentsOfClass(c.ID); err != nil {
+			return err
+		}
+		for _, a := range cd.asg {
+			if cd.teachers[a.TeacherID] == nil {
+				if cd.teachers[a.TeacherID], err = s.principalOf(tx, a.TeacherID); err != nil {
+					return err
+				}
+			}
+		}
+		if c.HomeroomID != 0 {
+			cd.homeroom, err = s.principalOf(tx, c.HomeroomID)
+		}
+		return err
+	})
+	return cd, err
+}

@@ -47,41 +47,11 @@ func (s *seeder) primaryBook() error {
 }
 
 func (s *seeder) primaryClass(c store.Class, classIndex int) error {
-	var subjects []store.ClassSubject
-	var pupils []int64
-	var asg []store.AssignmentInfo
-	teachers := map[int64]*app.Principal{}
-	var homeroom *app.Principal
-	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
-		var err error
-		if subjects, err = tx.ClassSubjects(c.ID); err != nil {
-			return err
-		}
-		roster, err := tx.ClassRoster(c.ID, false)
-		if err != nil {
-			return err
-		}
-		for _, r := range roster {
-			pupils = append(pupils, r.Pupil.ID)
-		}
-		if asg, err = tx.AssignmentsOfClass(c.ID); err != nil {
-			return err
-		}
-		for _, a := range asg {
-			if teachers[a.TeacherID] == nil {
-				if teachers[a.TeacherID], err = s.principalOf(tx, a.TeacherID); err != nil {
-					return err
-				}
-			}
-		}
-		if c.HomeroomID != 0 {
-			homeroom, err = s.principalOf(tx, c.HomeroomID)
-		}
-		return err
-	})
+	cd, err := s.classData(c)
 	if err != nil {
 		return err
 	}
+	subjects, pupils, asg, teachers, homeroom := cd.subjects, cd.pupils, cd.asg, cd.teachers, cd.homeroom
 	// Each pupil has an ability and each pupil × subject a leaning.
 	ability := make([]float64, len(pupils))
 	for i := range ability {
