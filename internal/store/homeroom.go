@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"database/sql"
+	"time"
+)
 
 // HomeroomComment is the homeroom teacher's comment on a pupil for a term
 // (hk1, hk2, year).
@@ -28,28 +31,16 @@ func (t *Tx) SetHomeroomComment(c HomeroomComment) error {
 // HomeroomComments returns the homeroom comments of some pupils in a school year.
 func (t *Tx) HomeroomComments(schoolID, yearID int64, pupilIDs []int64) ([]HomeroomComment, error) {
 	var out []HomeroomComment
-	for start := 0; start < len(pupilIDs); start += 500 {
-		args := []any{schoolID, yearID}
-		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
-		rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, term, class_id, comment, changed_by, changed_at FROM homeroom_comments
-			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`)`, args...)
-		if err != nil {
-			return nil, err
+	err := t.forPupils(`SELECT school_id, school_year_id, pupil_id, term, class_id, comment, changed_by, changed_at FROM homeroom_comments
+			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`, schoolID, yearID, pupilIDs, func(rows *sql.Rows) error {
+		var c HomeroomComment
+		if err := rows.Scan(&c.SchoolID, &c.SchoolYearID, &c.PupilID, &c.Term, &c.ClassID, &c.Comment, &c.ChangedBy, &c.ChangedAt); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var c HomeroomComment
-			if err := rows.Scan(&c.SchoolID, &c.SchoolYearID, &c.PupilID, &c.Term, &c.ClassID, &c.Comment, &c.ChangedBy, &c.ChangedAt); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		out = append(out, c)
+		return nil
+	})
+	return out, err
 }
 
 // NoteCells returns the free-text notes of some pupils' marks in a school year

@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"database/sql"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +18,31 @@ func inList(args *[]any, ids []int64) string {
 		ph[i] = "$" + itoa(len(*args))
 	}
 	return strings.Join(ph, ",")
+}
+
+// forPupils runs query for a list of pupils in chunks of 500 and calls scan
+// for each row: $1 is the school, $2 the school year, and the "(?)" after
+// "pupil_id IN" becomes the chunk's placeholders.
+func (t *Tx) forPupils(query string, schoolID, yearID int64, pupilIDs []int64, scan func(*sql.Rows) error) error {
+	for start := 0; start < len(pupilIDs); start += 500 {
+		args := []any{schoolID, yearID}
+		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
+		rows, err := t.query(strings.Replace(query, "IN (?)", "IN ("+in+")", 1), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Conduct is a pupil's conduct rating of a term (hk1, hk2, summer).
@@ -45,28 +71,16 @@ func (t *Tx) SetConduct(c Conduct) error {
 // Conducts returns the conduct ratings of some pupils in a school year.
 func (t *Tx) Conducts(schoolID, yearID int64, pupilIDs []int64) ([]Conduct, error) {
 	var out []Conduct
-	for start := 0; start < len(pupilIDs); start += 500 {
-		args := []any{schoolID, yearID}
-		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
-		rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, term, class_id, level, comment, changed_by, changed_at FROM conduct
-			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`)`, args...)
-		if err != nil {
-			return nil, err
+	err := t.forPupils(`SELECT school_id, school_year_id, pupil_id, term, class_id, level, comment, changed_by, changed_at FROM conduct
+			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`, schoolID, yearID, pupilIDs, func(rows *sql.Rows) error {
+		var c Conduct
+		if err := rows.Scan(&c.SchoolID, &c.SchoolYearID, &c.PupilID, &c.Term, &c.ClassID, &c.Level, &c.Comment, &c.ChangedBy, &c.ChangedAt); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var c Conduct
-			if err := rows.Scan(&c.SchoolID, &c.SchoolYearID, &c.PupilID, &c.Term, &c.ClassID, &c.Level, &c.Comment, &c.ChangedBy, &c.ChangedAt); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		out = append(out, c)
+		return nil
+	})
+	return out, err
 }
 
 // Retest is a pupil's summer re-test result in a subject.
@@ -94,28 +108,16 @@ func (t *Tx) SetRetest(r Retest) error {
 // Retests returns the re-test results of some pupils in a school year.
 func (t *Tx) Retests(schoolID, yearID int64, pupilIDs []int64) ([]Retest, error) {
 	var out []Retest
-	for start := 0; start < len(pupilIDs); start += 500 {
-		args := []any{schoolID, yearID}
-		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
-		rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, subject, class_id, value, changed_by, changed_at FROM retests
-			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (`+in+`)`, args...)
-		if err != nil {
-			return nil, err
+	err := t.forPupils(`SELECT school_id, school_year_id, pupil_id, subject, class_id, value, changed_by, changed_at FROM retests
+			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`, schoolID, yearID, pupilIDs, func(rows *sql.Rows) error {
+		var r Retest
+		if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Subject, &r.ClassID, &r.Value, &r.ChangedBy, &r.ChangedAt); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var r Retest
-			if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Subject, &r.ClassID, &r.Value, &r.ChangedBy, &r.ChangedAt); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+		out = append(out, r)
+		return nil
+	})
+	return out, err
 }
 
 // MarkResultsStale records, in the transaction that changes their inputs, that
