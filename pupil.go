@@ -112,3 +112,23 @@ func CheckIdentityNumber(number string, dob time.Time, sex string) string {
 	}
 	return ""
 }
+
+// Enrolment is a pupil's stay in a class.
+type Enrolment struct {
+	ID           int64
+	SchoolID     int64
+	SchoolYearID int64
+	ClassID      int64
+	PupilID      int64
+	Status       string
+	From, To     time.Time
+}
+
+// RosterEntry is a pupil on a class list.
+type RosterEntry struct {
+	Pupil       Pupil
+	EnrolmentID int64
+	Status      string
+	From, To    time.Time
+	Key         string // Vietnamese collation key
+}

@@ -120,3 +120,20 @@ type Session struct {
 	UserAgent  string
 	MFAPending bool
 }
+
+// SignIn is a successful sign-in of an account.
+type SignIn struct {
+	At        time.Time
+	IP        string
+	UserAgent string
+	Kind      string
+}
+
+// Group is a group or subject team with its members' ids.
+type Group struct {
+	ID       int64
+	SchoolID int64
+	Kind     string
+	Name     string
+	Members  []int64
+}

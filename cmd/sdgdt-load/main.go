@@ -364,7 +364,7 @@ func build(ctx context.Context, a *app.App, c config) (*world, error) {
 		if err := a.SetupAccount(ctx, sys, u.ID, false, ""); err != nil {
 			return nil, err
 		}
-		cl, err := a.CreateClass(ctx, sys, store.Class{SchoolID: school.ID, SchoolYearID: year.ID, Grade: 6 + i%4, Name: fmt.Sprintf("%dA%d", 6+i%4, i/4+1), Ruleset: "tt22"})
+		cl, err := a.CreateClass(ctx, sys, sdgdt.Class{SchoolID: school.ID, SchoolYearID: year.ID, Grade: 6 + i%4, Name: fmt.Sprintf("%dA%d", 6+i%4, i/4+1), Ruleset: "tt22"})
 		if err != nil {
 			return nil, err
 		}
@@ -376,7 +376,7 @@ func build(ctx context.Context, a *app.App, c config) (*world, error) {
 			}
 			t.pupils = append(t.pupils, strconv.FormatInt(p.ID, 10))
 		}
-		as, err := a.CreateAssignment(ctx, sys, store.Assignment{SchoolID: school.ID, ClassID: cl.ID, Subject: "toan", Term: "hk1", TeacherID: u.ID})
+		as, err := a.CreateAssignment(ctx, sys, sdgdt.Assignment{SchoolID: school.ID, ClassID: cl.ID, Subject: "toan", Term: "hk1", TeacherID: u.ID})
 		if err != nil {
 			return nil, err
 		}

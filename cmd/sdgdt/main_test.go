@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"sdgdt"
 	"strconv"
 	"strings"
 	"sync"
@@ -207,7 +208,7 @@ func TestDemoAndAuditVerify(t *testing.T) {
 	}
 	var victim int64
 	err = db.View(ctx, func(tx *store.Tx) error {
-		es, err := tx.ListAudit(store.AuditFilter{Action: "user.create", Limit: 5})
+		es, err := tx.ListAudit(sdgdt.AuditFilter{Action: "user.create", Limit: 5})
 		if len(es) > 0 {
 			victim = es[len(es)-1].ID
 		}

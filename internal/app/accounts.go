@@ -345,7 +345,7 @@ func (a *App) ConfirmTOTP(ctx context.Context, p *Principal, code string) error 
 // recent sign-ins.
 type AccountActivity struct {
 	Sessions []sdgdt.Session
-	SignIns  []store.SignIn
+	SignIns  []sdgdt.SignIn
 }
 
 // MyActivity returns the caller's sessions and sign-ins.

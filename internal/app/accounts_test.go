@@ -72,11 +72,11 @@ func TestWritesAreAudited(t *testing.T) {
 			}},
 			{"revoke role", "role.revoke", a1Chain, func() error { return w.a.RevokeRole(w.ctx, w.as("a1.admin"), grant.ID) }},
 			{"create class", "class.create", a1Chain, func() error {
-				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), store.Class{SchoolID: a1.ID, SchoolYearID: w.year.ID, Grade: 7, Name: "7A", Ruleset: "tt22"})
+				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), sdgdt.Class{SchoolID: a1.ID, SchoolYearID: w.year.ID, Grade: 7, Name: "7A", Ruleset: "tt22"})
 				return err
 			}},
 			{"create assignment", "assignment.create", a1Chain, func() error {
-				_, err := w.a.CreateAssignment(w.ctx, w.as("a1.admin"), store.Assignment{SchoolID: a1.ID, ClassID: w.class.ID, Subject: "toan", Term: "hk1", TeacherID: w.users["a1.teacher"].ID})
+				_, err := w.a.CreateAssignment(w.ctx, w.as("a1.admin"), sdgdt.Assignment{SchoolID: a1.ID, ClassID: w.class.ID, Subject: "toan", Term: "hk1", TeacherID: w.users["a1.teacher"].ID})
 				return err
 			}},
 			{"create group", "group.create", a1Chain, func() error {
@@ -172,23 +172,23 @@ func TestFailedWritesChangeNothing(t *testing.T) {
 			{"sysadmin resets another school's second factor", sdgdt.EFORBIDDEN, func() error { return w.a.ResetMFA(w.ctx, w.as("b1.admin"), w.users["a1.leader"].ID) }},
 			{"bad profile", sdgdt.EINVALID, func() error { return w.a.UpdateProfile(w.ctx, w.as("a1.teacher"), "X", "a@", "") }},
 			{"class with a bad grade and rule set", sdgdt.EINVALID, func() error {
-				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), store.Class{SchoolID: a1.ID, SchoolYearID: w.year.ID, Grade: 3, Name: "3A", Ruleset: "tt22"})
+				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), sdgdt.Class{SchoolID: a1.ID, SchoolYearID: w.year.ID, Grade: 3, Name: "3A", Ruleset: "tt22"})
 				return err
 			}},
 			{"class in another school", sdgdt.EFORBIDDEN, func() error {
-				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), store.Class{SchoolID: b1.ID, SchoolYearID: w.year.ID, Grade: 6, Name: "6Z", Ruleset: "tt22"})
+				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), sdgdt.Class{SchoolID: b1.ID, SchoolYearID: w.year.ID, Grade: 6, Name: "6Z", Ruleset: "tt22"})
 				return err
 			}},
 			{"class with another school's homeroom teacher", sdgdt.EINVALID, func() error {
-				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), store.Class{SchoolID: a1.ID, SchoolYearID: w.year.ID, Grade: 6, Name: "6Z", Ruleset: "tt22", HomeroomID: w.users["b1.teacher"].ID})
+				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), sdgdt.Class{SchoolID: a1.ID, SchoolYearID: w.year.ID, Grade: 6, Name: "6Z", Ruleset: "tt22", HomeroomID: w.users["b1.teacher"].ID})
 				return err
 			}},
 			{"duplicate class", sdgdt.EINVALID, func() error {
-				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), store.Class{SchoolID: a1.ID, SchoolYearID: w.year.ID, Grade: 6, Name: "6A", Ruleset: "tt22"})
+				_, err := w.a.CreateClass(w.ctx, w.as("a1.admin"), sdgdt.Class{SchoolID: a1.ID, SchoolYearID: w.year.ID, Grade: 6, Name: "6A", Ruleset: "tt22"})
 				return err
 			}},
 			{"assignment of another school's teacher", sdgdt.EINVALID, func() error {
-				_, err := w.a.CreateAssignment(w.ctx, w.as("a1.admin"), store.Assignment{SchoolID: a1.ID, ClassID: w.class.ID, Subject: "toan", Term: "hk1", TeacherID: w.users["b1.teacher"].ID})
+				_, err := w.a.CreateAssignment(w.ctx, w.as("a1.admin"), sdgdt.Assignment{SchoolID: a1.ID, ClassID: w.class.ID, Subject: "toan", Term: "hk1", TeacherID: w.users["b1.teacher"].ID})
 				return err
 			}},
 			{"group with another school's member", sdgdt.EINVALID, func() error {

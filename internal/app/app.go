@@ -24,6 +24,9 @@ type Config struct {
 	Throttle        auth.Throttle
 	Argon           auth.Params
 	Issuer          string // shown in authenticator apps
+	// Clock is the one clock of the system: every transaction, page and job
+	// reads the time from it. Nil means the database's own (time.Now).
+	Clock func() time.Time
 }
 
 // DefaultConfig returns the production settings.
@@ -60,8 +63,14 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Clock != nil {
+		db.Now = cfg.Clock
+	}
 	return &App{DB: db, Cfg: cfg, Log: log}
 }
+
+// Now reads the system's clock, the one every transaction uses.
+func (a *App) Now() time.Time { return a.DB.Now() }
 
 // Principal is who acts: an account with its roles, and where the request came from.
 type Principal struct {

@@ -15,8 +15,8 @@ var approvalTerms = map[string]string{"hk1": "Học kì I", "hk2": "Học kì II
 
 // ProposeApproval is the admin board's proposal to approve a class book for a
 // term (R-12.5, R-27).
-func (a *App) ProposeApproval(ctx context.Context, p *Principal, classID int64, term, note string) (store.Approval, error) {
-	var ap store.Approval
+func (a *App) ProposeApproval(ctx context.Context, p *Principal, classID int64, term, note string) (sdgdt.Approval, error) {
+	var ap sdgdt.Approval
 	if _, ok := approvalTerms[term]; !ok {
 		return ap, sdgdt.Invalid(map[string]string{"term": "Chỉ phê duyệt sổ cuối học kì I và cuối năm."})
 	}
@@ -44,7 +44,7 @@ func (a *App) ProposeApproval(ctx context.Context, p *Principal, classID int64, 
 				return &sdgdt.Error{Code: sdgdt.ECONFLICT, Message: "Sổ lớp " + c.Name + " kì này đã được đề nghị hoặc đã phê duyệt."}
 			}
 		}
-		ap = store.Approval{SchoolID: s.ID, SchoolYearID: c.SchoolYearID, ClassID: c.ID, ClassName: c.Name, Term: term, Status: "proposed", ProposedBy: p.User.ID, ProposalNote: viet.Clean(note)}
+		ap = sdgdt.Approval{SchoolID: s.ID, SchoolYearID: c.SchoolYearID, ClassID: c.ID, ClassName: c.Name, Term: term, Status: "proposed", ProposedBy: p.User.ID, ProposalNote: viet.Clean(note)}
 		if err := tx.CreateApproval(&ap); err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func (a *App) DecideApproval(ctx context.Context, p *Principal, approvalID int64
 		status, lockID := "returned", int64(0)
 		if approve {
 			status = "approved"
-			l := store.Lock{SchoolID: s.ID, SchoolYearID: ap.SchoolYearID, ClassID: ap.ClassID, Term: ap.Term, From: tx.Now, Source: "approval", SetBy: p.User.ID,
+			l := sdgdt.Lock{SchoolID: s.ID, SchoolYearID: ap.SchoolYearID, ClassID: ap.ClassID, Term: ap.Term, From: tx.Now, Source: "approval", SetBy: p.User.ID,
 				Reason: "Đã phê duyệt sổ lớp " + ap.ClassName + " — " + strings.ToLower(approvalTerms[ap.Term])}
 			if ap.Term == "hk2" || ap.Term == "cn" {
 				l.Term = "" // the year's end covers the whole year's book
@@ -100,8 +100,8 @@ func (a *App) DecideApproval(ctx context.Context, p *Principal, approvalID int64
 type SchoolApprovals struct {
 	School     sdgdt.School
 	Year       sdgdt.SchoolYear
-	Classes    []store.Class
-	Approvals  []store.Approval
+	Classes    []sdgdt.Class
+	Approvals  []sdgdt.Approval
 	CanPropose bool
 	CanApprove bool
 }

@@ -10,7 +10,7 @@ import (
 
 // CreateClass creates a class of a school year. The school's system
 // administrator (or an administrator above it) does this.
-func (a *App) CreateClass(ctx context.Context, p *Principal, c store.Class) (store.Class, error) {
+func (a *App) CreateClass(ctx context.Context, p *Principal, c sdgdt.Class) (sdgdt.Class, error) {
 	c.Name = strings.TrimSpace(c.Name)
 	fields := map[string]string{}
 	if c.Name == "" || len([]rune(c.Name)) > 20 {
@@ -76,7 +76,7 @@ func (a *App) checkStaffOf(tx *store.Tx, userID, schoolID int64) error {
 }
 
 // CreateAssignment assigns a teacher to teach a subject to a class in a term.
-func (a *App) CreateAssignment(ctx context.Context, p *Principal, as store.Assignment) (store.Assignment, error) {
+func (a *App) CreateAssignment(ctx context.Context, p *Principal, as sdgdt.Assignment) (sdgdt.Assignment, error) {
 	switch as.Term {
 	case "hk1", "hk2", "gk1", "ck1", "gk2", "cn":
 	default:

@@ -42,7 +42,7 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 		if !Can(p, ActWriteConduct, ClassTarget(s, c.ID)) {
 			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + c.Name + " được đánh giá kết quả rèn luyện."}
 		}
-		if store.SheetKindOf(c.Ruleset) != store.SheetSecondary {
+		if sdgdt.SheetKindOf(c.Ruleset) != sdgdt.SheetSecondary {
 			return &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Lớp tiểu học không đánh giá kết quả rèn luyện theo mức T/K/Đ/CĐ."}
 		}
 		terms := map[string]bool{}
@@ -99,7 +99,7 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 		seen := map[int64]bool{}
 		after := map[string]any{}
 		for _, e := range clean {
-			if err := tx.SetConduct(store.Conduct{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: e.PupilID, Term: e.Term, ClassID: c.ID,
+			if err := tx.SetConduct(sdgdt.Conduct{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: e.PupilID, Term: e.Term, ClassID: c.ID,
 				Level: e.Level, Comment: e.Comment, ChangedBy: p.User.ID}); err != nil {
 				return err
 			}
@@ -126,7 +126,7 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 // checkClassConductWritable refuses conduct (and re-test) changes of a class
 // under a lock of its school, year, term, grade or the class itself. Summer
 // re-assessments belong to the year's end, so to semester II.
-func checkClassConductWritable(tx *store.Tx, c store.Class, term string) error {
+func checkClassConductWritable(tx *store.Tx, c sdgdt.Class, term string) error {
 	if term == "summer" || term == "year" {
 		term = "hk2"
 	}
@@ -134,12 +134,12 @@ func checkClassConductWritable(tx *store.Tx, c store.Class, term string) error {
 	if err != nil {
 		return err
 	}
-	return CheckUnlocked(tx, SheetScope{School: s, YearID: c.SchoolYearID, Term: term, Grade: c.Grade, ClassID: c.ID})
+	return checkUnlocked(tx, SheetScope{School: s, YearID: c.SchoolYearID, Term: term, Grade: c.Grade, ClassID: c.ID})
 }
 
 // ClassConduct returns the conduct ratings of a class's current pupils.
-func (a *App) ClassConduct(ctx context.Context, p *Principal, classID int64) ([]store.Conduct, error) {
-	var out []store.Conduct
+func (a *App) ClassConduct(ctx context.Context, p *Principal, classID int64) ([]sdgdt.Conduct, error) {
+	var out []sdgdt.Conduct
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		c, err := tx.Class(classID)
 		if err != nil {
@@ -236,7 +236,7 @@ func (a *App) RecordRetests(ctx context.Context, p *Principal, classID int64, en
 				fields[key] = msg
 				continue
 			}
-			if err := tx.SetRetest(store.Retest{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: e.PupilID, Subject: e.Subject,
+			if err := tx.SetRetest(sdgdt.Retest{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: e.PupilID, Subject: e.Subject,
 				ClassID: c.ID, Value: v, ChangedBy: p.User.ID}); err != nil {
 				return err
 			}

@@ -36,8 +36,8 @@ type CorrectionCellInput struct {
 
 // RequestCorrection records a teacher's request. The sheet must be locked: an
 // unlocked cell is simply edited. Values are checked like any entry.
-func (a *App) RequestCorrection(ctx context.Context, p *Principal, sheetID int64, cells []CorrectionCellInput, reason string) (store.Correction, error) {
-	var c store.Correction
+func (a *App) RequestCorrection(ctx context.Context, p *Principal, sheetID int64, cells []CorrectionCellInput, reason string) (sdgdt.Correction, error) {
+	var c sdgdt.Correction
 	reason = viet.Clean(reason)
 	if reason == "" {
 		return c, sdgdt.Invalid(map[string]string{"reason": "Vui lòng ghi lý do điều chỉnh."})
@@ -81,7 +81,7 @@ func (a *App) RequestCorrection(ctx context.Context, p *Principal, sheetID int64
 		byPupil := groupCells(current)
 		fields := map[string]string{}
 		seen := map[string]bool{}
-		c = store.Correction{SchoolID: v.School.ID, SchoolYearID: v.Sheet.SchoolYearID, SheetID: v.Sheet.ID, ClassID: v.Class.ID, ClassName: v.Class.Name,
+		c = sdgdt.Correction{SchoolID: v.School.ID, SchoolYearID: v.Sheet.SchoolYearID, SheetID: v.Sheet.ID, ClassID: v.Class.ID, ClassName: v.Class.Name,
 			Subject: v.Sheet.Subject, Term: v.Sheet.Term, Status: "requested", Reason: reason, RequestedBy: p.User.ID}
 		for _, in := range cells {
 			key := strconv.FormatInt(in.PupilID, 10) + "." + in.Field
@@ -107,7 +107,7 @@ func (a *App) RequestCorrection(ctx context.Context, p *Principal, sheetID int64
 				fields[key] = "Giá trị mới giống giá trị hiện tại."
 				continue
 			}
-			c.Cells = append(c.Cells, store.CorrectionCell{PupilID: in.PupilID, Field: in.Field, OldValue: old, NewValue: val})
+			c.Cells = append(c.Cells, sdgdt.CorrectionCell{PupilID: in.PupilID, Field: in.Field, OldValue: old, NewValue: val})
 		}
 		if len(fields) > 0 {
 			return sdgdt.Invalid(fields)
@@ -120,7 +120,7 @@ func (a *App) RequestCorrection(ctx context.Context, p *Principal, sheetID int64
 	return c, err
 }
 
-func correctionView(c store.Correction) map[string]any {
+func correctionView(c sdgdt.Correction) map[string]any {
 	cells := make([]map[string]any, 0, len(c.Cells))
 	for _, x := range c.Cells {
 		cells = append(cells, map[string]any{"pupil_id": x.PupilID, "field": x.Field, "old": x.OldValue, "new": x.NewValue})
@@ -130,7 +130,7 @@ func correctionView(c store.Correction) map[string]any {
 }
 
 // loadCorrection loads a correction and its school for a step by p.
-func (a *App) loadCorrection(tx *store.Tx, p *Principal, id int64) (store.Correction, sdgdt.School, error) {
+func (a *App) loadCorrection(tx *store.Tx, p *Principal, id int64) (sdgdt.Correction, sdgdt.School, error) {
 	c, err := tx.Correction(id)
 	if err != nil {
 		return c, sdgdt.School{}, err
@@ -235,7 +235,7 @@ func (a *App) WitnessCorrection(ctx context.Context, p *Principal, id int64) (ap
 
 // applyCorrection writes exactly the correction's cells through the sheet
 // (which stays locked), as changed by the requester via "correction".
-func (a *App) applyCorrection(tx *store.Tx, p *Principal, c *store.Correction, s sdgdt.School) error {
+func (a *App) applyCorrection(tx *store.Tx, p *Principal, c *sdgdt.Correction, s sdgdt.School) error {
 	if c.Status == "applied" || !c.AppliedAt.IsZero() {
 		return &sdgdt.Error{Code: sdgdt.ECONFLICT, Message: "Đề nghị này đã được điều chỉnh."}
 	}
@@ -248,20 +248,20 @@ func (a *App) applyCorrection(tx *store.Tx, p *Principal, c *store.Correction, s
 		return err
 	}
 	byPupil := groupCells(current)
-	writes := make([]store.CellWrite, 0, len(c.Cells))
+	writes := make([]sdgdt.CellWrite, 0, len(c.Cells))
 	var pupils []int64
 	for _, cell := range c.Cells {
-		writes = append(writes, store.CellWrite{PupilID: cell.PupilID, Field: cell.Field, Previous: byPupil[cell.PupilID][sh.Term][cell.Field].Value, Value: cell.NewValue})
+		writes = append(writes, sdgdt.CellWrite{PupilID: cell.PupilID, Field: cell.Field, Previous: byPupil[cell.PupilID][sh.Term][cell.Field].Value, Value: cell.NewValue})
 		pupils = append(pupils, cell.PupilID)
 	}
 	version, err := tx.BumpSheet(sh.ID)
 	if err != nil {
 		return err
 	}
-	if err := tx.WriteCells(sh, version, writes, store.WriteMeta{By: c.RequestedBy, Via: ViaCorrection, Reason: c.Reason, CorrectionID: c.ID, RequestID: p.RequestID}); err != nil {
+	if err := tx.WriteCells(sh, version, writes, sdgdt.WriteMeta{By: c.RequestedBy, Via: ViaCorrection, Reason: c.Reason, CorrectionID: c.ID, RequestID: p.RequestID}); err != nil {
 		return err
 	}
-	if sh.Kind == store.SheetSecondary {
+	if sh.Kind == sdgdt.SheetSecondary {
 		if err := tx.MarkResultsStale(sh.SchoolID, sh.SchoolYearID, sh.ClassID, pupils); err != nil {
 			return err
 		}
@@ -297,7 +297,7 @@ func (a *App) CancelCorrection(ctx context.Context, p *Principal, id int64) erro
 // SchoolCorrections is the school's register of corrections (sổ điều chỉnh).
 type SchoolCorrections struct {
 	School      sdgdt.School
-	Corrections []store.Correction
+	Corrections []sdgdt.Correction
 	CanApprove  bool
 	CanWitness  bool
 	UserID      int64
@@ -324,8 +324,8 @@ func (a *App) CorrectionsOf(ctx context.Context, p *Principal, schoolID int64) (
 }
 
 // Correction returns one correction for its school's users.
-func (a *App) Correction(ctx context.Context, p *Principal, id int64) (store.Correction, error) {
-	var c store.Correction
+func (a *App) Correction(ctx context.Context, p *Principal, id int64) (sdgdt.Correction, error) {
+	var c sdgdt.Correction
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		c, _, err = a.loadCorrection(tx, p, id)

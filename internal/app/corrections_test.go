@@ -21,7 +21,7 @@ func TestCorrectionFlow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var sheet store.Sheet
+		var sheet sdgdt.Sheet
 		if err := db.View(ctx, func(tx *store.Tx) error {
 			var err error
 			sheet, err = tx.SheetFor(f.c6a1.ID, "toan", "hk1")

@@ -60,14 +60,14 @@ type world struct {
 	units  map[string]sdgdt.Unit
 	school map[string]sdgdt.School
 	users  map[string]sdgdt.User
-	class  store.Class
+	class  sdgdt.Class
 }
 
 func newWorld(t *testing.T, db *store.DB) *world {
 	t.Helper()
 	clk := newClock()
-	db.Now = clk.Now
 	cfg := app.DefaultConfig()
+	cfg.Clock = clk.Now
 	cfg.Argon = auth.TestParams
 	w := &world{t: t, ctx: context.Background(), db: db, a: app.New(db, cfg, nil), clk: clk, sys: app.System("test"),
 		units: map[string]sdgdt.Unit{}, school: map[string]sdgdt.School{}, users: map[string]sdgdt.User{}}
@@ -98,7 +98,7 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	} {
 		w.addUser(u.username, u.home, u.role)
 	}
-	w.class, err = w.a.CreateClass(w.ctx, w.sys, store.Class{SchoolID: w.school["A1"].ID, SchoolYearID: w.year.ID, Grade: 6, Name: "6A",
+	w.class, err = w.a.CreateClass(w.ctx, w.sys, sdgdt.Class{SchoolID: w.school["A1"].ID, SchoolYearID: w.year.ID, Grade: 6, Name: "6A",
 		Ruleset: "tt22", HomeroomID: w.users["a1.teacher"].ID})
 	w.must(err)
 	return w
@@ -168,7 +168,7 @@ func (w *world) auditEntries() []audit.Entry {
 	var es []audit.Entry
 	w.must(w.db.View(w.ctx, func(tx *store.Tx) error {
 		var err error
-		es, err = tx.ListAudit(store.AuditFilter{Limit: 500})
+		es, err = tx.ListAudit(sdgdt.AuditFilter{Limit: 500})
 		return err
 	}))
 	if len(es) == 500 {

@@ -75,8 +75,8 @@ type PupilYearView struct {
 	// Missing lists, per subject (aligned) and semester, the cells not entered
 	// yet ("regular[2]", "final"), pending make-ups included.
 	Missing  [][2][]string
-	Conduct  map[string]store.Conduct // hk1, hk2, summer
-	Absent   store.AbsenceCount
+	Conduct  map[string]sdgdt.Conduct // hk1, hk2, summer
+	Absent   sdgdt.AbsenceCount
 	Comments map[string]string // hk1, hk2, year → homeroom comment
 	// Cells holds every stored cell (exemptions included) by subject → term →
 	// field, when the class book is loaded.
@@ -135,7 +135,7 @@ var hkCodes = [2]string{"hk1", "hk2"}
 
 // ClassYear is a secondary class's school year for the homeroom pages.
 type ClassYear struct {
-	Class    store.Class
+	Class    sdgdt.Class
 	School   sdgdt.School
 	Unit     sdgdt.Unit // the unit that manages the school
 	Year     sdgdt.SchoolYear
@@ -155,7 +155,7 @@ type classYearOptions struct {
 	cells    bool // every cell, for the class book
 	comments bool // the homeroom comments
 	// allow decides access instead of ActReadSheet on the class.
-	allow func(tx *store.Tx, s sdgdt.School, c store.Class) error
+	allow func(tx *store.Tx, s sdgdt.School, c sdgdt.Class) error
 }
 
 // ClassYear returns a secondary class's year evaluated afresh, for whoever
@@ -189,7 +189,7 @@ func (a *App) loadClassYear(ctx context.Context, p *Principal, classID int64, op
 		if err != nil {
 			return err
 		}
-		if store.SheetKindOf(c.Ruleset) != store.SheetSecondary {
+		if sdgdt.SheetKindOf(c.Ruleset) != sdgdt.SheetSecondary {
 			return &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Lớp " + c.Name + " là lớp tiểu học: sổ theo dõi và đánh giá theo Thông tư 22/2021 chỉ dành cho lớp THCS, THPT và GDTX."}
 		}
 		rs, ok := assess.Lookup(c.Ruleset)
@@ -263,7 +263,7 @@ func (a *App) fillClassYear(tx *store.Tx, cy *ClassYear, opt classYearOptions) e
 	if err != nil {
 		return err
 	}
-	byPupil := map[int64]*store.PupilYear{}
+	byPupil := map[int64]*sdgdt.PupilYear{}
 	for i := range years {
 		byPupil[years[i].PupilID] = &years[i]
 	}
@@ -280,7 +280,7 @@ func (a *App) fillClassYear(tx *store.Tx, cy *ClassYear, opt classYearOptions) e
 	for i, r := range roster {
 		v := &cy.Pupils[i]
 		v.N, v.Pupil, v.Absent = i+1, r.Pupil, absences[r.Pupil.ID]
-		v.Conduct, v.Comments = map[string]store.Conduct{}, map[string]string{}
+		v.Conduct, v.Comments = map[string]sdgdt.Conduct{}, map[string]string{}
 		at[r.Pupil.ID] = v
 		if py := byPupil[r.Pupil.ID]; py != nil {
 			evaluateView(v, py, cy.Subjects, index)
@@ -341,7 +341,7 @@ const skippedSubjects = "Môn không có trong danh mục"
 
 // evaluateView evaluates a pupil-year with the same input the stored results
 // are computed from, and lines its subjects up with the curriculum.
-func evaluateView(v *PupilYearView, py *store.PupilYear, subjects []YearSubject, index map[string]int) {
+func evaluateView(v *PupilYearView, py *sdgdt.PupilYear, subjects []YearSubject, index map[string]int) {
 	var ev evaluator
 	r := ev.evaluate(py)
 	v.Result = ev.res
@@ -535,7 +535,7 @@ type RetestView struct {
 func (a *App) ClassRetests(ctx context.Context, p *Principal, classID int64) (RetestView, error) {
 	var rv RetestView
 	var readAll bool
-	allow := func(tx *store.Tx, s sdgdt.School, c store.Class) error {
+	allow := func(tx *store.Tx, s sdgdt.School, c sdgdt.Class) error {
 		var err error
 		rv.All, rv.Editable, err = retestRights(tx, p, s, c)
 		if err != nil {
@@ -586,7 +586,7 @@ func (a *App) ClassRetests(ctx context.Context, p *Principal, classID int64) (Re
 // retestRights returns whether p enters re-test results of every subject of a
 // class (its homeroom teacher, who keeps the re-test list) and otherwise the
 // subjects p teaches in the class (a semester I or II assignment).
-func retestRights(tx *store.Tx, p *Principal, s sdgdt.School, c store.Class) (bool, map[string]bool, error) {
+func retestRights(tx *store.Tx, p *Principal, s sdgdt.School, c sdgdt.Class) (bool, map[string]bool, error) {
 	t := ClassTarget(s, c.ID)
 	mine := map[string]bool{}
 	if Can(p, ActWriteConduct, t) {
@@ -692,7 +692,7 @@ func (a *App) SetHomeroomComments(ctx context.Context, p *Principal, classID int
 		for _, e := range clean {
 			key := strconv.FormatInt(e.PupilID, 10) + "." + e.Term
 			before[key], after[key] = old[key], e.Comment
-			if err := tx.SetHomeroomComment(store.HomeroomComment{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: e.PupilID,
+			if err := tx.SetHomeroomComment(sdgdt.HomeroomComment{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: e.PupilID,
 				Term: e.Term, ClassID: c.ID, Comment: e.Comment, ChangedBy: p.User.ID}); err != nil {
 				return err
 			}

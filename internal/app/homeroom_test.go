@@ -17,7 +17,7 @@ import (
 // comment subjects Đạt, scored subjects 9 except those given in low.
 func (b *book) fillYear(pupil int64, low map[string]string) {
 	b.t.Helper()
-	var subjects []store.ClassSubject
+	var subjects []sdgdt.ClassSubject
 	b.must(b.db.View(b.ctx, func(tx *store.Tx) error { var err error; subjects, err = tx.ClassSubjects(b.class.ID); return err }))
 	for _, cs := range subjects {
 		n := assess.RegularCount(assess.AssessedBy(cs.AssessedBy), cs.PeriodsPerYear)
@@ -45,7 +45,7 @@ func (b *book) fillYear(pupil int64, low map[string]string) {
 	}
 }
 
-func (b *book) result(pupil int64) store.PupilResult {
+func (b *book) result(pupil int64) sdgdt.PupilResult {
 	b.t.Helper()
 	b.a.WaitResults()
 	rs, err := b.a.ClassResults(b.ctx, b.as("a1.teacher"), b.class.ID)
@@ -56,7 +56,7 @@ func (b *book) result(pupil int64) store.PupilResult {
 		}
 	}
 	b.t.Fatalf("no result for pupil %d", pupil)
-	return store.PupilResult{}
+	return sdgdt.PupilResult{}
 }
 
 func TestHomeroomConduct(t *testing.T) {

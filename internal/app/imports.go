@@ -89,7 +89,7 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 	}
 	type planned struct {
 		pupil sdgdt.Pupil
-		class store.Class
+		class sdgdt.Class
 	}
 	var plan []planned
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
@@ -108,7 +108,7 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 		if err != nil {
 			return err
 		}
-		byName := map[string]store.Class{}
+		byName := map[string]sdgdt.Class{}
 		for _, c := range classes {
 			byName[strings.ToUpper(c.Name)] = c
 		}
@@ -173,7 +173,7 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 			if err := tx.CreatePupil(&pu); err != nil {
 				return err
 			}
-			e := store.Enrolment{SchoolID: schoolID, SchoolYearID: y.ID, ClassID: pl.class.ID, PupilID: pu.ID, Status: sdgdt.EnrolStudying, From: from}
+			e := sdgdt.Enrolment{SchoolID: schoolID, SchoolYearID: y.ID, ClassID: pl.class.ID, PupilID: pu.ID, Status: sdgdt.EnrolStudying, From: from}
 			if err := tx.Enrol(&e); err != nil {
 				return err
 			}
@@ -237,7 +237,7 @@ func (a *App) ImportStaff(ctx context.Context, p *Principal, schoolID int64, row
 	type planned struct {
 		row     int
 		user    sdgdt.User
-		profile store.StaffProfile
+		profile sdgdt.StaffProfile
 	}
 	var plan []planned
 	seen := map[string]int{}
@@ -261,7 +261,7 @@ func (a *App) ImportStaff(ctx context.Context, p *Principal, schoolID int64, row
 			seen[username] = n
 		}
 		validateProfile(fullName, email, phone, fields)
-		sp := store.StaffProfile{SchoolID: schoolID, Position: viet.Clean(cell(row, 7))}
+		sp := sdgdt.StaffProfile{SchoolID: schoolID, Position: viet.Clean(cell(row, 7))}
 		if v := cell(row, 3); v != "" {
 			d, ok := ParseDay(v)
 			if !ok || d.Year() < 1940 || d.After(now.AddDate(-18, 0, 0)) {
@@ -437,14 +437,14 @@ func (a *App) ImportClasses(ctx context.Context, p *Principal, schoolID int64, r
 		}
 		lo, hi := GradeRange(s.Kind)
 		seen := map[string]int{}
-		var plan []store.Class
+		var plan []sdgdt.Class
 		for i, row := range rows[1:] {
 			n := i + 2
 			if blank(row) || noteRow(row) {
 				continue
 			}
 			rep.Rows++
-			c := store.Class{SchoolID: schoolID, SchoolYearID: y.ID, Name: strings.ToUpper(viet.Clean(cell(row, 1)))}
+			c := sdgdt.Class{SchoolID: schoolID, SchoolYearID: y.ID, Name: strings.ToUpper(viet.Clean(cell(row, 1)))}
 			switch {
 			case c.Name == "" || utf8.RuneCountInString(c.Name) > 20:
 				rep.Errors = append(rep.Errors, RowError{Row: n, Column: "Tên lớp", Message: "Tên lớp có từ 1 đến 20 ký tự."})
@@ -557,7 +557,7 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 		if err != nil {
 			return err
 		}
-		byName := map[string]store.Class{}
+		byName := map[string]sdgdt.Class{}
 		for _, c := range classes {
 			byName[strings.ToUpper(c.Name)] = c
 		}
@@ -568,12 +568,12 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 			return err
 		}
 		key := func(classID int64, subject, term string) string { return fmt.Sprint(classID, "/", subject, "/", term) }
-		existing := map[string]store.AssignmentInfo{}
+		existing := map[string]sdgdt.AssignmentInfo{}
 		for _, as := range current {
 			existing[key(as.ClassID, as.Subject, as.Term)] = as
 		}
 		type planned struct {
-			as  store.Assignment
+			as  sdgdt.Assignment
 			old int64 // existing assignment's id
 		}
 		var plan []planned
@@ -651,7 +651,7 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 				continue
 			}
 			seen[k] = n
-			pl := planned{as: store.Assignment{SchoolID: schoolID, ClassID: c.ID, Subject: subject, Term: term, TeacherID: t.ID}}
+			pl := planned{as: sdgdt.Assignment{SchoolID: schoolID, ClassID: c.ID, Subject: subject, Term: term, TeacherID: t.ID}}
 			if ex, ok := existing[k]; ok {
 				if ex.TeacherID == t.ID {
 					continue // already so

@@ -35,7 +35,7 @@ func semesterOf(term string) string {
 }
 
 // covers reports whether a lock's scope contains the write's scope.
-func covers(l store.Lock, sc SheetScope) bool {
+func covers(l sdgdt.Lock, sc SheetScope) bool {
 	switch {
 	case l.UnitPath != "" && !strings.HasPrefix(sc.School.UnitPath, l.UnitPath):
 		return false
@@ -55,9 +55,9 @@ func covers(l store.Lock, sc SheetScope) bool {
 	return true
 }
 
-// ActiveLock returns the lock that holds over a write now, or nil. Every write
+// activeLock returns the lock that holds over a write now, or nil. Every write
 // path of the book asks it inside its transaction.
-func ActiveLock(tx *store.Tx, sc SheetScope) (*store.Lock, error) {
+func activeLock(tx *store.Tx, sc SheetScope) (*sdgdt.Lock, error) {
 	ls, err := tx.LocksFor(sc.School.ID, sc.School.UnitPath, false)
 	if err != nil {
 		return nil, err
@@ -70,9 +70,15 @@ func ActiveLock(tx *store.Tx, sc SheetScope) (*store.Lock, error) {
 	return nil, nil
 }
 
-// CheckUnlocked returns an ELOCKED error naming the lock when one holds over sc.
-func CheckUnlocked(tx *store.Tx, sc SheetScope) error {
-	l, err := ActiveLock(tx, sc)
+// CheckUnlocked returns an ELOCKED error naming the lock when one holds over a
+// write to sc now.
+func (a *App) CheckUnlocked(ctx context.Context, sc SheetScope) error {
+	return a.DB.View(ctx, func(tx *store.Tx) error { return checkUnlocked(tx, sc) })
+}
+
+// checkUnlocked returns an ELOCKED error naming the lock when one holds over sc.
+func checkUnlocked(tx *store.Tx, sc SheetScope) error {
+	l, err := activeLock(tx, sc)
 	if err != nil || l == nil {
 		return err
 	}
@@ -89,7 +95,7 @@ type LockInfo struct {
 }
 
 // LockedError is the refusal of a write under a lock, with the lock's details.
-func LockedError(l store.Lock) error {
+func LockedError(l sdgdt.Lock) error {
 	until := "khi được mở khóa"
 	var untilJSON any
 	if !l.Until.IsZero() {
@@ -130,7 +136,7 @@ var validTerms = map[string]bool{"": true, "hk1": true, "hk2": true, "gk1": true
 // system administrator may do it at a leader's request, which is recorded; a
 // unit administrator sets inspection windows over every school below his unit,
 // which schools cannot lift.
-func (a *App) SetLock(ctx context.Context, p *Principal, in LockInput) (store.Lock, error) {
+func (a *App) SetLock(ctx context.Context, p *Principal, in LockInput) (sdgdt.Lock, error) {
 	in.Reason = viet.Clean(in.Reason)
 	fields := map[string]string{}
 	if in.Reason == "" {
@@ -158,9 +164,9 @@ func (a *App) SetLock(ctx context.Context, p *Principal, in LockInput) (store.Lo
 		fields["school_id"] = "Chọn trường (hoặc đơn vị) cần khóa."
 	}
 	if len(fields) > 0 {
-		return store.Lock{}, sdgdt.Invalid(fields)
+		return sdgdt.Lock{}, sdgdt.Invalid(fields)
 	}
-	l := store.Lock{From: in.From, Until: in.Until, Reason: in.Reason, Source: "manual", SetBy: p.User.ID, Term: in.Term, Grade: in.Grade, SchoolYearID: in.YearID}
+	l := sdgdt.Lock{From: in.From, Until: in.Until, Reason: in.Reason, Source: "manual", SetBy: p.User.ID, Term: in.Term, Grade: in.Grade, SchoolYearID: in.YearID}
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		var target Target
 		var schoolID int64
@@ -233,7 +239,7 @@ func (a *App) mayLock(tx *store.Tx, p *Principal, t Target, requestedBy, schoolI
 	return false
 }
 
-func lockView(l store.Lock) map[string]any {
+func lockView(l sdgdt.Lock) map[string]any {
 	m := map[string]any{"reason": l.Reason, "source": l.Source, "from": l.From.UTC().Format(time.RFC3339)}
 	if !l.Until.IsZero() {
 		m["until"] = l.Until.UTC().Format(time.RFC3339)
@@ -297,7 +303,7 @@ func (a *App) LiftLock(ctx context.Context, p *Principal, lockID int64, reason s
 // SchoolLocks is the lock page of a school.
 type SchoolLocks struct {
 	School  sdgdt.School
-	Locks   []store.Lock
+	Locks   []sdgdt.Lock
 	Now     time.Time
 	CanLock bool
 }
@@ -326,7 +332,7 @@ func (a *App) LocksOf(ctx context.Context, p *Principal, schoolID int64) (School
 // UnitLocksView is the inspection-window page of a unit.
 type UnitLocksView struct {
 	Unit   sdgdt.Unit
-	Locks  []store.Lock
+	Locks  []sdgdt.Lock
 	Now    time.Time
 	CanSet bool
 }
@@ -352,7 +358,7 @@ func (a *App) UnitLocks(ctx context.Context, p *Principal, unitID int64) (UnitLo
 
 // checkSheetLock refuses a write to a sheet under an active lock of its school,
 // year, term, grade, class or the sheet itself, or a unit's inspection window.
-func checkSheetLock(tx *store.Tx, sh store.Sheet) error {
+func checkSheetLock(tx *store.Tx, sh sdgdt.Sheet) error {
 	c, err := tx.Class(sh.ClassID)
 	if err != nil {
 		return err
@@ -361,5 +367,5 @@ func checkSheetLock(tx *store.Tx, sh store.Sheet) error {
 	if err != nil {
 		return err
 	}
-	return CheckUnlocked(tx, SheetScope{School: s, YearID: sh.SchoolYearID, Term: sh.Term, Grade: c.Grade, ClassID: c.ID, SheetID: sh.ID})
+	return checkUnlocked(tx, SheetScope{School: s, YearID: sh.SchoolYearID, Term: sh.Term, Grade: c.Grade, ClassID: c.ID, SheetID: sh.ID})
 }

@@ -44,7 +44,7 @@ func TestLockScopesAndRights(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				err = db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, write) })
+				err = f.a.CheckUnlocked(ctx, write)
 				if c.covers && sdgdt.ErrorCode(err) != sdgdt.ELOCKED {
 					t.Errorf("write not refused: %v", err)
 				}
@@ -54,14 +54,14 @@ func TestLockScopesAndRights(t *testing.T) {
 				if err := f.a.LiftLock(ctx, leader, l.ID, "xong", 0); err != nil {
 					t.Fatal(err)
 				}
-				if err := db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, write) }); err != nil {
+				if err := f.a.CheckUnlocked(ctx, write); err != nil {
 					t.Errorf("lifted lock still refuses: %v", err)
 				}
 			})
 		}
 		// The refusal names the lock.
 		l, _ := f.a.SetLock(ctx, leader, app.LockInput{SchoolID: f.schoolA.ID, Term: "hk1", Reason: "Khóa sổ học kì I", Until: now.Add(72 * time.Hour)})
-		err := db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, write) })
+		err := f.a.CheckUnlocked(ctx, write)
 		var e *sdgdt.Error
 		if !asError(err, &e) || e.Lock == nil || e.Lock.(app.LockInfo).LockID == "" || e.Lock.(app.LockInfo).Reason != "Khóa sổ học kì I" {
 			t.Errorf("locked error: %#v", err)
@@ -118,7 +118,7 @@ func TestInspectionWindowAndApproval(t *testing.T) {
 			t.Errorf("a school leader set a unit window: %v", err)
 		}
 		for _, sc := range []app.SheetScope{write, {School: f.schoolB, YearID: f.year.ID, Term: "hk2", Grade: 6, ClassID: f.cB.ID}} {
-			if err := db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, sc) }); sdgdt.ErrorCode(err) != sdgdt.ELOCKED {
+			if err := f.a.CheckUnlocked(ctx, sc); sdgdt.ErrorCode(err) != sdgdt.ELOCKED {
 				t.Errorf("inspection window does not hold over %s: %v", sc.School.Name, err)
 			}
 		}
@@ -156,13 +156,13 @@ func TestInspectionWindowAndApproval(t *testing.T) {
 		if err := f.a.DecideApproval(ctx, leader, ap.ID, true, ""); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
 			t.Errorf("decided twice: %v", err)
 		}
-		err = db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, write) })
+		err = f.a.CheckUnlocked(ctx, write)
 		if sdgdt.ErrorCode(err) != sdgdt.ELOCKED {
 			t.Fatalf("approved book not locked: %v", err)
 		}
 		other := write
 		other.ClassID = f.c6a2.ID
-		if err := db.View(ctx, func(tx *store.Tx) error { return app.CheckUnlocked(tx, other) }); err != nil {
+		if err := f.a.CheckUnlocked(ctx, other); err != nil {
 			t.Errorf("approval of 6A1 locked 6A2: %v", err)
 		}
 		sa, _ := f.a.ApprovalsOf(ctx, leader, f.schoolA.ID)

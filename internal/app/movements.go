@@ -43,7 +43,7 @@ var MovementStatusName = map[string]string{
 // RecordMovement records that a pupil leaves school, moves to another class of
 // the school, or transfers to another school. A transfer within the system is a
 // request that the destination accepts; the pupil stays until then.
-func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput) (store.Movement, error) {
+func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput) (sdgdt.Movement, error) {
 	in.Reason = viet.Clean(in.Reason)
 	in.OtherSchool = viet.Clean(in.OtherSchool)
 	fields := map[string]string{}
@@ -72,9 +72,9 @@ func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput
 		fields["kind"] = "Loại biến động không hợp lệ."
 	}
 	if len(fields) > 0 {
-		return store.Movement{}, sdgdt.Invalid(fields)
+		return sdgdt.Movement{}, sdgdt.Invalid(fields)
 	}
-	var m store.Movement
+	var m sdgdt.Movement
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		pupil, err := tx.Pupil(in.PupilID)
 		if err != nil {
@@ -95,7 +95,7 @@ func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput
 		if in.On.Before(e.From) {
 			return sdgdt.Invalid(map[string]string{"date": "Ngày phải sau ngày học sinh vào lớp " + c.Name + " (" + sdgdt.FormatDate(e.From) + ")."})
 		}
-		m = store.Movement{SchoolID: s.ID, PupilID: pupil.ID, Kind: in.Kind, On: in.On, FromClassID: c.ID, Reason: in.Reason, Status: "done", RequestedBy: p.User.ID}
+		m = sdgdt.Movement{SchoolID: s.ID, PupilID: pupil.ID, Kind: in.Kind, On: in.On, FromClassID: c.ID, Reason: in.Reason, Status: "done", RequestedBy: p.User.ID}
 		switch in.Kind {
 		case "leave":
 			if err := tx.EndEnrolment(e.ID, sdgdt.EnrolLeft, in.On); err != nil {
@@ -114,7 +114,7 @@ func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput
 			}
 			// Marks belong to the pupil, not to the class: those of the subjects
 			// both classes study are found again on the new class's sheets.
-			ne := store.Enrolment{SchoolID: s.ID, SchoolYearID: c.SchoolYearID, ClassID: to.ID, PupilID: pupil.ID, Status: sdgdt.EnrolStudying, From: in.On}
+			ne := sdgdt.Enrolment{SchoolID: s.ID, SchoolYearID: c.SchoolYearID, ClassID: to.ID, PupilID: pupil.ID, Status: sdgdt.EnrolStudying, From: in.On}
 			if err := tx.Enrol(&ne); err != nil {
 				return err
 			}
@@ -210,14 +210,14 @@ func (a *App) DecideTransfer(ctx context.Context, p *Principal, movementID int64
 		if err := tx.UpdatePupil(&pupil); err != nil {
 			return err
 		}
-		ne := store.Enrolment{SchoolID: dest.ID, SchoolYearID: to.SchoolYearID, ClassID: to.ID, PupilID: pupil.ID, Status: sdgdt.EnrolStudying, From: m.On}
+		ne := sdgdt.Enrolment{SchoolID: dest.ID, SchoolYearID: to.SchoolYearID, ClassID: to.ID, PupilID: pupil.ID, Status: sdgdt.EnrolStudying, From: m.On}
 		if err := tx.Enrol(&ne); err != nil {
 			return err
 		}
 		if err := tx.DecideMovement(m.ID, "accepted", p.User.ID, to.ID); err != nil {
 			return err
 		}
-		in := store.Movement{SchoolID: dest.ID, PupilID: pupil.ID, Kind: "transfer_in", On: m.On, ToClassID: to.ID, OtherSchool: origin.Name,
+		in := sdgdt.Movement{SchoolID: dest.ID, PupilID: pupil.ID, Kind: "transfer_in", On: m.On, ToClassID: to.ID, OtherSchool: origin.Name,
 			Reason: m.Reason, Status: "done", RequestedBy: p.User.ID}
 		if err := tx.AddMovement(&in); err != nil {
 			return err
@@ -245,7 +245,7 @@ func (a *App) TransferIn(ctx context.Context, p *Principal, classID int64, in Pu
 		if err != nil {
 			return err
 		}
-		m := store.Movement{SchoolID: s.ID, PupilID: pupil.ID, Kind: "transfer_in", On: on, ToClassID: classID, OtherSchool: fromSchool, Reason: viet.Clean(reason), Status: "done", RequestedBy: p.User.ID}
+		m := sdgdt.Movement{SchoolID: s.ID, PupilID: pupil.ID, Kind: "transfer_in", On: on, ToClassID: classID, OtherSchool: fromSchool, Reason: viet.Clean(reason), Status: "done", RequestedBy: p.User.ID}
 		if err := tx.AddMovement(&m); err != nil {
 			return err
 		}
@@ -257,14 +257,14 @@ func (a *App) TransferIn(ctx context.Context, p *Principal, classID int64, in Pu
 // MonthReview is what the homeroom teacher confirms at a month's end: the
 // class's absences and movements of the month.
 type MonthReview struct {
-	Class         store.Class
+	Class         sdgdt.Class
 	Month         string
-	Absences      []store.Absence
-	Movements     []store.Movement
+	Absences      []sdgdt.Absence
+	Movements     []sdgdt.Movement
 	Names         map[int64]string
-	Confirmed     *store.Confirmation
+	Confirmed     *sdgdt.Confirmation
 	CanConfirm    bool
-	Confirmations []store.Confirmation
+	Confirmations []sdgdt.Confirmation
 }
 
 // MonthReview returns a class's month for confirmation.
@@ -337,7 +337,7 @@ func (a *App) ConfirmMonth(ctx context.Context, p *Principal, classID int64, mon
 		if c.HomeroomID != p.User.ID || !Can(p, ActKeepClassRecords, ClassTarget(s, classID)) {
 			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm của lớp xác nhận số liệu tháng."}
 		}
-		if err := tx.Confirm(s.ID, store.Confirmation{ClassID: classID, Month: month, ConfirmedBy: p.User.ID, Note: strings.TrimSpace(note)}); err != nil {
+		if err := tx.Confirm(s.ID, sdgdt.Confirmation{ClassID: classID, Month: month, ConfirmedBy: p.User.ID, Note: strings.TrimSpace(note)}); err != nil {
 			return err
 		}
 		return record(tx, p, "class.confirm_month", "class", idStr(classID), s.ID, s.UnitPath, nil, map[string]any{"month": month, "note": note})

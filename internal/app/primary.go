@@ -1,6 +1,7 @@
 package app
 
 import (
+	"sdgdt"
 	"strconv"
 	"strings"
 
@@ -119,7 +120,7 @@ func (sc *sheetCtx) loadPCNL(p *Principal) {
 // primaryWriteRefusal is the message of a refused write to a primary sheet,
 // or "" to use the secondary one.
 func primaryWriteRefusal(v *SheetView) string {
-	if v.Sheet.Kind == store.SheetPrimaryPCNL {
+	if v.Sheet.Kind == sdgdt.SheetPrimaryPCNL {
 		return "Chỉ giáo viên chủ nhiệm lớp " + v.Class.Name + " đánh giá năng lực, phẩm chất; bạn chỉ được xem."
 	}
 	return ""
@@ -129,7 +130,7 @@ func primaryWriteRefusal(v *SheetView) string {
 // score, which subjects and points have periodic tests.
 func (sc *sheetCtx) noFieldMessage(field string) string {
 	v := &sc.view
-	if v.Sheet.Kind == store.SheetPrimary {
+	if v.Sheet.Kind == sdgdt.SheetPrimary {
 		switch {
 		case field == "test":
 			s, _ := assess.LookupSubject(assess.Primary, v.Sheet.Subject)
@@ -213,7 +214,7 @@ func (pc PointCells) Set(subject, field, value string) {
 // assessment point from the stored cells of the class's curriculum (subjects
 // assessed by level). Subjects that the catalogue does not know for the grade
 // are returned apart, not evaluated.
-func PrimaryInputOf(grade int, point string, curriculum []store.ClassSubject, cells PointCells, nominated bool) (assess.PrimaryInput, []string) {
+func PrimaryInputOf(grade int, point string, curriculum []sdgdt.ClassSubject, cells PointCells, nominated bool) (assess.PrimaryInput, []string) {
 	in := assess.PrimaryInput{Grade: grade, Point: point, Nominated: nominated}
 	var skipped []string
 	for _, cs := range curriculum {
@@ -233,7 +234,7 @@ func PrimaryInputOf(grade int, point string, curriculum []store.ClassSubject, ce
 		}
 		in.Subjects = append(in.Subjects, s)
 	}
-	q := cells[store.PCNLSubject]
+	q := cells[sdgdt.PCNLSubject]
 	for i, c := range assess.QualityCodes {
 		in.Qualities[i] = parseQualityLevel(q["q."+c])
 	}
@@ -245,7 +246,7 @@ func PrimaryInputOf(grade int, point string, curriculum []store.ClassSubject, ce
 
 // applySupplements puts the additional assessment's values in place of the
 // end-of-year ones.
-func applySupplements(in assess.PrimaryInput, sups []store.Supplement) assess.PrimaryInput {
+func applySupplements(in assess.PrimaryInput, sups []sdgdt.Supplement) assess.PrimaryInput {
 	out := in
 	out.Subjects = append([]assess.PrimarySubject(nil), in.Subjects...)
 	for _, s := range sups {
@@ -315,7 +316,7 @@ func OutcomeName(code string) string {
 // primaryYearEnd completes an end-of-year result: the additional assessment
 // of a CHT pupil and the principal's decision give the final result and the
 // promotion.
-func primaryYearEnd(r *store.PrimaryResult, in assess.PrimaryInput, res assess.PrimaryResult, rs *assess.RuleSet, sups []store.Supplement, dec *store.Decision) {
+func primaryYearEnd(r *sdgdt.PrimaryResult, in assess.PrimaryInput, res assess.PrimaryResult, rs *assess.RuleSet, sups []sdgdt.Supplement, dec *sdgdt.Decision) {
 	r.Result, r.Award = res.Result.Code(), string(res.Award)
 	r.CompletedGrade, r.CompletedPrimary = res.CompletedGrade, res.CompletedPrimary
 	if !res.Complete {
@@ -353,25 +354,25 @@ func primaryYearEnd(r *store.PrimaryResult, in assess.PrimaryInput, res assess.P
 // that its stale mark is cleared the same way as in secondary).
 type primaryBatch struct {
 	nominated   map[int64]bool
-	supplements map[int64][]store.Supplement
-	decisions   map[int64]*store.Decision
-	rows        []store.PrimaryResult
+	supplements map[int64][]sdgdt.Supplement
+	decisions   map[int64]*sdgdt.Decision
+	rows        []sdgdt.PrimaryResult
 }
 
-func isPrimaryYear(py *store.PupilYear) bool {
-	return store.SheetKindOf(py.Class.Ruleset) == store.SheetPrimary
+func isPrimaryYear(py *sdgdt.PupilYear) bool {
+	return sdgdt.SheetKindOf(py.Class.Ruleset) == sdgdt.SheetPrimary
 }
 
 // load reads the nominations, additional assessments and decisions of the
 // batch's primary pupils.
-func (b *primaryBatch) load(tx *store.Tx, schoolID, yearID int64, years []store.PupilYear) error {
+func (b *primaryBatch) load(tx *store.Tx, schoolID, yearID int64, years []sdgdt.PupilYear) error {
 	var ids []int64
 	for i := range years {
 		if isPrimaryYear(&years[i]) {
 			ids = append(ids, years[i].PupilID)
 		}
 	}
-	b.nominated, b.supplements, b.decisions = map[int64]bool{}, map[int64][]store.Supplement{}, map[int64]*store.Decision{}
+	b.nominated, b.supplements, b.decisions = map[int64]bool{}, map[int64][]sdgdt.Supplement{}, map[int64]*sdgdt.Decision{}
 	if len(ids) == 0 {
 		return nil
 	}
@@ -403,8 +404,8 @@ func (b *primaryBatch) load(tx *store.Tx, schoolID, yearID int64, years []store.
 
 // evaluate computes a primary pupil's four points; it returns the year as a
 // pupil_results row.
-func (b *primaryBatch) evaluate(py *store.PupilYear, schoolID, yearID, gen int64) store.PupilResult {
-	r := store.PupilResult{PupilID: py.PupilID, ClassID: py.Class.ID, Grade: py.Class.Grade, AbsentSessions: py.Absent, SubjectsJSON: "[]", MissingJSON: "[]"}
+func (b *primaryBatch) evaluate(py *sdgdt.PupilYear, schoolID, yearID, gen int64) sdgdt.PupilResult {
+	r := sdgdt.PupilResult{PupilID: py.PupilID, ClassID: py.Class.ID, Grade: py.Class.Grade, AbsentSessions: py.Absent, SubjectsJSON: "[]", MissingJSON: "[]"}
 	rs, ok := assess.Lookup(py.Class.Ruleset)
 	if !ok || rs.Secondary() {
 		r.Error = "Bộ quy tắc " + py.Class.Ruleset + " không phải của tiểu học."
@@ -422,7 +423,7 @@ func (b *primaryBatch) evaluate(py *store.PupilYear, schoolID, yearID, gen int64
 	}
 	for _, point := range PrimaryPoints {
 		in, skipped := PrimaryInputOf(py.Class.Grade, point, py.Subjects, byPoint[point], b.nominated[py.PupilID])
-		row := store.PrimaryResult{SchoolID: schoolID, SchoolYearID: yearID, PupilID: py.PupilID, Point: point, ClassID: py.Class.ID, Gen: gen,
+		row := sdgdt.PrimaryResult{SchoolID: schoolID, SchoolYearID: yearID, PupilID: py.PupilID, Point: point, ClassID: py.Class.ID, Gen: gen,
 			RulesetVersion: rs.Version, Grade: py.Class.Grade, MissingJSON: "[]"}
 		res, err := assess.EvalPrimaryWith(rs, in)
 		if err != nil {

@@ -17,12 +17,12 @@ import (
 // audit entry and stale results in one transaction.
 
 // primaryClass loads a primary class and its school, refusing other classes.
-func primaryClass(tx *store.Tx, classID int64) (store.Class, sdgdt.School, error) {
+func primaryClass(tx *store.Tx, classID int64) (sdgdt.Class, sdgdt.School, error) {
 	c, err := tx.Class(classID)
 	if err != nil {
 		return c, sdgdt.School{}, err
 	}
-	if store.SheetKindOf(c.Ruleset) != store.SheetPrimary {
+	if sdgdt.SheetKindOf(c.Ruleset) != sdgdt.SheetPrimary {
 		return c, sdgdt.School{}, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Lớp " + c.Name + " không phải lớp tiểu học (Thông tư 27/2020)."}
 	}
 	s, err := tx.School(c.SchoolID)
@@ -50,7 +50,7 @@ func (a *App) PCNLSheet(ctx context.Context, p *Principal, classID int64, point 
 		if !Can(p, ActReadSheet, ClassTarget(s, c.ID)) {
 			return forbidden()
 		}
-		sh, err := tx.SheetFor(c.ID, store.PCNLSubject, point)
+		sh, err := tx.SheetFor(c.ID, sdgdt.PCNLSubject, point)
 		if err == nil {
 			id = sh.ID
 		} else if sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND {
@@ -92,12 +92,12 @@ type SummaryRow struct {
 	Competencies [10]string
 	Qualities    [5]string
 	QCComments   [3]string // general competencies, specific competencies, qualities
-	Result       store.PrimaryResult
+	Result       sdgdt.PrimaryResult
 	Explanation  *assess.Explanation // at cn, when computable
 	Eligible     bool                // HTT: may be nominated Học sinh Tiêu biểu
-	Nomination   *store.Nomination
-	Supplements  []store.Supplement
-	Decision     *store.Decision
+	Nomination   *sdgdt.Nomination
+	Supplements  []sdgdt.Supplement
+	Decision     *sdgdt.Decision
 	Below        []string // at cn for CHT: the items below Hoàn thành / Đạt or the tests below 5
 }
 
@@ -107,7 +107,7 @@ type LevelCount struct{ T, M, C int } // M: H for subjects, Đ for qualities and
 // PrimarySummary is the Bảng tổng hợp kết quả đánh giá giáo dục of a class at
 // an assessment point, with what the viewer may do.
 type PrimarySummary struct {
-	Class          store.Class
+	Class          sdgdt.Class
 	School         sdgdt.School
 	Year           sdgdt.SchoolYear
 	Point          string
@@ -167,7 +167,7 @@ func (a *App) ClassPrimarySummary(ctx context.Context, p *Principal, classID int
 				out.Year = y
 			}
 		}
-		if l, err := ActiveLock(tx, SheetScope{School: s, YearID: c.SchoolYearID, Term: point, Grade: c.Grade, ClassID: c.ID}); err != nil {
+		if l, err := activeLock(tx, SheetScope{School: s, YearID: c.SchoolYearID, Term: point, Grade: c.Grade, ClassID: c.ID}); err != nil {
 			return err
 		} else if l != nil {
 			out.Locked, out.LockReason = true, l.Reason
@@ -186,7 +186,7 @@ func (a *App) ClassPrimarySummary(ctx context.Context, p *Principal, classID int
 			}
 			out.Subjects = append(out.Subjects, ss)
 		}
-		if sh, err := tx.SheetFor(c.ID, store.PCNLSubject, point); err == nil {
+		if sh, err := tx.SheetFor(c.ID, sdgdt.PCNLSubject, point); err == nil {
 			out.PCNLSheetID = sh.ID
 		}
 		roster, err := tx.ClassRoster(c.ID, false)
@@ -214,11 +214,11 @@ func (a *App) ClassPrimarySummary(ctx context.Context, p *Principal, classID int
 		if err != nil {
 			return err
 		}
-		resOf := map[int64]store.PrimaryResult{}
+		resOf := map[int64]sdgdt.PrimaryResult{}
 		for _, r := range results {
 			resOf[r.PupilID] = r
 		}
-		nomOf, supOf, decOf := map[int64]*store.Nomination{}, map[int64][]store.Supplement{}, map[int64]*store.Decision{}
+		nomOf, supOf, decOf := map[int64]*sdgdt.Nomination{}, map[int64][]sdgdt.Supplement{}, map[int64]*sdgdt.Decision{}
 		if out.YearEnd && len(ids) > 0 {
 			ns, err := tx.Nominations(c.SchoolID, c.SchoolYearID, ids)
 			if err != nil {
@@ -255,7 +255,7 @@ func (a *App) ClassPrimarySummary(ctx context.Context, p *Principal, classID int
 				row.Comments = append(row.Comments, pc[sub.Code]["comment"])
 				count(&out.SubjectCounts[k], lv, "H")
 			}
-			q := pc[store.PCNLSubject]
+			q := pc[sdgdt.PCNLSubject]
 			for k, code := range assess.CompetencyCodes {
 				row.Competencies[k] = q["c."+code]
 				count(&out.QCCounts[k], row.Competencies[k], "D")
@@ -343,17 +343,17 @@ func ItemName(item string) string {
 
 // yearEndOf computes a pupil's end-of-year result inside a write transaction,
 // with the additional assessment and decision as stored.
-func yearEndOf(tx *store.Tx, c store.Class, pupilID int64) (store.PrimaryResult, error) {
+func yearEndOf(tx *store.Tx, c sdgdt.Class, pupilID int64) (sdgdt.PrimaryResult, error) {
 	years, err := tx.PupilYears(c.SchoolID, c.SchoolYearID, []int64{pupilID})
 	if err != nil {
-		return store.PrimaryResult{}, err
+		return sdgdt.PrimaryResult{}, err
 	}
 	if len(years) != 1 {
-		return store.PrimaryResult{}, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Học sinh không học ở trường trong năm học này."}
+		return sdgdt.PrimaryResult{}, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Học sinh không học ở trường trong năm học này."}
 	}
 	var b primaryBatch
 	if err := b.load(tx, c.SchoolID, c.SchoolYearID, years); err != nil {
-		return store.PrimaryResult{}, err
+		return sdgdt.PrimaryResult{}, err
 	}
 	b.evaluate(&years[0], c.SchoolID, c.SchoolYearID, 0)
 	for _, r := range b.rows {
@@ -361,12 +361,12 @@ func yearEndOf(tx *store.Tx, c store.Class, pupilID int64) (store.PrimaryResult,
 			return r, nil
 		}
 	}
-	return store.PrimaryResult{}, nil
+	return sdgdt.PrimaryResult{}, nil
 }
 
 // yearEndWrite is the frame of a year-end write on one pupil of a class:
 // rights, lock of the end of the year, the pupil on the roster.
-func yearEndWrite(tx *store.Tx, p *Principal, classID, pupilID int64, act Action, refusal string) (store.Class, sdgdt.School, error) {
+func yearEndWrite(tx *store.Tx, p *Principal, classID, pupilID int64, act Action, refusal string) (sdgdt.Class, sdgdt.School, error) {
 	c, s, err := primaryClass(tx, classID)
 	if err != nil {
 		return c, s, err
@@ -374,7 +374,7 @@ func yearEndWrite(tx *store.Tx, p *Principal, classID, pupilID int64, act Action
 	if !Can(p, act, ClassTarget(s, c.ID)) {
 		return c, s, &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: strings.ReplaceAll(refusal, "{class}", c.Name)}
 	}
-	if err := CheckUnlocked(tx, SheetScope{School: s, YearID: c.SchoolYearID, Term: assess.PointCN, Grade: c.Grade, ClassID: c.ID}); err != nil {
+	if err := checkUnlocked(tx, SheetScope{School: s, YearID: c.SchoolYearID, Term: assess.PointCN, Grade: c.Grade, ClassID: c.ID}); err != nil {
 		return c, s, err
 	}
 	ids, err := tx.StudyingPupils(c.ID)
@@ -418,7 +418,7 @@ func (a *App) SetNomination(ctx context.Context, p *Principal, classID, pupilID 
 				return &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Chỉ đề nghị Học sinh Tiêu biểu cho học sinh Hoàn thành tốt; học sinh này " + what + "."}
 			}
 		}
-		if err := tx.SetNomination(store.Nomination{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: pupilID, ClassID: c.ID,
+		if err := tx.SetNomination(sdgdt.Nomination{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: pupilID, ClassID: c.ID,
 			Nominated: nominated, Reason: reason, ChangedBy: p.User.ID}); err != nil {
 			return err
 		}
@@ -472,9 +472,9 @@ func (a *App) RecordSupplement(ctx context.Context, p *Principal, classID, pupil
 			inCurriculum[cs.Subject] = cs.AssessedBy == "level"
 		}
 		fields := map[string]string{}
-		var clean []store.Supplement
+		var clean []sdgdt.Supplement
 		for _, e := range entries {
-			sup := store.Supplement{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: pupilID, Item: e.Item, ClassID: c.ID, Note: note, ChangedBy: p.User.ID}
+			sup := sdgdt.Supplement{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: pupilID, Item: e.Item, ClassID: c.ID, Note: note, ChangedBy: p.User.ID}
 			lv := strings.ToUpper(strings.TrimSpace(e.Level))
 			test := strings.TrimSpace(e.Test)
 			switch {
@@ -578,7 +578,7 @@ func (a *App) DecidePromotion(ctx context.Context, p *Principal, classID, pupilI
 		} else if len(ds) == 1 {
 			before = map[string]any{"decision": ds[0].Decision, "note": ds[0].Note, "by": ds[0].DecidedByName}
 		}
-		if err := tx.SetDecision(store.Decision{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: pupilID, ClassID: c.ID,
+		if err := tx.SetDecision(sdgdt.Decision{SchoolID: c.SchoolID, SchoolYearID: c.SchoolYearID, PupilID: pupilID, ClassID: c.ID,
 			Decision: decision, Note: note, DecidedBy: p.User.ID}); err != nil {
 			return err
 		}

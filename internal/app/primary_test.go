@@ -17,7 +17,7 @@ import (
 // a specialist teaches, at the four assessment points.
 type primaryBook struct {
 	*world
-	classes map[int]store.Class // by grade
+	classes map[int]sdgdt.Class // by grade
 	pupils  map[int][]int64
 	sheets  map[string]int64 // "5.toan.gk1" → sheet id; "5.pcnl.cn" for qualities
 	subs    map[int][]string // curriculum codes by grade
@@ -25,12 +25,12 @@ type primaryBook struct {
 
 func newPrimaryBook(t *testing.T, w *world, n int) *primaryBook {
 	t.Helper()
-	b := &primaryBook{world: w, classes: map[int]store.Class{}, pupils: map[int][]int64{}, sheets: map[string]int64{}, subs: map[int][]string{}}
+	b := &primaryBook{world: w, classes: map[int]sdgdt.Class{}, pupils: map[int][]int64{}, sheets: map[string]int64{}, subs: map[int][]string{}}
 	w.addUser("a2.hr2", "A2", "")
 	w.addUser("a2.hr5", "A2", "")
 	w.addUser("a2.spec", "A2", "")
 	for _, g := range []int{2, 5} {
-		c, err := w.a.CreateClass(w.ctx, w.sys, store.Class{SchoolID: w.school["A2"].ID, SchoolYearID: w.year.ID, Grade: g, Name: fmt.Sprint(g, "A"),
+		c, err := w.a.CreateClass(w.ctx, w.sys, sdgdt.Class{SchoolID: w.school["A2"].ID, SchoolYearID: w.year.ID, Grade: g, Name: fmt.Sprint(g, "A"),
 			Ruleset: "tt27", HomeroomID: w.users[fmt.Sprint("a2.hr", g)].ID})
 		w.must(err)
 		b.classes[g] = c
@@ -39,7 +39,7 @@ func newPrimaryBook(t *testing.T, w *world, n int) *primaryBook {
 			w.must(err)
 			b.pupils[g] = append(b.pupils[g], p.ID)
 		}
-		var curriculum []store.ClassSubject
+		var curriculum []sdgdt.ClassSubject
 		w.must(w.db.View(w.ctx, func(tx *store.Tx) error { var err error; curriculum, err = tx.ClassSubjects(c.ID); return err }))
 		for _, cs := range curriculum {
 			b.subs[g] = append(b.subs[g], cs.Subject)
@@ -48,7 +48,7 @@ func newPrimaryBook(t *testing.T, w *world, n int) *primaryBook {
 				if cs.Subject == "gdtc" {
 					teacher = w.users["a2.spec"].ID
 				}
-				as, err := w.a.CreateAssignment(w.ctx, w.sys, store.Assignment{SchoolID: c.SchoolID, ClassID: c.ID, Subject: cs.Subject, Term: point, TeacherID: teacher})
+				as, err := w.a.CreateAssignment(w.ctx, w.sys, sdgdt.Assignment{SchoolID: c.SchoolID, ClassID: c.ID, Subject: cs.Subject, Term: point, TeacherID: teacher})
 				w.must(err)
 				w.must(w.db.View(w.ctx, func(tx *store.Tx) error {
 					sh, err := tx.SheetFor(as.ClassID, as.Subject, as.Term)
@@ -138,7 +138,7 @@ func TestPrimarySheetValidation(t *testing.T) {
 		}
 		q, err := b.a.GetSheet(b.ctx, b.as("a2.hr5"), b.sheets["5.pcnl.gk1"])
 		b.must(err)
-		if q.Rows[0].Cell("q.yeu_nuoc") != "D" || q.Sheet.Kind != store.SheetPrimaryPCNL || len(q.Fields) != 18 {
+		if q.Rows[0].Cell("q.yeu_nuoc") != "D" || q.Sheet.Kind != sdgdt.SheetPrimaryPCNL || len(q.Fields) != 18 {
 			t.Errorf("qualities sheet: %q, kind %s, %d fields", q.Rows[0].Cell("q.yeu_nuoc"), q.Sheet.Kind, len(q.Fields))
 		}
 	})

@@ -192,9 +192,9 @@ func (a *App) fillProgress(tx *store.Tx, sp *SchoolProgress, q ProgressQuery) er
 			return err
 		}
 		if len(frozen) == 0 {
-			var snaps []store.ProgressSnapshot
+			var snaps []sdgdt.ProgressSnapshot
 			for _, r := range rows {
-				snaps = append(snaps, store.ProgressSnapshot{Period: period, SheetID: r.SheetID, TeacherID: r.TeacherID, Subject: r.Subject, Term: r.Term, Required: r.Required, Entered: r.Entered})
+				snaps = append(snaps, sdgdt.ProgressSnapshot{Period: period, SheetID: r.SheetID, TeacherID: r.TeacherID, Subject: r.Subject, Term: r.Term, Required: r.Required, Entered: r.Entered})
 			}
 			if err := tx.SaveSnapshots(sp.School.ID, snaps); err != nil {
 				return err
@@ -373,7 +373,7 @@ func (a *App) SetSchedule(ctx context.Context, p *Principal, schoolID int64, ter
 			return sdgdt.Invalid(fields)
 		}
 		for item, due := range items {
-			if err := tx.SetScheduleItem(s.ID, y.ID, store.ScheduleItem{Term: term, Item: item, DueOn: due}); err != nil {
+			if err := tx.SetScheduleItem(s.ID, y.ID, sdgdt.ScheduleItem{Term: term, Item: item, DueOn: due}); err != nil {
 				return err
 			}
 		}

@@ -119,8 +119,8 @@ func (in PupilInput) ToPupil(today time.Time) (sdgdt.Pupil, map[string]string) {
 // with their default periods and how they are assessed. THPT classes get the
 // compulsory subjects and a common choice of four electives (physics, chemistry,
 // biology, informatics); the school edits the list.
-func DefaultCurriculum(grade int, ruleset string) []store.ClassSubject {
-	var out []store.ClassSubject
+func DefaultCurriculum(grade int, ruleset string) []sdgdt.ClassSubject {
+	var out []sdgdt.ClassSubject
 	electives := map[string]bool{"vat_li": true, "hoa_hoc": true, "sinh_hoc": true, "tin_hoc": true}
 	for i, s := range assess.SubjectsForGrade(grade) {
 		if grade >= 10 {
@@ -142,7 +142,7 @@ func DefaultCurriculum(grade int, ruleset string) []store.ClassSubject {
 		if ruleset == "tt27" {
 			by = "level"
 		}
-		out = append(out, store.ClassSubject{Subject: s.Code, PeriodsPerYear: s.Periods[grade], AssessedBy: by, Position: i + 1})
+		out = append(out, sdgdt.ClassSubject{Subject: s.Code, PeriodsPerYear: s.Periods[grade], AssessedBy: by, Position: i + 1})
 	}
 	return out
 }
@@ -162,7 +162,7 @@ func (a *App) EnrolNewPupil(ctx context.Context, p *Principal, classID int64, in
 		if err := tx.CreatePupil(&pupil); err != nil {
 			return err
 		}
-		e := store.Enrolment{SchoolID: s.ID, SchoolYearID: c.SchoolYearID, ClassID: c.ID, PupilID: pupil.ID, Status: sdgdt.EnrolStudying, From: from}
+		e := sdgdt.Enrolment{SchoolID: s.ID, SchoolYearID: c.SchoolYearID, ClassID: c.ID, PupilID: pupil.ID, Status: sdgdt.EnrolStudying, From: from}
 		if err := tx.Enrol(&e); err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func pupilView(p sdgdt.Pupil) map[string]any {
 
 // classForRecords loads a class whose records p may keep: its homeroom teacher,
 // or the school's administrators.
-func (a *App) classForRecords(tx *store.Tx, p *Principal, classID int64) (store.Class, sdgdt.School, error) {
+func (a *App) classForRecords(tx *store.Tx, p *Principal, classID int64) (sdgdt.Class, sdgdt.School, error) {
 	c, err := tx.Class(classID)
 	if err != nil {
 		return c, sdgdt.School{}, err

@@ -15,13 +15,13 @@ import (
 // ClassRecords is the page data of a class's records: its pupils in
 // Vietnamese order, their absences this year, and what the viewer may do.
 type ClassRecords struct {
-	Class       store.Class
+	Class       sdgdt.Class
 	School      sdgdt.School
 	Year        sdgdt.SchoolYear
-	Roster      []store.RosterEntry
-	Former      []store.RosterEntry // moved, left or transferred this year
-	Absences    map[int64]store.AbsenceCount
-	Subjects    []store.ClassSubject
+	Roster      []sdgdt.RosterEntry
+	Former      []sdgdt.RosterEntry // moved, left or transferred this year
+	Absences    map[int64]sdgdt.AbsenceCount
+	Subjects    []sdgdt.ClassSubject
 	CanKeep     bool // homeroom teacher, school administrator
 	CanProfiles bool // may see identity numbers and phones unmasked
 }
@@ -117,10 +117,10 @@ func mask(s string, keep int) string {
 type PupilProfile struct {
 	Pupil     sdgdt.Pupil
 	School    sdgdt.School
-	Class     store.Class
+	Class     sdgdt.Class
 	Status    string
 	History   []ProfileChange
-	Movements []store.Movement
+	Movements []sdgdt.Movement
 	Masked    bool
 	CanEdit   bool
 }
@@ -163,7 +163,7 @@ func (a *App) PupilProfile(ctx context.Context, p *Principal, pupilID int64) (Pu
 		if pp.Movements, err = tx.PupilMovements(pupilID); err != nil {
 			return err
 		}
-		entries, err := tx.ListAudit(store.AuditFilter{SchoolIDs: []int64{pp.School.ID}, ObjectID: idStr(pupilID), Action: "pupil.", Limit: 100})
+		entries, err := tx.ListAudit(sdgdt.AuditFilter{SchoolIDs: []int64{pp.School.ID}, ObjectID: idStr(pupilID), Action: "pupil.", Limit: 100})
 		if err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ func (a *App) RecordDay(ctx context.Context, p *Principal, classID int64, on tim
 			if _, ok := want[key(m.PupilID, m.Session)]; !ok {
 				continue
 			}
-			ab := store.Absence{SchoolID: s.ID, ClassID: c.ID, PupilID: m.PupilID, On: on, Session: m.Session, Excused: m.Excused, Reason: viet.Clean(m.Reason), RecordedBy: p.User.ID}
+			ab := sdgdt.Absence{SchoolID: s.ID, ClassID: c.ID, PupilID: m.PupilID, On: on, Session: m.Session, Excused: m.Excused, Reason: viet.Clean(m.Reason), RecordedBy: p.User.ID}
 			if _, err := tx.AddAbsence(&ab, p.User.ID); err != nil {
 				return err
 			}
@@ -308,8 +308,8 @@ func (a *App) RecordDay(ctx context.Context, p *Principal, classID int64, on tim
 }
 
 // DayAbsences returns a class's absences of one day.
-func (a *App) DayAbsences(ctx context.Context, p *Principal, classID int64, on time.Time) ([]store.Absence, error) {
-	var out []store.Absence
+func (a *App) DayAbsences(ctx context.Context, p *Principal, classID int64, on time.Time) ([]sdgdt.Absence, error) {
+	var out []sdgdt.Absence
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		c, err := tx.Class(classID)
 		if err != nil {
@@ -330,7 +330,7 @@ func (a *App) DayAbsences(ctx context.Context, p *Principal, classID int64, on t
 
 // SetMonthTotals records the absences of a month as totals per pupil, for
 // schools that enter them monthly.
-func (a *App) SetMonthTotals(ctx context.Context, p *Principal, classID int64, month string, totals []store.AbsenceTotal) error {
+func (a *App) SetMonthTotals(ctx context.Context, p *Principal, classID int64, month string, totals []sdgdt.AbsenceTotal) error {
 	if _, err := time.Parse("2006-01", month); err != nil {
 		return sdgdt.Invalid(map[string]string{"month": "Tháng có dạng yyyy-mm."})
 	}

@@ -22,7 +22,7 @@ type recordsFixture struct {
 	sys                  *app.Principal
 	year, next           sdgdt.SchoolYear
 	schoolA, schoolB     sdgdt.School
-	c6a1, c6a2, c9a1, cB store.Class
+	c6a1, c6a2, c9a1, cB sdgdt.Class
 	homeroom, teacher    *app.Principal
 	adminA, adminB       *app.Principal
 }
@@ -32,8 +32,8 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 func newRecordsFixture(t *testing.T, db *store.DB) *recordsFixture {
 	t.Helper()
 	ctx := context.Background()
-	db.Now = func() time.Time { return time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC) }
 	cfg := app.DefaultConfig()
+	cfg.Clock = func() time.Time { return time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC) }
 	cfg.Argon = auth.TestParams
 	f := &recordsFixture{a: app.New(db, cfg, nil), sys: app.System("test")}
 	must := func(err error) {
@@ -68,8 +68,8 @@ func newRecordsFixture(t *testing.T, db *store.DB) *recordsFixture {
 	st := user("gvbm", f.schoolA, "")
 	user("quantri.a", f.schoolA, sdgdt.RoleSysadmin)
 	user("quantri.b", f.schoolB, sdgdt.RoleSysadmin)
-	class := func(s sdgdt.School, grade int, name string, homeroom int64) store.Class {
-		c, err := f.a.CreateClass(ctx, f.sys, store.Class{SchoolID: s.ID, SchoolYearID: f.year.ID, Grade: grade, Name: name, Ruleset: "tt22", HomeroomID: homeroom})
+	class := func(s sdgdt.School, grade int, name string, homeroom int64) sdgdt.Class {
+		c, err := f.a.CreateClass(ctx, f.sys, sdgdt.Class{SchoolID: s.ID, SchoolYearID: f.year.ID, Grade: grade, Name: name, Ruleset: "tt22", HomeroomID: homeroom})
 		must(err)
 		return c
 	}
@@ -77,7 +77,7 @@ func newRecordsFixture(t *testing.T, db *store.DB) *recordsFixture {
 	f.c6a2 = class(f.schoolA, 6, "6A2", 0)
 	f.c9a1 = class(f.schoolA, 9, "9A1", 0)
 	f.cB = class(f.schoolB, 6, "6B1", 0)
-	_, err = f.a.CreateAssignment(ctx, f.sys, store.Assignment{SchoolID: f.schoolA.ID, ClassID: f.c6a1.ID, Subject: "toan", Term: "hk1", TeacherID: st})
+	_, err = f.a.CreateAssignment(ctx, f.sys, sdgdt.Assignment{SchoolID: f.schoolA.ID, ClassID: f.c6a1.ID, Subject: "toan", Term: "hk1", TeacherID: st})
 	must(err)
 	f.homeroom = f.principal(t, "gvcn")
 	f.teacher = f.principal(t, "gvbm")
@@ -109,7 +109,7 @@ func auditCount(t *testing.T, db *store.DB) int {
 	t.Helper()
 	n := 0
 	db.View(context.Background(), func(tx *store.Tx) error {
-		es, err := tx.ListAudit(store.AuditFilter{Limit: 500})
+		es, err := tx.ListAudit(sdgdt.AuditFilter{Limit: 500})
 		n = len(es)
 		return err
 	})
@@ -239,7 +239,7 @@ func TestAbsencesAndMonth(t *testing.T) {
 			t.Errorf("absences of Bé: %+v", got)
 		}
 		// Monthly totals replace the month's daily entries in the sum.
-		if err := f.a.SetMonthTotals(ctx, f.homeroom, f.c6a1.ID, "2026-10", []store.AbsenceTotal{{PupilID: a.ID, Excused: 4, Unexcused: 1}}); err != nil {
+		if err := f.a.SetMonthTotals(ctx, f.homeroom, f.c6a1.ID, "2026-10", []sdgdt.AbsenceTotal{{PupilID: a.ID, Excused: 4, Unexcused: 1}}); err != nil {
 			t.Fatal(err)
 		}
 		cr, _ = f.a.ClassRecords(ctx, f.homeroom, f.c6a1.ID)
@@ -258,7 +258,7 @@ func TestAbsencesAndMonth(t *testing.T) {
 			{"before the year", f.a.RecordDay(ctx, f.homeroom, f.c6a1.ID, day(2026, 8, 1), nil)},
 			{"another class", f.a.RecordDay(ctx, f.homeroom, f.c6a2.ID, d, nil)},
 			{"bad month", f.a.SetMonthTotals(ctx, f.homeroom, f.c6a1.ID, "2026-13", nil)},
-			{"negative totals", f.a.SetMonthTotals(ctx, f.homeroom, f.c6a1.ID, "2026-10", []store.AbsenceTotal{{PupilID: a.ID, Excused: -1}})},
+			{"negative totals", f.a.SetMonthTotals(ctx, f.homeroom, f.c6a1.ID, "2026-10", []sdgdt.AbsenceTotal{{PupilID: a.ID, Excused: -1}})},
 		}
 		for _, c := range bad {
 			if c.err == nil {
@@ -427,7 +427,7 @@ func TestRollover(t *testing.T) {
 		ctx := context.Background()
 		f := newRecordsFixture(t, db)
 		var ids []int64
-		for i, c := range []store.Class{f.c6a1, f.c6a1, f.c6a2, f.c9a1} {
+		for i, c := range []sdgdt.Class{f.c6a1, f.c6a1, f.c6a2, f.c9a1} {
 			p, err := f.a.EnrolNewPupil(ctx, f.adminA, c.ID, pupilIn(fmt.Sprintf("Nguyễn Văn %c", 'A'+rune(i)), "05/09/2012", "nam", ""), f.year.StartsOn)
 			if err != nil {
 				t.Fatal(err)

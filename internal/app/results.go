@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"sdgdt"
 	"strings"
 	"sync"
 	"time"
@@ -131,7 +132,7 @@ func (a *App) WaitResults() {
 // it looked at. Inputs are read on the reader pool; only the results are
 // written, each only if its inputs did not change meanwhile.
 func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
-	var keys []store.ResultKey
+	var keys []sdgdt.ResultKey
 	if err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		keys, err = tx.StaleResults(limit)
@@ -159,7 +160,7 @@ func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
 
 // recomputePupils evaluates and stores the years of some pupils of a school.
 func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids []int64) error {
-	var years []store.PupilYear
+	var years []sdgdt.PupilYear
 	var gens map[int64]int64
 	var prim primaryBatch // primary pupils: primary.go
 	if err := a.DB.View(ctx, func(tx *store.Tx) error {
@@ -175,12 +176,12 @@ func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids [
 		return err
 	}
 	placed := map[int64]bool{}
-	out := make([]store.PupilResult, 0, len(ids))
+	out := make([]sdgdt.PupilResult, 0, len(ids))
 	var ev evaluator
 	for i := range years {
 		py := &years[i]
 		placed[py.PupilID] = true
-		var r store.PupilResult
+		var r sdgdt.PupilResult
 		if isPrimaryYear(py) {
 			r = prim.evaluate(py, schoolID, yearID, gens[py.PupilID])
 		} else {
@@ -191,7 +192,7 @@ func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids [
 	}
 	for _, id := range ids {
 		if !placed[id] { // not enrolled in this school and year any more
-			out = append(out, store.PupilResult{SchoolID: schoolID, SchoolYearID: yearID, PupilID: id, Gen: gens[id],
+			out = append(out, sdgdt.PupilResult{SchoolID: schoolID, SchoolYearID: yearID, PupilID: id, Gen: gens[id],
 				SubjectsJSON: "[]", MissingJSON: "[]", Error: "Học sinh không còn học ở trường trong năm học này."})
 		}
 	}
@@ -220,8 +221,8 @@ type resultSubject struct {
 	YearFinal  assess.Mark `json:"year_final"`
 }
 
-func (ev *evaluator) evaluate(py *store.PupilYear) store.PupilResult {
-	r := store.PupilResult{PupilID: py.PupilID, ClassID: py.Class.ID, Grade: py.Class.Grade, AbsentSessions: py.Absent, SubjectsJSON: "[]", MissingJSON: "[]"}
+func (ev *evaluator) evaluate(py *sdgdt.PupilYear) sdgdt.PupilResult {
+	r := sdgdt.PupilResult{PupilID: py.PupilID, ClassID: py.Class.ID, Grade: py.Class.Grade, AbsentSessions: py.Absent, SubjectsJSON: "[]", MissingJSON: "[]"}
 	rs, ok := assess.Lookup(py.Class.Ruleset)
 	if !ok || !rs.Secondary() {
 		r.Error = "Kết quả theo bộ quy tắc " + py.Class.Ruleset + " chưa được tính ở đây."
@@ -229,15 +230,15 @@ func (ev *evaluator) evaluate(py *store.PupilYear) store.PupilResult {
 	}
 	r.RulesetVersion = rs.Version
 	// Cells by subject → term → field.
-	cells := map[string]map[string]map[string]store.Cell{}
+	cells := map[string]map[string]map[string]sdgdt.Cell{}
 	for _, c := range py.Cells {
 		bt := cells[c.Subject]
 		if bt == nil {
-			bt = map[string]map[string]store.Cell{}
+			bt = map[string]map[string]sdgdt.Cell{}
 			cells[c.Subject] = bt
 		}
 		if bt[c.Term] == nil {
-			bt[c.Term] = map[string]store.Cell{}
+			bt[c.Term] = map[string]sdgdt.Cell{}
 		}
 		bt[c.Term][c.Field] = c
 	}
@@ -300,15 +301,15 @@ func (ev *evaluator) evaluate(py *store.PupilYear) store.PupilResult {
 	return r
 }
 
-func termLevels(t assess.TermResult) store.TermLevels {
-	return store.TermLevels{Learning: t.Learning.Code(), LearningComputed: t.LearningComputed.Code(), AdjustedFor: t.AdjustedFor, Conduct: t.Conduct.Code()}
+func termLevels(t assess.TermResult) sdgdt.TermLevels {
+	return sdgdt.TermLevels{Learning: t.Learning.Code(), LearningComputed: t.LearningComputed.Code(), AdjustedFor: t.AdjustedFor, Conduct: t.Conduct.Code()}
 }
 
 // SubjectResult is one subject of a stored result, decoded.
 type SubjectResult = resultSubject
 
 // DecodeSubjects returns the subject results of a stored result.
-func DecodeSubjects(r store.PupilResult) ([]SubjectResult, error) {
+func DecodeSubjects(r sdgdt.PupilResult) ([]SubjectResult, error) {
 	var out []SubjectResult
 	var raw []struct {
 		Subject    string          `json:"subject"`
@@ -334,8 +335,8 @@ func DecodeSubjects(r store.PupilResult) ([]SubjectResult, error) {
 
 // ClassResults returns the stored results of a class's pupils, computing
 // first those still stale, for whoever may read the class's sheets.
-func (a *App) ClassResults(ctx context.Context, p *Principal, classID int64) ([]store.PupilResult, error) {
-	var c store.Class
+func (a *App) ClassResults(ctx context.Context, p *Principal, classID int64) ([]sdgdt.PupilResult, error) {
+	var c sdgdt.Class
 	var ids []int64
 	if err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -364,7 +365,7 @@ func (a *App) ClassResults(ctx context.Context, p *Principal, classID int64) ([]
 			return nil, err
 		}
 	}
-	var out []store.PupilResult
+	var out []sdgdt.PupilResult
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = tx.ClassResults(classID)
@@ -374,7 +375,7 @@ func (a *App) ClassResults(ctx context.Context, p *Principal, classID int64) ([]
 }
 
 // recomputeStaleOf computes the stale results among some pupils of a class.
-func (a *App) recomputeStaleOf(ctx context.Context, c store.Class, ids []int64) error {
+func (a *App) recomputeStaleOf(ctx context.Context, c sdgdt.Class, ids []int64) error {
 	var stale []int64
 	if err := a.DB.View(ctx, func(tx *store.Tx) error {
 		rs, err := tx.ClassResults(c.ID)

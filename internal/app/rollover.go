@@ -204,7 +204,7 @@ func (a *App) CommitRollover(ctx context.Context, p *Principal, schoolID, toYear
 		if err != nil {
 			return err
 		}
-		subjectsOf := map[string][]store.ClassSubject{}
+		subjectsOf := map[string][]sdgdt.ClassSubject{}
 		for _, c := range old {
 			subjectsOf[c.Name], err = tx.ClassSubjects(c.ID)
 			if err != nil {
@@ -216,7 +216,7 @@ func (a *App) CommitRollover(ctx context.Context, p *Principal, schoolID, toYear
 		}
 		counts := map[string]int{}
 		for _, rc := range plan.Classes {
-			c := store.Class{SchoolID: schoolID, SchoolYearID: plan.To.ID, Grade: rc.Grade, Name: rc.Name, Ruleset: rc.Ruleset, HomeroomID: rc.HomeroomID}
+			c := sdgdt.Class{SchoolID: schoolID, SchoolYearID: plan.To.ID, Grade: rc.Grade, Name: rc.Name, Ruleset: rc.Ruleset, HomeroomID: rc.HomeroomID}
 			if err := tx.CreateClass(&c); err != nil {
 				return err
 			}
@@ -236,7 +236,7 @@ func (a *App) CommitRollover(ctx context.Context, p *Principal, schoolID, toYear
 				}
 			}
 			for _, rp := range rc.Pupils {
-				e := store.Enrolment{SchoolID: schoolID, SchoolYearID: plan.To.ID, ClassID: c.ID, PupilID: rp.PupilID, Status: sdgdt.EnrolStudying, From: plan.To.StartsOn}
+				e := sdgdt.Enrolment{SchoolID: schoolID, SchoolYearID: plan.To.ID, ClassID: c.ID, PupilID: rp.PupilID, Status: sdgdt.EnrolStudying, From: plan.To.StartsOn}
 				if err := tx.Enrol(&e); err != nil {
 					return err
 				}

@@ -18,11 +18,11 @@ type SchoolRecords struct {
 	School      sdgdt.School
 	Year        sdgdt.SchoolYear
 	Years       []sdgdt.SchoolYear
-	Classes     []store.ClassCount
-	Staff       []store.StaffMember
-	Assignments []store.AssignmentInfo
-	Pending     []store.Movement // transfer requests addressed to the school
-	Recent      []store.Movement
+	Classes     []sdgdt.ClassCount
+	Staff       []sdgdt.StaffMember
+	Assignments []sdgdt.AssignmentInfo
+	Pending     []sdgdt.Movement // transfer requests addressed to the school
+	Recent      []sdgdt.Movement
 	CanManage   bool
 	Pupils      int
 }
@@ -106,7 +106,7 @@ func (a *App) SetCurriculum(ctx context.Context, p *Principal, classID int64, ro
 			level = assess.THPT
 		}
 		fields := map[string]string{}
-		var keep []store.ClassSubject
+		var keep []sdgdt.ClassSubject
 		for i, r := range rows {
 			if !r.Included {
 				continue
@@ -124,7 +124,7 @@ func (a *App) SetCurriculum(ctx context.Context, p *Principal, classID int64, ro
 			if c.Ruleset == "tt27" {
 				by = "level"
 			}
-			keep = append(keep, store.ClassSubject{ClassID: classID, SchoolID: s.ID, Subject: r.Subject, PeriodsPerYear: r.PeriodsPerYear, AssessedBy: by, Position: i + 1})
+			keep = append(keep, sdgdt.ClassSubject{ClassID: classID, SchoolID: s.ID, Subject: r.Subject, PeriodsPerYear: r.PeriodsPerYear, AssessedBy: by, Position: i + 1})
 		}
 		if len(fields) > 0 {
 			return sdgdt.Invalid(fields)
@@ -157,7 +157,7 @@ func (a *App) AssignTeacher(ctx context.Context, p *Principal, classID int64, su
 	if teacherID == 0 {
 		return sdgdt.Invalid(map[string]string{"teacher": "Chọn giáo viên."})
 	}
-	existing := store.AssignmentInfo{}
+	existing := sdgdt.AssignmentInfo{}
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		existing, err = tx.FindAssignment(classID, subject, term)
@@ -170,11 +170,11 @@ func (a *App) AssignTeacher(ctx context.Context, p *Principal, classID int64, su
 		return err
 	}
 	if existing.ID == 0 {
-		var c store.Class
+		var c sdgdt.Class
 		if err := a.DB.View(ctx, func(tx *store.Tx) error { var err error; c, err = tx.Class(classID); return err }); err != nil {
 			return err
 		}
-		_, err := a.CreateAssignment(ctx, p, store.Assignment{SchoolID: c.SchoolID, ClassID: classID, Subject: subject, Term: term, TeacherID: teacherID})
+		_, err := a.CreateAssignment(ctx, p, sdgdt.Assignment{SchoolID: c.SchoolID, ClassID: classID, Subject: subject, Term: term, TeacherID: teacherID})
 		return err
 	}
 	return a.DB.Update(ctx, func(tx *store.Tx) error {
@@ -208,7 +208,7 @@ type StaffInput struct {
 // SetStaffProfile writes a staff member's profile at his school.
 func (a *App) SetStaffProfile(ctx context.Context, p *Principal, userID int64, in StaffInput) error {
 	fields := map[string]string{}
-	sp := store.StaffProfile{UserID: userID, Position: viet.Clean(in.Position), TeamID: in.TeamID}
+	sp := sdgdt.StaffProfile{UserID: userID, Position: viet.Clean(in.Position), TeamID: in.TeamID}
 	if strings.TrimSpace(in.DateOfBirth) != "" {
 		d, ok := ParseDay(in.DateOfBirth)
 		if !ok || d.Year() < 1940 || d.After(a.DB.Now().AddDate(-18, 0, 0)) {

@@ -37,7 +37,7 @@ const MaxSheetChanges = 5000
 // SheetAssignment is a teaching assignment with its sheet, as listed to its
 // teacher.
 type SheetAssignment struct {
-	store.TeacherSheet
+	sdgdt.TeacherSheet
 	SubjectName string
 	AssessedBy  string // "score", "comment" or "level" (primary)
 }
@@ -45,7 +45,7 @@ type SheetAssignment struct {
 // MyAssignments returns the caller's teaching assignments of the current school
 // year with their sheets, creating the sheets that do not exist yet.
 func (a *App) MyAssignments(ctx context.Context, p *Principal) ([]SheetAssignment, error) {
-	var list []store.TeacherSheet
+	var list []sdgdt.TeacherSheet
 	load := func(tx *store.Tx) error {
 		var err error
 		list, err = tx.TeacherSheets(p.User.ID)
@@ -76,7 +76,7 @@ func (a *App) MyAssignments(ctx context.Context, p *Principal) ([]SheetAssignmen
 	out := make([]SheetAssignment, 0, len(list))
 	for _, ts := range list {
 		by := ts.AssessedBy
-		if store.SheetKindOf(ts.Ruleset) == store.SheetPrimary {
+		if sdgdt.SheetKindOf(ts.Ruleset) == sdgdt.SheetPrimary {
 			by = "level"
 		} else if by == "" {
 			if s, ok := assess.LookupSubject(assess.THCS, ts.Subject); ok {
@@ -92,7 +92,7 @@ func (a *App) MyAssignments(ctx context.Context, p *Principal) ([]SheetAssignmen
 func (a SheetAssignment) TermName() string { return SheetTermName(a.Term) }
 
 // ensureSheet creates the sheet of an assignment if it does not exist.
-func ensureSheet(tx *store.Tx, as store.Assignment) error {
+func ensureSheet(tx *store.Tx, as sdgdt.Assignment) error {
 	c, err := tx.Class(as.ClassID)
 	if err != nil {
 		return err
@@ -103,12 +103,12 @@ func ensureSheet(tx *store.Tx, as store.Assignment) error {
 
 // checkSheetWritable is the one place every write path asks whether a sheet
 // may be written now. Locks (issue #7) plug in here and answer sdgdt.ELOCKED.
-func checkSheetWritable(tx *store.Tx, sh store.Sheet) error {
+func checkSheetWritable(tx *store.Tx, sh sdgdt.Sheet) error {
 	return checkSheetLock(tx, sh)
 }
 
 // sheetLockState reports whether a sheet is locked, and why, for display.
-func sheetLockState(tx *store.Tx, sh store.Sheet) (bool, string) {
+func sheetLockState(tx *store.Tx, sh sdgdt.Sheet) (bool, string) {
 	if err := checkSheetWritable(tx, sh); err != nil {
 		return true, sdgdt.ErrorMessage(err)
 	}
@@ -117,8 +117,8 @@ func sheetLockState(tx *store.Tx, sh store.Sheet) (bool, string) {
 
 // SheetView is a sheet as the grid, the API and the Excel export show it.
 type SheetView struct {
-	Sheet          store.Sheet
-	Class          store.Class
+	Sheet          sdgdt.Sheet
+	Class          sdgdt.Class
 	School         sdgdt.School
 	SchoolYear     string
 	SubjectName    string
@@ -157,7 +157,7 @@ type SheetRow struct {
 func (r *SheetRow) Cell(field string) string { return r.Cells[field] }
 
 // IsSecondary reports whether the sheet has the secondary layout.
-func (v SheetView) IsSecondary() bool { return v.Sheet.Kind == store.SheetSecondary }
+func (v SheetView) IsSecondary() bool { return v.Sheet.Kind == sdgdt.SheetSecondary }
 
 // RegularFields returns "regular[0]".."regular[n-1]".
 func (v SheetView) RegularFields() []string { return regularFields(v.RegularCount) }
@@ -226,7 +226,7 @@ func (a *App) loadSheet(tx *store.Tx, p *Principal, id int64) (*sheetCtx, error)
 	v.RulesetVersion = rs.Version
 	v.Locked, v.LockReason = sheetLockState(tx, sh)
 	switch sh.Kind {
-	case store.SheetPrimary:
+	case sdgdt.SheetPrimary:
 		v.AssessedBy = "level"
 		v.TestRequired = assess.PrimaryTestRequired(c.Grade, sh.Term, sh.Subject)
 		v.Fields = []string{"level"}
@@ -234,7 +234,7 @@ func (a *App) loadSheet(tx *store.Tx, p *Principal, id int64) (*sheetCtx, error)
 			v.Fields = append(v.Fields, "test")
 		}
 		v.Fields = append(v.Fields, "comment")
-	case store.SheetPrimaryPCNL:
+	case sdgdt.SheetPrimaryPCNL:
 		sc.loadPCNL(p)
 	default:
 		cs, err := tx.ClassSubject(c.ID, sh.Subject)
@@ -262,8 +262,8 @@ func (a *App) loadSheet(tx *store.Tx, p *Principal, id int64) (*sheetCtx, error)
 
 // termsToLoad returns the terms whose cells a sheet shows: semester II sheets
 // also need semester I for the year average.
-func termsToLoad(sh store.Sheet) []string {
-	if sh.Kind == store.SheetSecondary && sh.Term == "hk2" {
+func termsToLoad(sh sdgdt.Sheet) []string {
+	if sh.Kind == sdgdt.SheetSecondary && sh.Term == "hk2" {
 		return []string{"hk1", "hk2"}
 	}
 	return []string{sh.Term}
@@ -299,9 +299,9 @@ func (a *App) GetSheet(ctx context.Context, p *Principal, id int64) (SheetView, 
 }
 
 // pupilCells are a pupil's cells of a sheet's subject: term → field → cell.
-type pupilCells map[string]map[string]store.Cell
+type pupilCells map[string]map[string]sdgdt.Cell
 
-func groupCells(cells []store.Cell) map[int64]pupilCells {
+func groupCells(cells []sdgdt.Cell) map[int64]pupilCells {
 	out := map[int64]pupilCells{}
 	for _, c := range cells {
 		pc := out[c.PupilID]
@@ -310,7 +310,7 @@ func groupCells(cells []store.Cell) map[int64]pupilCells {
 			out[c.PupilID] = pc
 		}
 		if pc[c.Term] == nil {
-			pc[c.Term] = map[string]store.Cell{}
+			pc[c.Term] = map[string]sdgdt.Cell{}
 		}
 		pc[c.Term][c.Field] = c
 	}
@@ -330,7 +330,7 @@ func (sc *sheetCtx) fillRow(row *SheetRow, pc pupilCells) {
 			row.RowVersion = c.SheetVersion
 		}
 	}
-	if sh.Kind != store.SheetSecondary {
+	if sh.Kind != sdgdt.SheetSecondary {
 		return
 	}
 	in := assess.SecondaryInput{Grade: sc.view.Class.Grade, Subjects: []assess.SubjectInput{{
@@ -354,7 +354,7 @@ func (sc *sheetCtx) fillRow(row *SheetRow, pc pupilCells) {
 // semesterInput builds one semester of a subject from stored cells; a value
 // that does not fit how the subject is assessed (the curriculum changed) counts
 // as empty.
-func semesterInput(by assess.AssessedBy, n int, cells map[string]store.Cell) assess.Semester {
+func semesterInput(by assess.AssessedBy, n int, cells map[string]sdgdt.Cell) assess.Semester {
 	mark := func(f string) assess.Mark {
 		c, ok := cells[f]
 		if !ok || c.Value == "" {
@@ -437,7 +437,7 @@ type PatchResult struct {
 	Rows    []SheetRow
 	View    SheetView // the sheet's frame (no rows)
 	Changed int       // cells whose value changed
-	Preview []store.CellWrite
+	Preview []sdgdt.CellWrite
 }
 
 // PatchSheet applies changes to a sheet: all or none. It checks rights, locks,
@@ -533,7 +533,7 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 		// Conflicts: a requested cell changed through this sheet after the
 		// client's version, to a value other than the one requested.
 		var conflicts []CellConflict
-		var writes []store.CellWrite
+		var writes []sdgdt.CellWrite
 		for _, w := range wants {
 			cur, ok := byPupil[w.pupil][v.Sheet.Term][w.field]
 			if ok && cur.SheetID == v.Sheet.ID && cur.SheetVersion > patch.Version && cur.Value != w.value {
@@ -543,7 +543,7 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 			if cur.Value == w.value {
 				continue // nothing changes
 			}
-			writes = append(writes, store.CellWrite{PupilID: w.pupil, Field: w.field, Previous: cur.Value, Value: w.value})
+			writes = append(writes, sdgdt.CellWrite{PupilID: w.pupil, Field: w.field, Previous: cur.Value, Value: w.value})
 		}
 		if len(conflicts) > 0 {
 			return &ConflictError{Base: &sdgdt.Error{Code: sdgdt.ECONFLICT,
@@ -559,7 +559,7 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 			if res.Version, err = tx.BumpSheet(v.Sheet.ID); err != nil {
 				return err
 			}
-			if err := tx.WriteCells(v.Sheet, res.Version, writes, store.WriteMeta{By: p.User.ID, Via: patch.Via, Reason: patch.Reason, RequestID: p.RequestID}); err != nil {
+			if err := tx.WriteCells(v.Sheet, res.Version, writes, sdgdt.WriteMeta{By: p.User.ID, Via: patch.Via, Reason: patch.Reason, RequestID: p.RequestID}); err != nil {
 				return err
 			}
 			before, after := map[string]string{}, map[string]string{}
@@ -591,9 +591,9 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 					byPupil[w.PupilID] = pc
 				}
 				if pc[v.Sheet.Term] == nil {
-					pc[v.Sheet.Term] = map[string]store.Cell{}
+					pc[v.Sheet.Term] = map[string]sdgdt.Cell{}
 				}
-				pc[v.Sheet.Term][w.Field] = store.Cell{PupilID: w.PupilID, Subject: v.Sheet.Subject, Term: v.Sheet.Term, Field: w.Field, Value: w.Value,
+				pc[v.Sheet.Term][w.Field] = sdgdt.Cell{PupilID: w.PupilID, Subject: v.Sheet.Subject, Term: v.Sheet.Term, Field: w.Field, Value: w.Value,
 					SheetID: v.Sheet.ID, SheetVersion: res.Version}
 			}
 		}
@@ -661,10 +661,10 @@ func (sc *sheetCtx) validate(field string, v CellValue) (string, string) {
 	case "exemption":
 		return sheetText(v.Text, 200)
 	}
-	if sc.view.Sheet.Kind == store.SheetPrimaryPCNL {
+	if sc.view.Sheet.Kind == sdgdt.SheetPrimaryPCNL {
 		return validatePCNL(field, v)
 	}
-	if sc.view.Sheet.Kind == store.SheetPrimary {
+	if sc.view.Sheet.Kind == sdgdt.SheetPrimary {
 		return validatePrimary(field, v)
 	}
 	return validateMark(sc.by, v)
@@ -769,7 +769,7 @@ func sheetShort(s string) string {
 }
 
 // CellChange is one entry of a cell's history, for display.
-type CellChange = store.MarkChange
+type CellChange = sdgdt.MarkChange
 
 // CellHistory returns every change of a pupil's cell in a sheet's subject and
 // term, oldest first.

@@ -33,7 +33,7 @@ func newBook(t *testing.T, w *world, n int) *book {
 		w.must(err)
 		b.pupils = append(b.pupils, p.ID)
 	}
-	var subjects []store.ClassSubject
+	var subjects []sdgdt.ClassSubject
 	w.must(w.db.View(w.ctx, func(tx *store.Tx) error { var err error; subjects, err = tx.ClassSubjects(w.class.ID); return err }))
 	for _, cs := range subjects {
 		for _, term := range []string{"hk1", "hk2"} {
@@ -41,7 +41,7 @@ func newBook(t *testing.T, w *world, n int) *book {
 			if cs.Subject == "toan" {
 				teacher = w.users["a1.math"].ID
 			}
-			as, err := w.a.CreateAssignment(w.ctx, w.sys, store.Assignment{SchoolID: w.school["A1"].ID, ClassID: w.class.ID, Subject: cs.Subject, Term: term, TeacherID: teacher})
+			as, err := w.a.CreateAssignment(w.ctx, w.sys, sdgdt.Assignment{SchoolID: w.school["A1"].ID, ClassID: w.class.ID, Subject: cs.Subject, Term: term, TeacherID: teacher})
 			w.must(err)
 			w.must(w.db.View(w.ctx, func(tx *store.Tx) error {
 				sh, err := tx.SheetFor(as.ClassID, as.Subject, as.Term)
@@ -218,7 +218,7 @@ func TestStoredResults(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		b := newBook(t, newWorld(t, db), 2)
 		p0 := b.pupils[0]
-		var subjects []store.ClassSubject
+		var subjects []sdgdt.ClassSubject
 		b.must(b.db.View(b.ctx, func(tx *store.Tx) error { var err error; subjects, err = tx.ClassSubjects(b.class.ID); return err }))
 		for _, cs := range subjects {
 			n := assess.RegularCount(assess.AssessedBy(cs.AssessedBy), cs.PeriodsPerYear)

@@ -82,8 +82,8 @@ type Place struct {
 	Board      []Member       // board members (board, unit_board grants) with duties
 	SubUnits   []sdgdt.Unit   // direct children of a unit
 	Schools    []sdgdt.School // schools directly in a unit
-	Groups     []store.Group
-	Classes    []store.Class
+	Groups     []sdgdt.Group
+	Classes    []sdgdt.Class
 	Year       sdgdt.SchoolYear
 	CanManage  bool
 	CanGrant   bool
@@ -211,7 +211,7 @@ type AuditQuery struct {
 func (a *App) AuditLog(ctx context.Context, p *Principal, q AuditQuery) ([]audit.Entry, error) {
 	var out []audit.Entry
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
-		f := store.AuditFilter{Action: q.Action, ObjectID: q.ObjectID, BeforeID: q.BeforeID, Limit: q.Limit}
+		f := sdgdt.AuditFilter{Action: q.Action, ObjectID: q.ObjectID, BeforeID: q.BeforeID, Limit: q.Limit}
 		if q.Actor != "" {
 			u, err := tx.UserByUsername(q.Actor)
 			if err != nil {

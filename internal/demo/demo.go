@@ -152,17 +152,17 @@ func (s *seeder) school(sc schoolPlan) error {
 	}
 	// Classes, each with the curriculum of its grade.
 	type classInfo struct {
-		c        store.Class
-		subjects []store.ClassSubject
+		c        sdgdt.Class
+		subjects []sdgdt.ClassSubject
 	}
 	var classes []classInfo
 	for _, g := range sc.grades {
 		for _, suf := range sc.suffixes {
-			c, err := s.a.CreateClass(s.ctx, s.sys, store.Class{SchoolID: school.ID, SchoolYearID: s.year.ID, Grade: g, Name: fmt.Sprint(g) + suf, Ruleset: sc.ruleset})
+			c, err := s.a.CreateClass(s.ctx, s.sys, sdgdt.Class{SchoolID: school.ID, SchoolYearID: s.year.ID, Grade: g, Name: fmt.Sprint(g) + suf, Ruleset: sc.ruleset})
 			if err != nil {
 				return err
 			}
-			var subjects []store.ClassSubject
+			var subjects []sdgdt.ClassSubject
 			if err := s.a.DB.View(s.ctx, func(tx *store.Tx) error { subjects, err = tx.ClassSubjects(c.ID); return err }); err != nil {
 				return err
 			}
@@ -240,7 +240,7 @@ func (s *seeder) school(sc schoolPlan) error {
 		}
 		for _, ap := range t.classes {
 			for _, term := range terms {
-				if _, err := s.a.CreateAssignment(s.ctx, s.sys, store.Assignment{SchoolID: school.ID, ClassID: ap.class.ID, Subject: ap.subject, Term: term, TeacherID: id}); err != nil {
+				if _, err := s.a.CreateAssignment(s.ctx, s.sys, sdgdt.Assignment{SchoolID: school.ID, ClassID: ap.class.ID, Subject: ap.subject, Term: term, TeacherID: id}); err != nil {
 					return err
 				}
 			}
@@ -271,11 +271,11 @@ type teacherAcc struct {
 	id            int64
 	classes       []assignPlan
 	homeroom      bool
-	homeroomClass store.Class
+	homeroomClass sdgdt.Class
 }
 
 type assignPlan struct {
-	class   store.Class
+	class   sdgdt.Class
 	subject string
 }
 

@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"math"
+	"sdgdt"
 	"strconv"
 
 	"sdgdt/internal/app"
@@ -17,7 +18,7 @@ import (
 // The last class of each secondary school also gets semester II, so that year
 // results, promotion, re-test lists and a few re-test results exist.
 func (s *seeder) marks() error {
-	var classes []store.Class
+	var classes []sdgdt.Class
 	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
 		for _, code := range []string{"THCS-ND", "THPT-CVA", "GDTX-KP"} {
 			id, err := tx.SchoolIDByCode(code)
@@ -68,7 +69,7 @@ func (s *seeder) principalOf(tx *store.Tx, userID int64) (*app.Principal, error)
 	return &app.Principal{User: u, Roles: roles, IP: "127.0.0.1", UserAgent: "sdgdt demo", RequestID: "demo"}, nil
 }
 
-func (s *seeder) classMarks(c store.Class, classIndex int, fullYear bool) error {
+func (s *seeder) classMarks(c sdgdt.Class, classIndex int, fullYear bool) error {
 	cd, err := s.classData(c)
 	if err != nil {
 		return err
@@ -104,7 +105,7 @@ func (s *seeder) classMarks(c store.Class, classIndex int, fullYear bool) error 
 		}
 		n := rs.RegularCount(assess.AssessedBy(cs.AssessedBy), cs.PeriodsPerYear)
 		for _, term := range terms {
-			var as *store.AssignmentInfo
+			var as *sdgdt.AssignmentInfo
 			for k := range asg {
 				if asg[k].Subject == cs.Subject && asg[k].Term == term {
 					as = &asg[k]
@@ -113,7 +114,7 @@ func (s *seeder) classMarks(c store.Class, classIndex int, fullYear bool) error 
 			if as == nil {
 				continue
 			}
-			var sheet store.Sheet
+			var sheet sdgdt.Sheet
 			if err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
 				var err error
 				sheet, err = tx.SheetFor(c.ID, cs.Subject, term)
@@ -247,14 +248,14 @@ func clamp(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 // classInfo is what filling a class's book needs: its curriculum, its pupils
 // in order, its assignments and the principals of its teachers.
 type classInfo struct {
-	subjects []store.ClassSubject
+	subjects []sdgdt.ClassSubject
 	pupils   []int64
-	asg      []store.AssignmentInfo
+	asg      []sdgdt.AssignmentInfo
 	teachers map[int64]*app.Principal
 	homeroom *app.Principal
 }
 
-func (s *seeder) classData(c store.Class) (classInfo, error) {
+func (s *seeder) classData(c sdgdt.Class) (classInfo, error) {
 	cd := classInfo{teachers: map[int64]*app.Principal{}}
 	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
 		var err error

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"sdgdt"
 	"testing"
 
 	"sdgdt/internal/app"
@@ -17,7 +18,7 @@ func TestSeedMarks(t *testing.T) {
 	cfg := app.DefaultConfig()
 	cfg.Argon = auth.TestParams
 	a := app.New(db, cfg, nil)
-	var classes []store.Class
+	var classes []sdgdt.Class
 	err := db.View(ctx, func(tx *store.Tx) error {
 		y, err := tx.CurrentYear()
 		if err != nil {

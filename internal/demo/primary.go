@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"math"
+	"sdgdt"
 	"strconv"
 
 	"sdgdt/internal/app"
@@ -18,7 +19,7 @@ import (
 // few C; tests are mostly 6-10; a few cells are left empty (a test still to
 // be entered, a comment not written).
 func (s *seeder) primaryBook() error {
-	var classes []store.Class
+	var classes []sdgdt.Class
 	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
 		id, err := tx.SchoolIDByCode("TH-LVT")
 		if err != nil {
@@ -46,7 +47,7 @@ func (s *seeder) primaryBook() error {
 	}
 }
 
-func (s *seeder) primaryClass(c store.Class, classIndex int) error {
+func (s *seeder) primaryClass(c sdgdt.Class, classIndex int) error {
 	cd, err := s.classData(c)
 	if err != nil {
 		return err
@@ -71,7 +72,7 @@ func (s *seeder) primaryClass(c store.Class, classIndex int) error {
 			if teacher == nil {
 				continue
 			}
-			var sheet store.Sheet
+			var sheet sdgdt.Sheet
 			if err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
 				var err error
 				sheet, err = tx.SheetFor(c.ID, cs.Subject, point)

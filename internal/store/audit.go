@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"sdgdt"
 	"strings"
-	"time"
 
 	"sdgdt/internal/audit"
 )
@@ -51,21 +51,8 @@ func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 	return e, err
 }
 
-// AuditFilter selects audit entries. UnitPath limits to entries below a unit;
-// SchoolIDs (when not nil) limits to those schools.
-type AuditFilter struct {
-	UnitPath  string
-	SchoolIDs []int64
-	ActorID   int64
-	Action    string // prefix
-	ObjectID  string
-	From, To  time.Time
-	Limit     int
-	BeforeID  int64 // page: entries older than this id
-}
-
 // ListAudit returns entries newest first.
-func (t *Tx) ListAudit(f AuditFilter) ([]audit.Entry, error) {
+func (t *Tx) ListAudit(f sdgdt.AuditFilter) ([]audit.Entry, error) {
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }

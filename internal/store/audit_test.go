@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"sdgdt"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		}
 		var third audit.Entry
 		db.View(ctx, func(tx *store.Tx) error {
-			es, err := tx.ListAudit(store.AuditFilter{Limit: 100})
+			es, err := tx.ListAudit(sdgdt.AuditFilter{Limit: 100})
 			for _, e := range es {
 				if e.Chain == "school:1" && e.Seq == 3 {
 					third = e
@@ -56,7 +57,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				var old audit.Entry
 				db.View(ctx, func(tx *store.Tx) error {
-					es, _ := tx.ListAudit(store.AuditFilter{ObjectID: "1", Limit: 500})
+					es, _ := tx.ListAudit(sdgdt.AuditFilter{ObjectID: "1", Limit: 500})
 					old = find(es, third.ID)
 					return nil
 				})

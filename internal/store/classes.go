@@ -2,20 +2,8 @@ package store
 
 import "sdgdt"
 
-// Class is a class of a school year, with its homeroom teacher.
-type Class struct {
-	ID           int64
-	SchoolID     int64
-	SchoolYearID int64
-	Grade        int
-	Name         string
-	Ruleset      string
-	HomeroomID   int64
-	HomeroomName string
-}
-
 // CreateClass inserts a class.
-func (t *Tx) CreateClass(c *Class) error {
+func (t *Tx) CreateClass(c *sdgdt.Class) error {
 	id, err := t.insert(`INSERT INTO classes (school_id, school_year_id, grade, name, ruleset, homeroom_teacher_id) VALUES ($1, $2, $3, $4, $5, $6)`,
 		c.SchoolID, c.SchoolYearID, c.Grade, c.Name, c.Ruleset, nullInt(c.HomeroomID))
 	c.ID = id
@@ -23,7 +11,7 @@ func (t *Tx) CreateClass(c *Class) error {
 }
 
 // ClassesOf returns the classes of a school in a school year, by grade and name.
-func (t *Tx) ClassesOf(schoolID, schoolYearID int64) ([]Class, error) {
+func (t *Tx) ClassesOf(schoolID, schoolYearID int64) ([]sdgdt.Class, error) {
 	rows, err := t.query(`SELECT c.id, c.school_id, c.school_year_id, c.grade, c.name, c.ruleset, COALESCE(c.homeroom_teacher_id, 0), COALESCE(u.full_name, '')
 		FROM classes c LEFT JOIN users u ON u.id = c.homeroom_teacher_id
 		WHERE c.school_id = $1 AND c.school_year_id = $2 ORDER BY c.grade, c.name`, schoolID, schoolYearID)
@@ -31,9 +19,9 @@ func (t *Tx) ClassesOf(schoolID, schoolYearID int64) ([]Class, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Class
+	var out []sdgdt.Class
 	for rows.Next() {
-		var c Class
+		var c sdgdt.Class
 		if err := rows.Scan(&c.ID, &c.SchoolID, &c.SchoolYearID, &c.Grade, &c.Name, &c.Ruleset, &c.HomeroomID, &c.HomeroomName); err != nil {
 			return nil, err
 		}
@@ -42,18 +30,8 @@ func (t *Tx) ClassesOf(schoolID, schoolYearID int64) ([]Class, error) {
 	return out, rows.Err()
 }
 
-// Assignment is a teaching assignment: a teacher × class × subject × term.
-type Assignment struct {
-	ID        int64
-	SchoolID  int64
-	ClassID   int64
-	Subject   string
-	Term      string
-	TeacherID int64
-}
-
 // CreateAssignment inserts a teaching assignment.
-func (t *Tx) CreateAssignment(a *Assignment) error {
+func (t *Tx) CreateAssignment(a *sdgdt.Assignment) error {
 	id, err := t.insert(`INSERT INTO assignments (school_id, class_id, subject, term, teacher_id) VALUES ($1, $2, $3, $4, $5)`,
 		a.SchoolID, a.ClassID, a.Subject, a.Term, a.TeacherID)
 	a.ID = id
@@ -62,27 +40,27 @@ func (t *Tx) CreateAssignment(a *Assignment) error {
 
 const classColumns = `c.id, c.school_id, c.school_year_id, c.grade, c.name, c.ruleset, COALESCE(c.homeroom_teacher_id, 0), COALESCE(u.full_name, '')`
 
-func scanClass(sc interface{ Scan(...any) error }) (Class, error) {
-	var c Class
+func scanClass(sc interface{ Scan(...any) error }) (sdgdt.Class, error) {
+	var c sdgdt.Class
 	err := sc.Scan(&c.ID, &c.SchoolID, &c.SchoolYearID, &c.Grade, &c.Name, &c.Ruleset, &c.HomeroomID, &c.HomeroomName)
 	return c, err
 }
 
 // Class returns one class.
-func (t *Tx) Class(id int64) (Class, error) {
+func (t *Tx) Class(id int64) (sdgdt.Class, error) {
 	c, err := scanClass(t.queryRow(`SELECT `+classColumns+` FROM classes c LEFT JOIN users u ON u.id = c.homeroom_teacher_id WHERE c.id = $1`, id))
 	return c, notFound(err, "lớp")
 }
 
 // ClassByName returns a class of a school year by its name.
-func (t *Tx) ClassByName(schoolID, yearID int64, name string) (Class, error) {
+func (t *Tx) ClassByName(schoolID, yearID int64, name string) (sdgdt.Class, error) {
 	c, err := scanClass(t.queryRow(`SELECT `+classColumns+` FROM classes c LEFT JOIN users u ON u.id = c.homeroom_teacher_id
 		WHERE c.school_id = $1 AND c.school_year_id = $2 AND c.name = $3`, schoolID, yearID, name))
 	return c, notFound(err, "lớp "+name)
 }
 
 // UpdateClass writes a class's name, grade, rule set and homeroom teacher.
-func (t *Tx) UpdateClass(c *Class) error {
+func (t *Tx) UpdateClass(c *sdgdt.Class) error {
 	_, err := t.exec(`UPDATE classes SET grade = $1, name = $2, ruleset = $3, homeroom_teacher_id = $4 WHERE id = $5`,
 		c.Grade, c.Name, c.Ruleset, nullInt(c.HomeroomID), c.ID)
 	if isUniqueViolation(err) {
@@ -91,18 +69,8 @@ func (t *Tx) UpdateClass(c *Class) error {
 	return err
 }
 
-// ClassSubject is a subject of a class's curriculum.
-type ClassSubject struct {
-	ClassID        int64
-	SchoolID       int64
-	Subject        string
-	PeriodsPerYear int
-	AssessedBy     string // "score", "comment" or "level" (primary)
-	Position       int
-}
-
 // SetClassSubject adds or changes a subject of a class's curriculum.
-func (t *Tx) SetClassSubject(cs ClassSubject) error {
+func (t *Tx) SetClassSubject(cs sdgdt.ClassSubject) error {
 	_, err := t.exec(`INSERT INTO class_subjects (class_id, school_id, subject, periods_per_year, assessed_by, position) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (class_id, subject) DO UPDATE SET periods_per_year = excluded.periods_per_year, assessed_by = excluded.assessed_by, position = excluded.position`,
 		cs.ClassID, cs.SchoolID, cs.Subject, cs.PeriodsPerYear, cs.AssessedBy, cs.Position)
@@ -116,15 +84,15 @@ func (t *Tx) RemoveClassSubject(classID int64, subject string) error {
 }
 
 // ClassSubjects returns a class's curriculum in its order.
-func (t *Tx) ClassSubjects(classID int64) ([]ClassSubject, error) {
+func (t *Tx) ClassSubjects(classID int64) ([]sdgdt.ClassSubject, error) {
 	rows, err := t.query(`SELECT class_id, school_id, subject, periods_per_year, assessed_by, position FROM class_subjects WHERE class_id = $1 ORDER BY position, subject`, classID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ClassSubject
+	var out []sdgdt.ClassSubject
 	for rows.Next() {
-		var cs ClassSubject
+		var cs sdgdt.ClassSubject
 		if err := rows.Scan(&cs.ClassID, &cs.SchoolID, &cs.Subject, &cs.PeriodsPerYear, &cs.AssessedBy, &cs.Position); err != nil {
 			return nil, err
 		}
@@ -133,29 +101,18 @@ func (t *Tx) ClassSubjects(classID int64) ([]ClassSubject, error) {
 	return out, rows.Err()
 }
 
-// AssignmentInfo is a teaching assignment with what a list of them shows.
-type AssignmentInfo struct {
-	Assignment
-	ClassName    string
-	Grade        int
-	Ruleset      string
-	SchoolYearID int64
-	SchoolYear   string
-	TeacherName  string
-}
-
 const assignmentInfoQuery = `SELECT a.id, a.school_id, a.class_id, a.subject, a.term, a.teacher_id, c.name, c.grade, c.ruleset, c.school_year_id, y.name, u.full_name
 	FROM assignments a JOIN classes c ON c.id = a.class_id JOIN school_years y ON y.id = c.school_year_id JOIN users u ON u.id = a.teacher_id`
 
-func (t *Tx) assignmentInfos(where string, args ...any) ([]AssignmentInfo, error) {
+func (t *Tx) assignmentInfos(where string, args ...any) ([]sdgdt.AssignmentInfo, error) {
 	rows, err := t.query(assignmentInfoQuery+" WHERE "+where+" ORDER BY c.grade, c.name, a.subject, a.term", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []AssignmentInfo
+	var out []sdgdt.AssignmentInfo
 	for rows.Next() {
-		var a AssignmentInfo
+		var a sdgdt.AssignmentInfo
 		if err := rows.Scan(&a.ID, &a.SchoolID, &a.ClassID, &a.Subject, &a.Term, &a.TeacherID, &a.ClassName, &a.Grade, &a.Ruleset, &a.SchoolYearID, &a.SchoolYear, &a.TeacherName); err != nil {
 			return nil, err
 		}
@@ -165,40 +122,40 @@ func (t *Tx) assignmentInfos(where string, args ...any) ([]AssignmentInfo, error
 }
 
 // AssignmentsOfTeacher returns a teacher's assignments in the current school year.
-func (t *Tx) AssignmentsOfTeacher(teacherID int64) ([]AssignmentInfo, error) {
+func (t *Tx) AssignmentsOfTeacher(teacherID int64) ([]sdgdt.AssignmentInfo, error) {
 	return t.assignmentInfos(`a.teacher_id = $1 AND y.is_current = $2`, teacherID, true)
 }
 
 // AssignmentsOfClass returns every assignment of a class.
-func (t *Tx) AssignmentsOfClass(classID int64) ([]AssignmentInfo, error) {
+func (t *Tx) AssignmentsOfClass(classID int64) ([]sdgdt.AssignmentInfo, error) {
 	return t.assignmentInfos(`a.class_id = $1`, classID)
 }
 
 // AssignmentsOfSchool returns every assignment of a school in a school year.
-func (t *Tx) AssignmentsOfSchool(schoolID, yearID int64) ([]AssignmentInfo, error) {
+func (t *Tx) AssignmentsOfSchool(schoolID, yearID int64) ([]sdgdt.AssignmentInfo, error) {
 	return t.assignmentInfos(`a.school_id = $1 AND c.school_year_id = $2`, schoolID, yearID)
 }
 
 // AssignmentByID returns one assignment.
-func (t *Tx) AssignmentByID(id int64) (AssignmentInfo, error) {
+func (t *Tx) AssignmentByID(id int64) (sdgdt.AssignmentInfo, error) {
 	as, err := t.assignmentInfos(`a.id = $1`, id)
 	if err == nil && len(as) == 0 {
-		return AssignmentInfo{}, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không tìm thấy phân công."}
+		return sdgdt.AssignmentInfo{}, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không tìm thấy phân công."}
 	}
 	if err != nil {
-		return AssignmentInfo{}, err
+		return sdgdt.AssignmentInfo{}, err
 	}
 	return as[0], nil
 }
 
 // FindAssignment returns the assignment of a class × subject × term, if any.
-func (t *Tx) FindAssignment(classID int64, subject, term string) (AssignmentInfo, error) {
+func (t *Tx) FindAssignment(classID int64, subject, term string) (sdgdt.AssignmentInfo, error) {
 	as, err := t.assignmentInfos(`a.class_id = $1 AND a.subject = $2 AND a.term = $3`, classID, subject, term)
 	if err == nil && len(as) == 0 {
-		return AssignmentInfo{}, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Môn này chưa được phân công."}
+		return sdgdt.AssignmentInfo{}, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Môn này chưa được phân công."}
 	}
 	if err != nil {
-		return AssignmentInfo{}, err
+		return sdgdt.AssignmentInfo{}, err
 	}
 	return as[0], nil
 }
@@ -223,14 +180,8 @@ func (t *Tx) CurrentYear() (sdgdt.SchoolYear, error) {
 	return sdgdt.SchoolYear{}, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Chưa có năm học hiện tại."}
 }
 
-// ClassCount is a class with its number of pupils studying.
-type ClassCount struct {
-	Class
-	Pupils int
-}
-
 // ClassesWithCounts returns a school's classes of a year with their sizes.
-func (t *Tx) ClassesWithCounts(schoolID, yearID int64) ([]ClassCount, error) {
+func (t *Tx) ClassesWithCounts(schoolID, yearID int64) ([]sdgdt.ClassCount, error) {
 	rows, err := t.query(`SELECT `+classColumns+`, (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = c.id AND e.status = $3)
 		FROM classes c LEFT JOIN users u ON u.id = c.homeroom_teacher_id WHERE c.school_id = $1 AND c.school_year_id = $2 ORDER BY c.grade, c.name`,
 		schoolID, yearID, sdgdt.EnrolStudying)
@@ -238,9 +189,9 @@ func (t *Tx) ClassesWithCounts(schoolID, yearID int64) ([]ClassCount, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ClassCount
+	var out []sdgdt.ClassCount
 	for rows.Next() {
-		var c ClassCount
+		var c sdgdt.ClassCount
 		if err := rows.Scan(&c.ID, &c.SchoolID, &c.SchoolYearID, &c.Grade, &c.Name, &c.Ruleset, &c.HomeroomID, &c.HomeroomName, &c.Pupils); err != nil {
 			return nil, err
 		}

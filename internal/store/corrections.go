@@ -7,47 +7,8 @@ import (
 	"sdgdt"
 )
 
-// Correction is a request to change cells of a locked (approved, signed) sheet.
-type Correction struct {
-	ID                int64
-	SchoolID          int64
-	SchoolYearID      int64
-	SheetID           int64
-	ClassID           int64
-	ClassName         string
-	Subject           string
-	Term              string
-	Status            string // requested, approved, rejected, applied, cancelled
-	Reason            string
-	RequestedBy       int64
-	RequesterName     string
-	RequestedAt       time.Time
-	DecidedBy         int64
-	DeciderName       string
-	DecidedAt         time.Time
-	DecisionNote      string
-	BoardWitness      int64
-	BoardWitnessName  string
-	BoardWitnessAt    time.Time
-	HomeroomWitness   int64
-	HomeroomName      string
-	HomeroomWitnessAt time.Time
-	AppliedAt         time.Time
-	Cells             []CorrectionCell
-}
-
-// CorrectionCell is one cell of a correction: its value when requested and the
-// value asked for.
-type CorrectionCell struct {
-	PupilID   int64
-	PupilName string
-	Field     string
-	OldValue  string
-	NewValue  string
-}
-
 // CreateCorrection records a request with its cells.
-func (t *Tx) CreateCorrection(c *Correction) error {
+func (t *Tx) CreateCorrection(c *sdgdt.Correction) error {
 	c.RequestedAt = t.Now
 	var err error
 	c.ID, err = t.insert(`INSERT INTO corrections (school_id, school_year_id, sheet_id, class_id, status, reason, requested_by, requested_at)
@@ -65,7 +26,7 @@ func (t *Tx) CreateCorrection(c *Correction) error {
 }
 
 // UpdateCorrection writes a correction's state.
-func (t *Tx) UpdateCorrection(c *Correction) error {
+func (t *Tx) UpdateCorrection(c *sdgdt.Correction) error {
 	ts := func(v time.Time) any {
 		if v.IsZero() {
 			return nil
@@ -86,14 +47,14 @@ const correctionQuery = `SELECT k.id, k.school_id, k.school_year_id, k.sheet_id,
 	FROM corrections k JOIN classes c ON c.id = k.class_id JOIN sheets s ON s.id = k.sheet_id JOIN users ru ON ru.id = k.requested_by
 	LEFT JOIN users du ON du.id = k.decided_by LEFT JOIN users bu ON bu.id = k.board_witness LEFT JOIN users hu ON hu.id = k.homeroom_witness`
 
-func (t *Tx) corrections(where string, args ...any) ([]Correction, error) {
+func (t *Tx) corrections(where string, args ...any) ([]sdgdt.Correction, error) {
 	rows, err := t.query(correctionQuery+" WHERE "+where+" ORDER BY k.id DESC", args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []Correction
+	var out []sdgdt.Correction
 	for rows.Next() {
-		var c Correction
+		var c sdgdt.Correction
 		var decided, board, homeroom, applied sql.NullTime
 		if err := rows.Scan(&c.ID, &c.SchoolID, &c.SchoolYearID, &c.SheetID, &c.ClassID, &c.ClassName, &c.Subject, &c.Term, &c.Status, &c.Reason,
 			&c.RequestedBy, &c.RequesterName, &c.RequestedAt, &c.DecidedBy, &c.DeciderName, &decided, &c.DecisionNote,
@@ -115,7 +76,7 @@ func (t *Tx) corrections(where string, args ...any) ([]Correction, error) {
 			return nil, err
 		}
 		for cr.Next() {
-			var c CorrectionCell
+			var c sdgdt.CorrectionCell
 			if err := cr.Scan(&c.PupilID, &c.PupilName, &c.Field, &c.OldValue, &c.NewValue); err != nil {
 				cr.Close()
 				return nil, err
@@ -131,18 +92,18 @@ func (t *Tx) corrections(where string, args ...any) ([]Correction, error) {
 }
 
 // Correction returns one correction with its cells.
-func (t *Tx) Correction(id int64) (Correction, error) {
+func (t *Tx) Correction(id int64) (sdgdt.Correction, error) {
 	cs, err := t.corrections(`k.id = $1`, id)
 	if err == nil && len(cs) == 0 {
 		err = &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không tìm thấy đề nghị điều chỉnh."}
 	}
 	if err != nil {
-		return Correction{}, err
+		return sdgdt.Correction{}, err
 	}
 	return cs[0], nil
 }
 
 // CorrectionsOf returns a school's corrections, newest first.
-func (t *Tx) CorrectionsOf(schoolID int64) ([]Correction, error) {
+func (t *Tx) CorrectionsOf(schoolID int64) ([]sdgdt.Correction, error) {
 	return t.corrections(`k.school_id = $1`, schoolID)
 }

@@ -2,24 +2,11 @@ package store
 
 import (
 	"database/sql"
-	"time"
+	"sdgdt"
 )
 
-// HomeroomComment is the homeroom teacher's comment on a pupil for a term
-// (hk1, hk2, year).
-type HomeroomComment struct {
-	SchoolID     int64
-	SchoolYearID int64
-	PupilID      int64
-	Term         string
-	ClassID      int64
-	Comment      string
-	ChangedBy    int64
-	ChangedAt    time.Time
-}
-
 // SetHomeroomComment stores a pupil's homeroom comment of a term.
-func (t *Tx) SetHomeroomComment(c HomeroomComment) error {
+func (t *Tx) SetHomeroomComment(c sdgdt.HomeroomComment) error {
 	_, err := t.exec(`INSERT INTO homeroom_comments (school_id, school_year_id, pupil_id, term, class_id, comment, changed_by, changed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (school_id, school_year_id, pupil_id, term) DO UPDATE SET class_id = excluded.class_id, comment = excluded.comment,
@@ -29,11 +16,11 @@ func (t *Tx) SetHomeroomComment(c HomeroomComment) error {
 }
 
 // HomeroomComments returns the homeroom comments of some pupils in a school year.
-func (t *Tx) HomeroomComments(schoolID, yearID int64, pupilIDs []int64) ([]HomeroomComment, error) {
-	var out []HomeroomComment
+func (t *Tx) HomeroomComments(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.HomeroomComment, error) {
+	var out []sdgdt.HomeroomComment
 	err := t.forPupils(`SELECT school_id, school_year_id, pupil_id, term, class_id, comment, changed_by, changed_at FROM homeroom_comments
 			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`, schoolID, yearID, pupilIDs, func(rows *sql.Rows) error {
-		var c HomeroomComment
+		var c sdgdt.HomeroomComment
 		if err := rows.Scan(&c.SchoolID, &c.SchoolYearID, &c.PupilID, &c.Term, &c.ClassID, &c.Comment, &c.ChangedBy, &c.ChangedAt); err != nil {
 			return err
 		}
@@ -45,8 +32,8 @@ func (t *Tx) HomeroomComments(schoolID, yearID int64, pupilIDs []int64) ([]Homer
 
 // NoteCells returns the free-text notes of some pupils' marks in a school year
 // (the exemption field: "Miễn thực hành …"), which PupilYears leaves out.
-func (t *Tx) NoteCells(schoolID, yearID int64, pupilIDs []int64) ([]Cell, error) {
-	var out []Cell
+func (t *Tx) NoteCells(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Cell, error) {
+	var out []sdgdt.Cell
 	for start := 0; start < len(pupilIDs); start += 500 {
 		args := []any{schoolID, yearID}
 		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])

@@ -3,43 +3,12 @@ package store
 import (
 	"database/sql"
 	"strings"
-	"time"
 
 	"sdgdt"
 )
 
-// Lock is a lock on part of the book. Zero fields are not part of its scope.
-type Lock struct {
-	ID           int64
-	UnitPath     string // a unit's inspection window over the schools below it
-	SchoolID     int64
-	SchoolYearID int64
-	Term         string
-	Grade        int
-	ClassID      int64
-	SheetID      int64
-	From         time.Time
-	Until        time.Time // zero: until lifted
-	Reason       string
-	Source       string // manual, approval, inspection
-	SetBy        int64
-	SetByName    string
-	RequestedBy  int64 // the leader who asked the sysadmin to set it
-	SetAt        time.Time
-	LiftedBy     int64
-	LiftedAt     time.Time
-	LiftReason   string
-	ClassName    string
-	SchoolName   string
-}
-
-// ActiveAt reports whether the lock holds at t.
-func (l Lock) ActiveAt(t time.Time) bool {
-	return l.LiftedAt.IsZero() && !t.Before(l.From) && (l.Until.IsZero() || t.Before(l.Until))
-}
-
 // CreateLock records a lock.
-func (t *Tx) CreateLock(l *Lock) error {
+func (t *Tx) CreateLock(l *sdgdt.Lock) error {
 	l.SetAt = t.Now
 	var until any
 	if !l.Until.IsZero() {
@@ -70,15 +39,15 @@ const lockQuery = `SELECT l.id, l.unit_path, COALESCE(l.school_id, 0), COALESCE(
 	COALESCE(c.name, ''), COALESCE(s.name, '')
 	FROM locks l JOIN users u ON u.id = l.set_by LEFT JOIN classes c ON c.id = l.class_id LEFT JOIN schools s ON s.id = l.school_id`
 
-func (t *Tx) locks(where string, args ...any) ([]Lock, error) {
+func (t *Tx) locks(where string, args ...any) ([]sdgdt.Lock, error) {
 	rows, err := t.query(lockQuery+" WHERE "+where+" ORDER BY l.id DESC", args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Lock
+	var out []sdgdt.Lock
 	for rows.Next() {
-		var l Lock
+		var l sdgdt.Lock
 		var until, lifted sql.NullTime
 		if err := rows.Scan(&l.ID, &l.UnitPath, &l.SchoolID, &l.SchoolYearID, &l.Term, &l.Grade, &l.ClassID, &l.SheetID, &l.From, &until, &l.Reason, &l.Source,
 			&l.SetBy, &l.SetByName, &l.RequestedBy, &l.SetAt, &l.LiftedBy, &lifted, &l.LiftReason, &l.ClassName, &l.SchoolName); err != nil {
@@ -91,20 +60,20 @@ func (t *Tx) locks(where string, args ...any) ([]Lock, error) {
 }
 
 // Lock returns one lock.
-func (t *Tx) Lock(id int64) (Lock, error) {
+func (t *Tx) Lock(id int64) (sdgdt.Lock, error) {
 	ls, err := t.locks(`l.id = $1`, id)
 	if err == nil && len(ls) == 0 {
 		err = &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không tìm thấy khóa này."}
 	}
 	if err != nil {
-		return Lock{}, err
+		return sdgdt.Lock{}, err
 	}
 	return ls[0], nil
 }
 
 // LocksFor returns the locks that can apply to a school (its own, and the
 // windows of the units above it), lifted ones included when all is set.
-func (t *Tx) LocksFor(schoolID int64, unitPath string, all bool) ([]Lock, error) {
+func (t *Tx) LocksFor(schoolID int64, unitPath string, all bool) ([]sdgdt.Lock, error) {
 	var ancestors []any
 	ph := ""
 	// Every prefix of the unit path: "/1/", "/1/4/".
@@ -124,23 +93,13 @@ func (t *Tx) LocksFor(schoolID int64, unitPath string, all bool) ([]Lock, error)
 }
 
 // UnitLocks returns the inspection windows set on a unit.
-func (t *Tx) UnitLocks(unitPath string) ([]Lock, error) {
+func (t *Tx) UnitLocks(unitPath string) ([]sdgdt.Lock, error) {
 	return t.locks(`l.unit_path = $1`, unitPath)
 }
 
-// SheetRef is where a sheet belongs.
-type SheetRef struct {
-	ID           int64
-	SchoolID     int64
-	SchoolYearID int64
-	ClassID      int64
-	Subject      string
-	Term         string
-}
-
 // SheetScope returns where a sheet belongs.
-func (t *Tx) SheetScope(id int64) (SheetRef, error) {
-	var s SheetRef
+func (t *Tx) SheetScope(id int64) (sdgdt.SheetRef, error) {
+	var s sdgdt.SheetRef
 	err := t.queryRow(`SELECT id, school_id, school_year_id, class_id, subject, term FROM sheets WHERE id = $1`, id).
 		Scan(&s.ID, &s.SchoolID, &s.SchoolYearID, &s.ClassID, &s.Subject, &s.Term)
 	return s, notFound(err, "sổ điểm")

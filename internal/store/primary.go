@@ -13,30 +13,21 @@ import (
 // results per assessment point, nominations, additional assessments and the
 // principal's decisions.
 
-// SheetPrimaryPCNL is the kind of a class's qualities-and-competencies sheet
-// of an assessment point (subject PCNLSubject): fields "q.<quality>",
-// "c.<competency>" (T, D, C) and their comments. The homeroom teacher writes it.
-const SheetPrimaryPCNL = "primary_pcnl"
-
-// PCNLSubject is the subject code under which qualities and competencies are
-// kept in sheets and marks (phẩm chất, năng lực).
-const PCNLSubject = "pcnl"
-
 // EnsurePCNLSheet returns the qualities-and-competencies sheet of a class at
 // an assessment point, creating it when it does not exist yet.
-func (t *Tx) EnsurePCNLSheet(c Class, point string) (Sheet, error) {
+func (t *Tx) EnsurePCNLSheet(c sdgdt.Class, point string) (sdgdt.Sheet, error) {
 	if _, err := t.exec(`INSERT INTO sheets (school_id, school_year_id, class_id, subject, term, kind, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) ON CONFLICT (class_id, subject, term) DO NOTHING`,
-		c.SchoolID, c.SchoolYearID, c.ID, PCNLSubject, point, SheetPrimaryPCNL, t.Now); err != nil {
-		return Sheet{}, err
+		c.SchoolID, c.SchoolYearID, c.ID, sdgdt.PCNLSubject, point, sdgdt.SheetPrimaryPCNL, t.Now); err != nil {
+		return sdgdt.Sheet{}, err
 	}
-	return t.SheetFor(c.ID, PCNLSubject, point)
+	return t.SheetFor(c.ID, sdgdt.PCNLSubject, point)
 }
 
 // ClassPointCells returns every cell (levels, tests, comments, qualities and
 // competencies) of the pupils studying in a class at one assessment point, in
 // one query.
-func (t *Tx) ClassPointCells(c Class, point string) ([]Cell, error) {
+func (t *Tx) ClassPointCells(c sdgdt.Class, point string) ([]sdgdt.Cell, error) {
 	rows, err := t.query(`SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version FROM marks m
 		WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.term = $3 AND m.value <> ''
 		AND m.pupil_id IN (SELECT e.pupil_id FROM enrolments e WHERE e.class_id = $4 AND e.status = $5)`,
@@ -47,41 +38,19 @@ func (t *Tx) ClassPointCells(c Class, point string) ([]Cell, error) {
 	return scanCells(rows)
 }
 
-// PrimaryResult is a pupil's result at an assessment point, as computed by
-// the rules engine and stored.
-type PrimaryResult struct {
-	SchoolID, SchoolYearID, PupilID int64
-	Point                           string
-	ClassID                         int64
-	Gen                             int64
-	RulesetVersion                  string
-	Grade                           int
-	Complete                        bool
-	MissingJSON                     string
-	SubjectsT, SubjectsH, SubjectsC int
-	QCT, QCD, QCC                   int
-	Result, Award                   string
-	CompletedGrade                  bool
-	CompletedPrimary                bool
-	ResultFinal                     string
-	Promotion                       string
-	Error                           string
-	ComputedAt                      time.Time
-}
-
 const primaryResultColumns = `school_id, school_year_id, pupil_id, point, class_id, gen, ruleset_version, grade, complete, missing_json,
 	subjects_t, subjects_h, subjects_c, qc_t, qc_d, qc_c, result, award, completed_grade, completed_primary, result_final, promotion, error, computed_at`
 
 // SavePrimaryResults stores computed results of pupils whose inputs have not
 // changed since they were read (the generation of their pupil_results row is
 // still r.Gen); the others are left for the recomputation that follows.
-func (t *Tx) SavePrimaryResults(rs []PrimaryResult) error {
+func (t *Tx) SavePrimaryResults(rs []sdgdt.PrimaryResult) error {
 	if len(rs) == 0 {
 		return nil
 	}
 	// In pupil order, like every other writer of result rows (uniqueIDs).
 	rs = slices.Clone(rs)
-	slices.SortStableFunc(rs, func(a, b PrimaryResult) int { return cmp.Compare(a.PupilID, b.PupilID) })
+	slices.SortStableFunc(rs, func(a, b sdgdt.PrimaryResult) int { return cmp.Compare(a.PupilID, b.PupilID) })
 	ids := make([]int64, 0, len(rs))
 	seen := map[int64]bool{}
 	for _, r := range rs {
@@ -101,7 +70,7 @@ func (t *Tx) SavePrimaryResults(rs []PrimaryResult) error {
 	}
 	tail := ` ON CONFLICT (school_id, school_year_id, pupil_id, point) DO UPDATE SET ` + strings.Join(set, ", ")
 	const chunk = 200
-	keep := make([]PrimaryResult, 0, len(rs))
+	keep := make([]sdgdt.PrimaryResult, 0, len(rs))
 	for _, r := range rs {
 		if g, ok := gens[r.PupilID]; !ok || g == r.Gen {
 			keep = append(keep, r)
@@ -131,7 +100,7 @@ func (t *Tx) SavePrimaryResults(rs []PrimaryResult) error {
 
 // ClassPrimaryResults returns the stored results of the pupils placed in a
 // class at an assessment point ("" for every point).
-func (t *Tx) ClassPrimaryResults(classID int64, point string) ([]PrimaryResult, error) {
+func (t *Tx) ClassPrimaryResults(classID int64, point string) ([]sdgdt.PrimaryResult, error) {
 	q := `SELECT ` + primaryResultColumns + ` FROM primary_results WHERE class_id = $1`
 	args := []any{classID}
 	if point != "" {
@@ -143,9 +112,9 @@ func (t *Tx) ClassPrimaryResults(classID int64, point string) ([]PrimaryResult, 
 		return nil, err
 	}
 	defer rows.Close()
-	var out []PrimaryResult
+	var out []sdgdt.PrimaryResult
 	for rows.Next() {
-		var r PrimaryResult
+		var r sdgdt.PrimaryResult
 		var at *time.Time
 		if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Point, &r.ClassID, &r.Gen, &r.RulesetVersion, &r.Grade, &r.Complete, &r.MissingJSON,
 			&r.SubjectsT, &r.SubjectsH, &r.SubjectsC, &r.QCT, &r.QCD, &r.QCC, &r.Result, &r.Award, &r.CompletedGrade, &r.CompletedPrimary, &r.ResultFinal,
@@ -160,19 +129,8 @@ func (t *Tx) ClassPrimaryResults(classID int64, point string) ([]PrimaryResult, 
 	return out, rows.Err()
 }
 
-// Nomination is the homeroom teacher's nomination of a pupil as Học sinh
-// Tiêu biểu, with its reason.
-type Nomination struct {
-	SchoolID, SchoolYearID, PupilID, ClassID int64
-	Nominated                                bool
-	Reason                                   string
-	ChangedBy                                int64
-	ChangedByName                            string
-	ChangedAt                                time.Time
-}
-
 // SetNomination stores a pupil's nomination (or its withdrawal).
-func (t *Tx) SetNomination(n Nomination) error {
+func (t *Tx) SetNomination(n sdgdt.Nomination) error {
 	_, err := t.exec(`INSERT INTO primary_nominations (school_id, school_year_id, pupil_id, class_id, nominated, reason, changed_by, changed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET class_id = excluded.class_id, nominated = excluded.nominated,
@@ -182,8 +140,8 @@ func (t *Tx) SetNomination(n Nomination) error {
 }
 
 // Nominations returns the nominations of some pupils in a school year.
-func (t *Tx) Nominations(schoolID, yearID int64, pupilIDs []int64) ([]Nomination, error) {
-	var out []Nomination
+func (t *Tx) Nominations(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Nomination, error) {
+	var out []sdgdt.Nomination
 	for start := 0; start < len(pupilIDs); start += 500 {
 		args := []any{schoolID, yearID}
 		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
@@ -194,7 +152,7 @@ func (t *Tx) Nominations(schoolID, yearID int64, pupilIDs []int64) ([]Nomination
 			return nil, err
 		}
 		for rows.Next() {
-			var n Nomination
+			var n sdgdt.Nomination
 			if err := rows.Scan(&n.SchoolID, &n.SchoolYearID, &n.PupilID, &n.ClassID, &n.Nominated, &n.Reason, &n.ChangedBy, &n.ChangedByName, &n.ChangedAt); err != nil {
 				rows.Close()
 				return nil, err
@@ -210,19 +168,8 @@ func (t *Tx) Nominations(schoolID, yearID int64, pupilIDs []int64) ([]Nomination
 	return out, nil
 }
 
-// Supplement is one item of a pupil's additional assessment: the updated
-// level (and test score) of a subject, quality ("q.…") or competency ("c.…").
-type Supplement struct {
-	SchoolID, SchoolYearID, PupilID int64
-	Item                            string
-	ClassID                         int64
-	Level, Test, Note               string
-	ChangedBy                       int64
-	ChangedAt                       time.Time
-}
-
 // SetSupplement stores an item of a pupil's additional assessment.
-func (t *Tx) SetSupplement(s Supplement) error {
+func (t *Tx) SetSupplement(s sdgdt.Supplement) error {
 	_, err := t.exec(`INSERT INTO primary_supplements (school_id, school_year_id, pupil_id, item, class_id, level, test, note, changed_by, changed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (school_id, school_year_id, pupil_id, item) DO UPDATE SET class_id = excluded.class_id, level = excluded.level,
@@ -232,8 +179,8 @@ func (t *Tx) SetSupplement(s Supplement) error {
 }
 
 // Supplements returns the additional assessments of some pupils in a year.
-func (t *Tx) Supplements(schoolID, yearID int64, pupilIDs []int64) ([]Supplement, error) {
-	var out []Supplement
+func (t *Tx) Supplements(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Supplement, error) {
+	var out []sdgdt.Supplement
 	for start := 0; start < len(pupilIDs); start += 500 {
 		args := []any{schoolID, yearID}
 		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
@@ -243,7 +190,7 @@ func (t *Tx) Supplements(schoolID, yearID int64, pupilIDs []int64) ([]Supplement
 			return nil, err
 		}
 		for rows.Next() {
-			var s Supplement
+			var s sdgdt.Supplement
 			if err := rows.Scan(&s.SchoolID, &s.SchoolYearID, &s.PupilID, &s.Item, &s.ClassID, &s.Level, &s.Test, &s.Note, &s.ChangedBy, &s.ChangedAt); err != nil {
 				rows.Close()
 				return nil, err
@@ -259,19 +206,8 @@ func (t *Tx) Supplements(schoolID, yearID int64, pupilIDs []int64) ([]Supplement
 	return out, nil
 }
 
-// Decision is the principal's decision on a pupil still CHT after the
-// additional assessment.
-type Decision struct {
-	SchoolID, SchoolYearID, PupilID, ClassID int64
-	Decision                                 string // "promoted" or "retained"
-	Note                                     string
-	DecidedBy                                int64
-	DecidedByName                            string
-	DecidedAt                                time.Time
-}
-
 // SetDecision stores the principal's decision on a pupil.
-func (t *Tx) SetDecision(d Decision) error {
+func (t *Tx) SetDecision(d sdgdt.Decision) error {
 	_, err := t.exec(`INSERT INTO primary_decisions (school_id, school_year_id, pupil_id, class_id, decision, note, decided_by, decided_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET class_id = excluded.class_id, decision = excluded.decision,
@@ -281,8 +217,8 @@ func (t *Tx) SetDecision(d Decision) error {
 }
 
 // Decisions returns the principal's decisions on some pupils in a year.
-func (t *Tx) Decisions(schoolID, yearID int64, pupilIDs []int64) ([]Decision, error) {
-	var out []Decision
+func (t *Tx) Decisions(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Decision, error) {
+	var out []sdgdt.Decision
 	for start := 0; start < len(pupilIDs); start += 500 {
 		args := []any{schoolID, yearID}
 		in := inList(&args, pupilIDs[start:min(start+500, len(pupilIDs))])
@@ -293,7 +229,7 @@ func (t *Tx) Decisions(schoolID, yearID int64, pupilIDs []int64) ([]Decision, er
 			return nil, err
 		}
 		for rows.Next() {
-			var d Decision
+			var d sdgdt.Decision
 			if err := rows.Scan(&d.SchoolID, &d.SchoolYearID, &d.PupilID, &d.ClassID, &d.Decision, &d.Note, &d.DecidedBy, &d.DecidedByName, &d.DecidedAt); err != nil {
 				rows.Close()
 				return nil, err

@@ -6,23 +6,16 @@ import (
 	"sdgdt"
 )
 
-// ScheduleItem is when one assessment of a term is due at a school.
-type ScheduleItem struct {
-	Term  string
-	Item  string // regular[0]…, midterm, final; level, test
-	DueOn time.Time
-}
-
 // EntrySchedule returns the school's own due dates of a year.
-func (t *Tx) EntrySchedule(schoolID, yearID int64) ([]ScheduleItem, error) {
+func (t *Tx) EntrySchedule(schoolID, yearID int64) ([]sdgdt.ScheduleItem, error) {
 	rows, err := t.query(`SELECT term, item, due_on FROM entry_schedules WHERE school_id = $1 AND school_year_id = $2 ORDER BY term, item`, schoolID, yearID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ScheduleItem
+	var out []sdgdt.ScheduleItem
 	for rows.Next() {
-		var s ScheduleItem
+		var s sdgdt.ScheduleItem
 		var due string
 		if err := rows.Scan(&s.Term, &s.Item, &due); err != nil {
 			return nil, err
@@ -34,36 +27,17 @@ func (t *Tx) EntrySchedule(schoolID, yearID int64) ([]ScheduleItem, error) {
 }
 
 // SetScheduleItem sets one due date of a school's schedule.
-func (t *Tx) SetScheduleItem(schoolID, yearID int64, s ScheduleItem) error {
+func (t *Tx) SetScheduleItem(schoolID, yearID int64, s sdgdt.ScheduleItem) error {
 	_, err := t.exec(`INSERT INTO entry_schedules (school_id, school_year_id, term, item, due_on) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (school_id, school_year_id, term, item) DO UPDATE SET due_on = excluded.due_on`,
 		schoolID, yearID, s.Term, s.Item, s.DueOn.Format("2006-01-02"))
 	return err
 }
 
-// ProgressSheet is one sheet of a school year with what progress needs: its
-// teacher, size, regular-mark count, and how many cells of each field were
-// filled as of a moment.
-type ProgressSheet struct {
-	SheetID      int64
-	ClassID      int64
-	ClassName    string
-	Grade        int
-	Subject      string
-	Term         string
-	Kind         string
-	TeacherID    int64
-	TeacherName  string
-	Pupils       int
-	RegularCount int
-	AssessedBy   string
-	Filled       map[string]int // field → pupils with a value
-}
-
 // ProgressSheets returns every assigned sheet of a school's year with its
 // filled cells as they stood at asOf, read from the cells' history, so that a
 // past month's progress is what it was then.
-func (t *Tx) ProgressSheets(schoolID, yearID int64, asOf time.Time) ([]ProgressSheet, error) {
+func (t *Tx) ProgressSheets(schoolID, yearID int64, asOf time.Time) ([]sdgdt.ProgressSheet, error) {
 	rows, err := t.query(`SELECT s.id, s.class_id, c.name, c.grade, s.subject, s.term, s.kind, a.teacher_id, u.full_name,
 		(SELECT COUNT(*) FROM enrolments e WHERE e.class_id = c.id AND e.status = $3),
 		COALESCE(cs.periods_per_year, 0), COALESCE(cs.assessed_by, '')
@@ -75,10 +49,10 @@ func (t *Tx) ProgressSheets(schoolID, yearID int64, asOf time.Time) ([]ProgressS
 	if err != nil {
 		return nil, err
 	}
-	var out []ProgressSheet
+	var out []sdgdt.ProgressSheet
 	index := map[[3]string]int{} // class id, subject, term → position
 	for rows.Next() {
-		var p ProgressSheet
+		var p sdgdt.ProgressSheet
 		var periods int
 		if err := rows.Scan(&p.SheetID, &p.ClassID, &p.ClassName, &p.Grade, &p.Subject, &p.Term, &p.Kind, &p.TeacherID, &p.TeacherName, &p.Pupils, &periods, &p.AssessedBy); err != nil {
 			rows.Close()
@@ -118,21 +92,8 @@ func (t *Tx) ProgressSheets(schoolID, yearID int64, asOf time.Time) ([]ProgressS
 	return out, rows.Err()
 }
 
-// ProgressSnapshot is a frozen progress figure of a sheet for a period.
-type ProgressSnapshot struct {
-	Period    string // "2026-10" (a month) or "2026-2027/hk1" (a term)
-	SheetID   int64
-	TeacherID int64
-	ClassID   int64
-	Subject   string
-	Term      string
-	Required  int
-	Entered   int
-	TakenAt   time.Time
-}
-
 // SaveSnapshots freezes a period's figures; a period already frozen is kept.
-func (t *Tx) SaveSnapshots(schoolID int64, snaps []ProgressSnapshot) error {
+func (t *Tx) SaveSnapshots(schoolID int64, snaps []sdgdt.ProgressSnapshot) error {
 	for _, s := range snaps {
 		if _, err := t.exec(`INSERT INTO progress_snapshots (school_id, period, sheet_id, teacher_id, class_id, subject, term, required, entered, taken_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (school_id, period, sheet_id) DO NOTHING`,
@@ -144,15 +105,15 @@ func (t *Tx) SaveSnapshots(schoolID int64, snaps []ProgressSnapshot) error {
 }
 
 // Snapshots returns a period's frozen figures of a school, by sheet.
-func (t *Tx) Snapshots(schoolID int64, period string) (map[int64]ProgressSnapshot, error) {
+func (t *Tx) Snapshots(schoolID int64, period string) (map[int64]sdgdt.ProgressSnapshot, error) {
 	rows, err := t.query(`SELECT period, sheet_id, teacher_id, class_id, subject, term, required, entered, taken_at FROM progress_snapshots WHERE school_id = $1 AND period = $2`, schoolID, period)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]ProgressSnapshot{}
+	out := map[int64]sdgdt.ProgressSnapshot{}
 	for rows.Next() {
-		var s ProgressSnapshot
+		var s sdgdt.ProgressSnapshot
 		if err := rows.Scan(&s.Period, &s.SheetID, &s.TeacherID, &s.ClassID, &s.Subject, &s.Term, &s.Required, &s.Entered, &s.TakenAt); err != nil {
 			return nil, err
 		}

@@ -95,19 +95,8 @@ func (t *Tx) IdentityNumbersTaken(numbers []string) (map[string]bool, error) {
 	return taken, nil
 }
 
-// Enrolment is a pupil's stay in a class.
-type Enrolment struct {
-	ID           int64
-	SchoolID     int64
-	SchoolYearID int64
-	ClassID      int64
-	PupilID      int64
-	Status       string
-	From, To     time.Time
-}
-
 // Enrol puts a pupil in a class from a date.
-func (t *Tx) Enrol(e *Enrolment) error {
+func (t *Tx) Enrol(e *sdgdt.Enrolment) error {
 	to := ""
 	if !e.To.IsZero() {
 		to = e.To.Format("2006-01-02")
@@ -125,8 +114,8 @@ func (t *Tx) EndEnrolment(id int64, status string, to time.Time) error {
 }
 
 // CurrentEnrolment returns the pupil's current (studying) enrolment in a year.
-func (t *Tx) CurrentEnrolment(pupilID, yearID int64) (Enrolment, error) {
-	var e Enrolment
+func (t *Tx) CurrentEnrolment(pupilID, yearID int64) (sdgdt.Enrolment, error) {
+	var e sdgdt.Enrolment
 	var from, to string
 	err := t.queryRow(`SELECT id, school_id, school_year_id, class_id, pupil_id, status, from_date, to_date FROM enrolments
 		WHERE pupil_id = $1 AND school_year_id = $2 AND status = $3 ORDER BY id DESC LIMIT 1`, pupilID, yearID, sdgdt.EnrolStudying).
@@ -135,18 +124,9 @@ func (t *Tx) CurrentEnrolment(pupilID, yearID int64) (Enrolment, error) {
 	return e, notFound(err, "lớp hiện tại của học sinh")
 }
 
-// RosterEntry is a pupil on a class list.
-type RosterEntry struct {
-	Pupil       sdgdt.Pupil
-	EnrolmentID int64
-	Status      string
-	From, To    time.Time
-	Key         string // Vietnamese collation key
-}
-
 // ClassRoster returns the pupils of a class in Vietnamese order: by default those
 // studying in it now; with all, also those who moved, left or transferred.
-func (t *Tx) ClassRoster(classID int64, all bool) ([]RosterEntry, error) {
+func (t *Tx) ClassRoster(classID int64, all bool) ([]sdgdt.RosterEntry, error) {
 	q := `SELECT e.id, e.status, e.from_date, e.to_date, ` + prefixed("p.", pupilColumns) + ` FROM enrolments e JOIN pupils p ON p.id = e.pupil_id WHERE e.class_id = $1`
 	args := []any{classID}
 	if !all {
@@ -158,9 +138,9 @@ func (t *Tx) ClassRoster(classID int64, all bool) ([]RosterEntry, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []RosterEntry
+	var out []sdgdt.RosterEntry
 	for rows.Next() {
-		var r RosterEntry
+		var r sdgdt.RosterEntry
 		var from, to, dob string
 		p := &r.Pupil
 		if err := rows.Scan(&r.EnrolmentID, &r.Status, &from, &to, &p.ID, &p.SchoolID, &p.FamilyName, &p.MiddleName, &p.GivenName, &dob, &p.Sex, &p.Ethnicity,
@@ -180,7 +160,7 @@ func (t *Tx) ClassRoster(classID int64, all bool) ([]RosterEntry, error) {
 }
 
 // SortRoster sorts a class list in Vietnamese order (ties by id, for stability).
-func SortRoster(r []RosterEntry) {
+func SortRoster(r []sdgdt.RosterEntry) {
 	sort.SliceStable(r, func(i, j int) bool {
 		if r[i].Key != r[j].Key {
 			return r[i].Key < r[j].Key

@@ -7,23 +7,9 @@ import (
 	"sdgdt"
 )
 
-// Absence is one absent session (buổi) of a pupil.
-type Absence struct {
-	ID         int64
-	SchoolID   int64
-	ClassID    int64
-	PupilID    int64
-	On         time.Time
-	Session    string // "sang" (morning) or "chieu" (afternoon)
-	Excused    bool
-	Reason     string
-	RecordedBy int64
-	RecordedAt time.Time
-}
-
 // AddAbsence records an absence; an active one for the same pupil and session
 // is replaced (cancelled, kept as history) and returned as previous.
-func (t *Tx) AddAbsence(a *Absence, by int64) (previous *Absence, err error) {
+func (t *Tx) AddAbsence(a *sdgdt.Absence, by int64) (previous *sdgdt.Absence, err error) {
 	old, err := t.activeAbsence(a.PupilID, a.On, a.Session)
 	if err != nil {
 		return nil, err
@@ -39,7 +25,7 @@ func (t *Tx) AddAbsence(a *Absence, by int64) (previous *Absence, err error) {
 	return old, err
 }
 
-func (t *Tx) activeAbsence(pupilID int64, on time.Time, session string) (*Absence, error) {
+func (t *Tx) activeAbsence(pupilID int64, on time.Time, session string) (*sdgdt.Absence, error) {
 	rows, err := t.query(`SELECT id, school_id, class_id, pupil_id, on_date, session, excused, reason, recorded_by, recorded_at FROM absences
 		WHERE pupil_id = $1 AND on_date = $2 AND session = $3 AND cancelled_at IS NULL`, pupilID, on.Format("2006-01-02"), session)
 	if err != nil {
@@ -59,23 +45,23 @@ func (t *Tx) CancelAbsence(id, by int64) error {
 }
 
 // Absence returns one active absence entry.
-func (t *Tx) Absence(id int64) (Absence, error) {
+func (t *Tx) Absence(id int64) (sdgdt.Absence, error) {
 	rows, err := t.query(`SELECT id, school_id, class_id, pupil_id, on_date, session, excused, reason, recorded_by, recorded_at FROM absences WHERE id = $1 AND cancelled_at IS NULL`, id)
 	if err != nil {
-		return Absence{}, err
+		return sdgdt.Absence{}, err
 	}
 	as, err := scanAbsences(rows)
 	if err == nil && len(as) == 0 {
 		err = &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không tìm thấy buổi vắng này."}
 	}
 	if err != nil {
-		return Absence{}, err
+		return sdgdt.Absence{}, err
 	}
 	return as[0], nil
 }
 
 // ClassAbsences returns the active absences of a class between two days (inclusive).
-func (t *Tx) ClassAbsences(classID int64, from, to time.Time) ([]Absence, error) {
+func (t *Tx) ClassAbsences(classID int64, from, to time.Time) ([]sdgdt.Absence, error) {
 	rows, err := t.query(`SELECT id, school_id, class_id, pupil_id, on_date, session, excused, reason, recorded_by, recorded_at FROM absences
 		WHERE class_id = $1 AND on_date >= $2 AND on_date <= $3 AND cancelled_at IS NULL ORDER BY on_date, session`, classID, from.Format("2006-01-02"), to.Format("2006-01-02"))
 	if err != nil {
@@ -84,11 +70,11 @@ func (t *Tx) ClassAbsences(classID int64, from, to time.Time) ([]Absence, error)
 	return scanAbsences(rows)
 }
 
-func scanAbsences(rows *sql.Rows) ([]Absence, error) {
+func scanAbsences(rows *sql.Rows) ([]sdgdt.Absence, error) {
 	defer rows.Close()
-	var out []Absence
+	var out []sdgdt.Absence
 	for rows.Next() {
-		var a Absence
+		var a sdgdt.Absence
 		var on string
 		if err := rows.Scan(&a.ID, &a.SchoolID, &a.ClassID, &a.PupilID, &on, &a.Session, &a.Excused, &a.Reason, &a.RecordedBy, &a.RecordedAt); err != nil {
 			return nil, err
@@ -99,36 +85,19 @@ func scanAbsences(rows *sql.Rows) ([]Absence, error) {
 	return out, rows.Err()
 }
 
-// AbsenceTotal is a month's absence count of a pupil in a class, entered as totals.
-type AbsenceTotal struct {
-	ClassID   int64
-	PupilID   int64
-	Month     string // "2026-10"
-	Excused   int
-	Unexcused int
-}
-
 // SetAbsenceTotal records a month's totals for a pupil, replacing earlier totals.
-func (t *Tx) SetAbsenceTotal(schoolID int64, a AbsenceTotal, by int64) error {
+func (t *Tx) SetAbsenceTotal(schoolID int64, a sdgdt.AbsenceTotal, by int64) error {
 	_, err := t.exec(`INSERT INTO absence_totals (school_id, class_id, pupil_id, month, excused, unexcused, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (class_id, pupil_id, month) DO UPDATE SET excused = excluded.excused, unexcused = excluded.unexcused, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
 		schoolID, a.ClassID, a.PupilID, a.Month, a.Excused, a.Unexcused, by, t.Now)
 	return err
 }
 
-// AbsenceCount is a pupil's absences in sessions, excused and not.
-type AbsenceCount struct {
-	Excused, Unexcused int
-}
-
-// Total is all sessions missed.
-func (c AbsenceCount) Total() int { return c.Excused + c.Unexcused }
-
 // YearAbsences sums, per pupil, the absences of a school year: daily entries
 // plus monthly totals (a month with totals counts its totals instead of its
 // daily entries, so nothing is counted twice).
-func (t *Tx) YearAbsences(schoolID, yearID int64, pupilIDs []int64) (map[int64]AbsenceCount, error) {
-	out := map[int64]AbsenceCount{}
+func (t *Tx) YearAbsences(schoolID, yearID int64, pupilIDs []int64) (map[int64]sdgdt.AbsenceCount, error) {
+	out := map[int64]sdgdt.AbsenceCount{}
 	want := map[int64]bool{}
 	for _, id := range pupilIDs {
 		want[id] = true
@@ -190,33 +159,8 @@ func (t *Tx) YearAbsences(schoolID, yearID int64, pupilIDs []int64) (map[int64]A
 	return out, rows.Err()
 }
 
-// Movement is an event in a pupil's schooling: enrolment, leaving, a class move,
-// a transfer out or in.
-type Movement struct {
-	ID          int64
-	SchoolID    int64
-	PupilID     int64
-	PupilName   string
-	Kind        string // enrol | leave | class_move | transfer_out | transfer_in
-	On          time.Time
-	FromClassID int64
-	FromClass   string
-	ToClassID   int64
-	ToClass     string
-	ToSchoolID  int64
-	ToSchool    string
-	OtherSchool string // a school outside the system
-	Reason      string
-	Status      string // done | requested | accepted | refused | cancelled
-	RequestedBy int64
-	RequestedAt time.Time
-	DecidedBy   int64
-	DecidedAt   time.Time
-	Snapshot    string // JSON of the record sent with a transfer
-}
-
 // AddMovement records a movement.
-func (t *Tx) AddMovement(m *Movement) error {
+func (t *Tx) AddMovement(m *sdgdt.Movement) error {
 	m.RequestedAt = t.Now
 	var err error
 	m.ID, err = t.insert(`INSERT INTO movements (school_id, pupil_id, kind, on_date, from_class_id, to_class_id, to_school_id, other_school, reason, status, requested_by, requested_at, snapshot_json)
@@ -237,15 +181,15 @@ const movementQuery = `SELECT m.id, m.school_id, m.pupil_id, p.family_name || ' 
 	FROM movements m JOIN pupils p ON p.id = m.pupil_id
 	LEFT JOIN classes fc ON fc.id = m.from_class_id LEFT JOIN classes tc ON tc.id = m.to_class_id LEFT JOIN schools ts ON ts.id = m.to_school_id`
 
-func (t *Tx) movements(where string, limit int, args ...any) ([]Movement, error) {
+func (t *Tx) movements(where string, limit int, args ...any) ([]sdgdt.Movement, error) {
 	rows, err := t.query(movementQuery+" WHERE "+where+" ORDER BY m.on_date DESC, m.id DESC LIMIT "+itoa(limit), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Movement
+	var out []sdgdt.Movement
 	for rows.Next() {
-		var m Movement
+		var m sdgdt.Movement
 		var on string
 		var decided sql.NullTime
 		if err := rows.Scan(&m.ID, &m.SchoolID, &m.PupilID, &m.PupilName, &m.Kind, &on, &m.FromClassID, &m.FromClass, &m.ToClassID, &m.ToClass,
@@ -259,45 +203,35 @@ func (t *Tx) movements(where string, limit int, args ...any) ([]Movement, error)
 }
 
 // Movement returns one movement.
-func (t *Tx) Movement(id int64) (Movement, error) {
+func (t *Tx) Movement(id int64) (sdgdt.Movement, error) {
 	ms, err := t.movements(`m.id = $1`, 1, id)
 	if err == nil && len(ms) == 0 {
 		err = &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không tìm thấy biến động này."}
 	}
 	if err != nil {
-		return Movement{}, err
+		return sdgdt.Movement{}, err
 	}
 	return ms[0], nil
 }
 
 // ClassMovements returns the movements touching a class between two days.
-func (t *Tx) ClassMovements(classID int64, from, to time.Time) ([]Movement, error) {
+func (t *Tx) ClassMovements(classID int64, from, to time.Time) ([]sdgdt.Movement, error) {
 	return t.movements(`(m.from_class_id = $1 OR m.to_class_id = $1) AND m.on_date >= $2 AND m.on_date <= $3`, 1000, classID, from.Format("2006-01-02"), to.Format("2006-01-02"))
 }
 
 // SchoolMovements returns a school's movements, newest first, and the transfer
 // requests addressed to it.
-func (t *Tx) SchoolMovements(schoolID int64, limit int) ([]Movement, error) {
+func (t *Tx) SchoolMovements(schoolID int64, limit int) ([]sdgdt.Movement, error) {
 	return t.movements(`(m.school_id = $1 OR m.to_school_id = $1)`, limit, schoolID)
 }
 
 // PendingTransfersTo returns the transfer requests waiting for a school's answer.
-func (t *Tx) PendingTransfersTo(schoolID int64) ([]Movement, error) {
+func (t *Tx) PendingTransfersTo(schoolID int64) ([]sdgdt.Movement, error) {
 	return t.movements(`m.to_school_id = $1 AND m.status = $2`, 1000, schoolID, "requested")
 }
 
-// Confirmation is a homeroom teacher's confirmation of a month's records.
-type Confirmation struct {
-	ClassID     int64
-	Month       string
-	ConfirmedBy int64
-	ByName      string
-	At          time.Time
-	Note        string
-}
-
 // Confirm records the confirmation of a class's month.
-func (t *Tx) Confirm(schoolID int64, c Confirmation) error {
+func (t *Tx) Confirm(schoolID int64, c sdgdt.Confirmation) error {
 	_, err := t.exec(`INSERT INTO monthly_confirmations (class_id, month, school_id, confirmed_by, confirmed_at, note) VALUES ($1, $2, $3, $4, $5, $6)`,
 		c.ClassID, c.Month, schoolID, c.ConfirmedBy, t.Now, c.Note)
 	if isUniqueViolation(err) {
@@ -307,16 +241,16 @@ func (t *Tx) Confirm(schoolID int64, c Confirmation) error {
 }
 
 // Confirmations returns the confirmed months of a class.
-func (t *Tx) Confirmations(classID int64) ([]Confirmation, error) {
+func (t *Tx) Confirmations(classID int64) ([]sdgdt.Confirmation, error) {
 	rows, err := t.query(`SELECT m.class_id, m.month, m.confirmed_by, u.full_name, m.confirmed_at, m.note FROM monthly_confirmations m
 		JOIN users u ON u.id = m.confirmed_by WHERE m.class_id = $1 ORDER BY m.month`, classID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Confirmation
+	var out []sdgdt.Confirmation
 	for rows.Next() {
-		var c Confirmation
+		var c sdgdt.Confirmation
 		if err := rows.Scan(&c.ClassID, &c.Month, &c.ConfirmedBy, &c.ByName, &c.At, &c.Note); err != nil {
 			return nil, err
 		}
@@ -326,6 +260,6 @@ func (t *Tx) Confirmations(classID int64) ([]Confirmation, error) {
 }
 
 // PupilMovements returns a pupil's movements, newest first.
-func (t *Tx) PupilMovements(pupilID int64) ([]Movement, error) {
+func (t *Tx) PupilMovements(pupilID int64) ([]sdgdt.Movement, error) {
 	return t.movements(`m.pupil_id = $1`, 100, pupilID)
 }

@@ -45,21 +45,8 @@ func (t *Tx) forPupils(query string, schoolID, yearID int64, pupilIDs []int64, s
 	return nil
 }
 
-// Conduct is a pupil's conduct rating of a term (hk1, hk2, summer).
-type Conduct struct {
-	SchoolID     int64
-	SchoolYearID int64
-	PupilID      int64
-	Term         string
-	ClassID      int64
-	Level        string // T, K, D, CD or ""
-	Comment      string
-	ChangedBy    int64
-	ChangedAt    time.Time
-}
-
 // SetConduct stores a pupil's conduct of a term.
-func (t *Tx) SetConduct(c Conduct) error {
+func (t *Tx) SetConduct(c sdgdt.Conduct) error {
 	_, err := t.exec(`INSERT INTO conduct (school_id, school_year_id, pupil_id, term, class_id, level, comment, changed_by, changed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (school_id, school_year_id, pupil_id, term) DO UPDATE SET class_id = excluded.class_id, level = excluded.level,
@@ -69,11 +56,11 @@ func (t *Tx) SetConduct(c Conduct) error {
 }
 
 // Conducts returns the conduct ratings of some pupils in a school year.
-func (t *Tx) Conducts(schoolID, yearID int64, pupilIDs []int64) ([]Conduct, error) {
-	var out []Conduct
+func (t *Tx) Conducts(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Conduct, error) {
+	var out []sdgdt.Conduct
 	err := t.forPupils(`SELECT school_id, school_year_id, pupil_id, term, class_id, level, comment, changed_by, changed_at FROM conduct
 			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`, schoolID, yearID, pupilIDs, func(rows *sql.Rows) error {
-		var c Conduct
+		var c sdgdt.Conduct
 		if err := rows.Scan(&c.SchoolID, &c.SchoolYearID, &c.PupilID, &c.Term, &c.ClassID, &c.Level, &c.Comment, &c.ChangedBy, &c.ChangedAt); err != nil {
 			return err
 		}
@@ -83,20 +70,8 @@ func (t *Tx) Conducts(schoolID, yearID int64, pupilIDs []int64) ([]Conduct, erro
 	return out, err
 }
 
-// Retest is a pupil's summer re-test result in a subject.
-type Retest struct {
-	SchoolID     int64
-	SchoolYearID int64
-	PupilID      int64
-	Subject      string
-	ClassID      int64
-	Value        string // "6.5", "D", "CD"; "" when cleared
-	ChangedBy    int64
-	ChangedAt    time.Time
-}
-
 // SetRetest stores a pupil's re-test result.
-func (t *Tx) SetRetest(r Retest) error {
+func (t *Tx) SetRetest(r sdgdt.Retest) error {
 	_, err := t.exec(`INSERT INTO retests (school_id, school_year_id, pupil_id, subject, class_id, value, changed_by, changed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (school_id, school_year_id, pupil_id, subject) DO UPDATE SET class_id = excluded.class_id, value = excluded.value,
@@ -106,11 +81,11 @@ func (t *Tx) SetRetest(r Retest) error {
 }
 
 // Retests returns the re-test results of some pupils in a school year.
-func (t *Tx) Retests(schoolID, yearID int64, pupilIDs []int64) ([]Retest, error) {
-	var out []Retest
+func (t *Tx) Retests(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Retest, error) {
+	var out []sdgdt.Retest
 	err := t.forPupils(`SELECT school_id, school_year_id, pupil_id, subject, class_id, value, changed_by, changed_at FROM retests
 			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`, schoolID, yearID, pupilIDs, func(rows *sql.Rows) error {
-		var r Retest
+		var r sdgdt.Retest
 		if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Subject, &r.ClassID, &r.Value, &r.ChangedBy, &r.ChangedAt); err != nil {
 			return err
 		}
@@ -158,23 +133,17 @@ func (t *Tx) upsertStale(schoolID, yearID, classID int64, pupilIDs []int64, onCo
 	return nil
 }
 
-// ResultKey names a pupil-year whose results are stale, with the generation
-// of its inputs when it was read.
-type ResultKey struct {
-	SchoolID, SchoolYearID, PupilID, Gen int64
-}
-
 // StaleResults returns up to limit pupil-years whose results must be computed
 // again, grouped by school and year.
-func (t *Tx) StaleResults(limit int) ([]ResultKey, error) {
+func (t *Tx) StaleResults(limit int) ([]sdgdt.ResultKey, error) {
 	rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, gen FROM pupil_results WHERE stale ORDER BY school_id, school_year_id, pupil_id LIMIT ` + itoa(limit))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ResultKey
+	var out []sdgdt.ResultKey
 	for rows.Next() {
-		var k ResultKey
+		var k sdgdt.ResultKey
 		if err := rows.Scan(&k.SchoolID, &k.SchoolYearID, &k.PupilID, &k.Gen); err != nil {
 			return nil, err
 		}
@@ -209,22 +178,9 @@ func (t *Tx) ResultGens(schoolID, yearID int64, pupilIDs []int64) (map[int64]int
 	return out, nil
 }
 
-// PupilYear is everything the rules engine needs about a pupil's school year:
-// his class (the one he studies in now, else the last one of the year), its
-// curriculum, his marks (comments left out), conduct, re-tests and absences.
-type PupilYear struct {
-	PupilID  int64
-	Class    Class
-	Subjects []ClassSubject
-	Cells    []Cell
-	Conduct  map[string]string // term (hk1, hk2, summer) → level
-	Retests  map[string]string // subject → value
-	Absent   int
-}
-
 // PupilYears loads the years of some pupils of one school, with one query per
 // table (chunked by 500 pupils).
-func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]PupilYear, error) {
+func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.PupilYear, error) {
 	placed := map[int64]int64{} // pupil → class
 	studying := map[int64]bool{}
 	for start := 0; start < len(pupilIDs); start += 500 {
@@ -252,8 +208,8 @@ func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]PupilYear, 
 			return nil, err
 		}
 	}
-	classes := map[int64]Class{}
-	curricula := map[int64][]ClassSubject{}
+	classes := map[int64]sdgdt.Class{}
+	curricula := map[int64][]sdgdt.ClassSubject{}
 	for _, cid := range placed {
 		if _, ok := classes[cid]; ok {
 			continue
@@ -267,7 +223,7 @@ func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]PupilYear, 
 			return nil, err
 		}
 	}
-	out := make([]PupilYear, 0, len(pupilIDs))
+	out := make([]sdgdt.PupilYear, 0, len(pupilIDs))
 	index := map[int64]int{}
 	var ids []int64
 	for _, pid := range pupilIDs {
@@ -277,7 +233,7 @@ func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]PupilYear, 
 		}
 		index[pid] = len(out)
 		ids = append(ids, pid)
-		out = append(out, PupilYear{PupilID: pid, Class: classes[cid], Subjects: curricula[cid], Conduct: map[string]string{}, Retests: map[string]string{}})
+		out = append(out, sdgdt.PupilYear{PupilID: pid, Class: classes[cid], Subjects: curricula[cid], Conduct: map[string]string{}, Retests: map[string]string{}})
 	}
 	if len(ids) == 0 {
 		return out, nil
@@ -316,38 +272,12 @@ func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]PupilYear, 
 	return out, nil
 }
 
-// PupilResult is a pupil's year as computed by the rules engine and stored.
-// Levels are "T", "K", "D", "CD" or "" (not computable).
-type PupilResult struct {
-	SchoolID, SchoolYearID, PupilID, ClassID int64
-	Gen                                      int64 // generation of the inputs it was computed from
-	Stale                                    bool
-	RulesetVersion                           string
-	Grade                                    int
-	Complete                                 bool
-	AbsentSessions                           int
-	HK                                       [2]TermLevels
-	Year                                     TermLevels
-	LearningFinal, ConductFinal              string
-	RetestSubjects                           string // comma-separated codes
-	Promotion, Award                         string
-	SubjectsJSON, MissingJSON                string
-	Error                                    string // why it could not be computed, if so
-	ComputedAt                               time.Time
-}
-
-// TermLevels are the learning level (after and before the Điều 9.3 adjustment,
-// and the subject that caused it) and the conduct of a semester or the year.
-type TermLevels struct {
-	Learning, LearningComputed, AdjustedFor, Conduct string
-}
-
 const resultColumns = `school_id, school_year_id, pupil_id, class_id, gen, stale, ruleset_version, grade, complete, absent_sessions,
 	hk1_learning, hk1_learning_computed, hk1_adjusted_for, hk1_conduct, hk2_learning, hk2_learning_computed, hk2_adjusted_for, hk2_conduct,
 	year_learning, year_learning_computed, year_adjusted_for, year_conduct, learning_final, conduct_final, retest_subjects, promotion, award,
 	subjects_json, missing_json, error, computed_at`
 
-func (r *PupilResult) values(now time.Time) []any {
+func resultValues(r *sdgdt.PupilResult, now time.Time) []any {
 	return []any{r.SchoolID, r.SchoolYearID, r.PupilID, r.ClassID, r.Gen, false, r.RulesetVersion, r.Grade, r.Complete, r.AbsentSessions,
 		r.HK[0].Learning, r.HK[0].LearningComputed, r.HK[0].AdjustedFor, r.HK[0].Conduct,
 		r.HK[1].Learning, r.HK[1].LearningComputed, r.HK[1].AdjustedFor, r.HK[1].Conduct,
@@ -358,10 +288,10 @@ func (r *PupilResult) values(now time.Time) []any {
 // SaveResults stores computed results. A result replaces the stored one only
 // if the inputs have not changed since they were read (same generation); a
 // result overtaken by a change stays stale, to be computed again.
-func (t *Tx) SaveResults(rs []PupilResult) error {
+func (t *Tx) SaveResults(rs []sdgdt.PupilResult) error {
 	// In pupil order, like every other writer of pupil_results (uniqueIDs).
 	rs = slices.Clone(rs)
-	slices.SortFunc(rs, func(a, b PupilResult) int { return cmp.Compare(a.PupilID, b.PupilID) })
+	slices.SortFunc(rs, func(a, b sdgdt.PupilResult) int { return cmp.Compare(a.PupilID, b.PupilID) })
 	cols := splitColumns(resultColumns)
 	var set []string
 	for _, c := range cols[3:] {
@@ -381,7 +311,7 @@ func (t *Tx) SaveResults(rs []PupilResult) error {
 				b.WriteByte(',')
 			}
 			b.WriteString(t.placeholders(len(args), len(cols)))
-			args = append(args, part[i].values(t.Now)...)
+			args = append(args, resultValues(&part[i], t.Now)...)
 		}
 		b.WriteString(tail)
 		if _, err := t.exec(b.String(), args...); err != nil {
@@ -391,8 +321,8 @@ func (t *Tx) SaveResults(rs []PupilResult) error {
 	return nil
 }
 
-func scanResult(sc interface{ Scan(...any) error }) (PupilResult, error) {
-	var r PupilResult
+func scanResult(sc interface{ Scan(...any) error }) (sdgdt.PupilResult, error) {
+	var r sdgdt.PupilResult
 	var at *time.Time
 	err := sc.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.ClassID, &r.Gen, &r.Stale, &r.RulesetVersion, &r.Grade, &r.Complete, &r.AbsentSessions,
 		&r.HK[0].Learning, &r.HK[0].LearningComputed, &r.HK[0].AdjustedFor, &r.HK[0].Conduct,
@@ -406,13 +336,13 @@ func scanResult(sc interface{ Scan(...any) error }) (PupilResult, error) {
 }
 
 // ClassResults returns the stored results of the pupils placed in a class.
-func (t *Tx) ClassResults(classID int64) ([]PupilResult, error) {
+func (t *Tx) ClassResults(classID int64) ([]sdgdt.PupilResult, error) {
 	rows, err := t.query(`SELECT `+resultColumns+` FROM pupil_results WHERE class_id = $1`, classID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []PupilResult
+	var out []sdgdt.PupilResult
 	for rows.Next() {
 		r, err := scanResult(rows)
 		if err != nil {
@@ -424,7 +354,7 @@ func (t *Tx) ClassResults(classID int64) ([]PupilResult, error) {
 }
 
 // Result returns the stored result of one pupil-year.
-func (t *Tx) Result(schoolID, yearID, pupilID int64) (PupilResult, error) {
+func (t *Tx) Result(schoolID, yearID, pupilID int64) (sdgdt.PupilResult, error) {
 	r, err := scanResult(t.queryRow(`SELECT `+resultColumns+` FROM pupil_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id = $3`,
 		schoolID, yearID, pupilID))
 	return r, notFound(err, "kết quả của học sinh")

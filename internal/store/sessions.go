@@ -107,14 +107,6 @@ func (t *Tx) FailuresSince(key string, since time.Time) ([]time.Time, error) {
 	return out, rows.Err()
 }
 
-// SignIn is a successful sign-in of an account.
-type SignIn struct {
-	At        time.Time
-	IP        string
-	UserAgent string
-	Kind      string
-}
-
 // RecordSignIn records a successful sign-in.
 func (t *Tx) RecordSignIn(userID int64, ip, ua, kind string) error {
 	_, err := t.exec(`INSERT INTO sign_ins (user_id, at, ip, user_agent, kind) VALUES ($1, $2, $3, $4, $5)`, userID, t.Now, ip, ua, kind)
@@ -122,15 +114,15 @@ func (t *Tx) RecordSignIn(userID int64, ip, ua, kind string) error {
 }
 
 // SignInsOf returns a user's latest sign-ins, newest first.
-func (t *Tx) SignInsOf(userID int64, limit int) ([]SignIn, error) {
+func (t *Tx) SignInsOf(userID int64, limit int) ([]sdgdt.SignIn, error) {
 	rows, err := t.query(`SELECT at, ip, user_agent, kind FROM sign_ins WHERE user_id = $1 ORDER BY at DESC LIMIT $2`, userID, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []SignIn
+	var out []sdgdt.SignIn
 	for rows.Next() {
-		var s SignIn
+		var s sdgdt.SignIn
 		if err := rows.Scan(&s.At, &s.IP, &s.UserAgent, &s.Kind); err != nil {
 			return nil, err
 		}

@@ -4,67 +4,37 @@ import (
 	"database/sql"
 	"sort"
 	"strings"
-	"time"
 
 	"sdgdt"
 )
 
-// Sheet kinds: which fields a row has and how values are checked.
-const (
-	SheetSecondary = "secondary" // tt22, tt43: regular[i], midterm, final, comment, exemption
-	SheetPrimary   = "primary"   // tt27: level, test, comment
-)
-
-// Sheet is one class × subject × term of the assessment book. Its rows are the
-// class's current pupils; its cells are their marks (table marks), keyed by the
-// pupil. Version grows with every write through the sheet.
-type Sheet struct {
-	ID           int64
-	SchoolID     int64
-	SchoolYearID int64
-	ClassID      int64
-	Subject      string
-	Term         string
-	Kind         string
-	Version      int64
-	UpdatedAt    time.Time
-}
-
 const sheetColumns = `id, school_id, school_year_id, class_id, subject, term, kind, version, updated_at`
 
-func scanSheet(sc interface{ Scan(...any) error }) (Sheet, error) {
-	var s Sheet
+func scanSheet(sc interface{ Scan(...any) error }) (sdgdt.Sheet, error) {
+	var s sdgdt.Sheet
 	err := sc.Scan(&s.ID, &s.SchoolID, &s.SchoolYearID, &s.ClassID, &s.Subject, &s.Term, &s.Kind, &s.Version, &s.UpdatedAt)
 	return s, err
 }
 
-// SheetKindOf returns the sheet kind of a class's rule set.
-func SheetKindOf(ruleset string) string {
-	if ruleset == "tt27" {
-		return SheetPrimary
-	}
-	return SheetSecondary
-}
-
 // EnsureSheet returns the sheet of a class × subject × term, creating it when
 // it does not exist yet.
-func (t *Tx) EnsureSheet(c Class, subject, term string) (Sheet, error) {
+func (t *Tx) EnsureSheet(c sdgdt.Class, subject, term string) (sdgdt.Sheet, error) {
 	if _, err := t.exec(`INSERT INTO sheets (school_id, school_year_id, class_id, subject, term, kind, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) ON CONFLICT (class_id, subject, term) DO NOTHING`,
-		c.SchoolID, c.SchoolYearID, c.ID, subject, term, SheetKindOf(c.Ruleset), t.Now); err != nil {
-		return Sheet{}, err
+		c.SchoolID, c.SchoolYearID, c.ID, subject, term, sdgdt.SheetKindOf(c.Ruleset), t.Now); err != nil {
+		return sdgdt.Sheet{}, err
 	}
 	return t.SheetFor(c.ID, subject, term)
 }
 
 // Sheet returns one sheet.
-func (t *Tx) Sheet(id int64) (Sheet, error) {
+func (t *Tx) Sheet(id int64) (sdgdt.Sheet, error) {
 	s, err := scanSheet(t.queryRow(`SELECT `+sheetColumns+` FROM sheets WHERE id = $1`, id))
 	return s, notFound(err, "bảng điểm")
 }
 
 // SheetFor returns the sheet of a class × subject × term.
-func (t *Tx) SheetFor(classID int64, subject, term string) (Sheet, error) {
+func (t *Tx) SheetFor(classID int64, subject, term string) (sdgdt.Sheet, error) {
 	s, err := scanSheet(t.queryRow(`SELECT `+sheetColumns+` FROM sheets WHERE class_id = $1 AND subject = $2 AND term = $3`, classID, subject, term))
 	return s, notFound(err, "bảng điểm")
 }
@@ -76,18 +46,9 @@ func (t *Tx) BumpSheet(id int64) (int64, error) {
 	return v, notFound(err, "bảng điểm")
 }
 
-// TeacherSheet is a teaching assignment with its sheet and how the subject is
-// assessed in the class's curriculum.
-type TeacherSheet struct {
-	AssignmentInfo
-	SheetID        int64
-	AssessedBy     string // "" when the subject is not in the class's curriculum
-	PeriodsPerYear int
-}
-
 // TeacherSheets returns a teacher's assignments of the current school year with
 // their sheets (SheetID 0 where none exists yet).
-func (t *Tx) TeacherSheets(teacherID int64) ([]TeacherSheet, error) {
+func (t *Tx) TeacherSheets(teacherID int64) ([]sdgdt.TeacherSheet, error) {
 	rows, err := t.query(`SELECT a.id, a.school_id, a.class_id, a.subject, a.term, a.teacher_id, c.name, c.grade, c.ruleset, c.school_year_id, y.name, u.full_name,
 			COALESCE(sh.id, 0), COALESCE(cs.assessed_by, ''), COALESCE(cs.periods_per_year, 0)
 		FROM assignments a JOIN classes c ON c.id = a.class_id JOIN school_years y ON y.id = c.school_year_id JOIN users u ON u.id = a.teacher_id
@@ -99,9 +60,9 @@ func (t *Tx) TeacherSheets(teacherID int64) ([]TeacherSheet, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []TeacherSheet
+	var out []sdgdt.TeacherSheet
 	for rows.Next() {
-		var a TeacherSheet
+		var a sdgdt.TeacherSheet
 		if err := rows.Scan(&a.ID, &a.SchoolID, &a.ClassID, &a.Subject, &a.Term, &a.TeacherID, &a.ClassName, &a.Grade, &a.Ruleset, &a.SchoolYearID, &a.SchoolYear,
 			&a.TeacherName, &a.SheetID, &a.AssessedBy, &a.PeriodsPerYear); err != nil {
 			return nil, err
@@ -112,8 +73,8 @@ func (t *Tx) TeacherSheets(teacherID int64) ([]TeacherSheet, error) {
 }
 
 // ClassSubject returns one subject of a class's curriculum.
-func (t *Tx) ClassSubject(classID int64, subject string) (ClassSubject, error) {
-	var cs ClassSubject
+func (t *Tx) ClassSubject(classID int64, subject string) (sdgdt.ClassSubject, error) {
+	var cs sdgdt.ClassSubject
 	err := t.queryRow(`SELECT class_id, school_id, subject, periods_per_year, assessed_by, position FROM class_subjects WHERE class_id = $1 AND subject = $2`,
 		classID, subject).Scan(&cs.ClassID, &cs.SchoolID, &cs.Subject, &cs.PeriodsPerYear, &cs.AssessedBy, &cs.Position)
 	return cs, notFound(err, "môn học trong chương trình của lớp")
@@ -137,20 +98,9 @@ func (t *Tx) StudyingPupils(classID int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-// Cell is one stored cell of a pupil.
-type Cell struct {
-	PupilID      int64
-	Subject      string
-	Term         string
-	Field        string
-	Value        string
-	SheetID      int64
-	SheetVersion int64
-}
-
 // ClassCells returns the cells of the pupils studying in a class for a subject
 // and the given terms, in one query.
-func (t *Tx) ClassCells(s Sheet, terms ...string) ([]Cell, error) {
+func (t *Tx) ClassCells(s sdgdt.Sheet, terms ...string) ([]sdgdt.Cell, error) {
 	args := []any{s.SchoolID, s.SchoolYearID, s.Subject, s.ClassID, sdgdt.EnrolStudying}
 	ph := make([]string, len(terms))
 	for i, term := range terms {
@@ -166,11 +116,11 @@ func (t *Tx) ClassCells(s Sheet, terms ...string) ([]Cell, error) {
 	return scanCells(rows)
 }
 
-func scanCells(rows *sql.Rows) ([]Cell, error) {
+func scanCells(rows *sql.Rows) ([]sdgdt.Cell, error) {
 	defer rows.Close()
-	var out []Cell
+	var out []sdgdt.Cell
 	for rows.Next() {
-		var c Cell
+		var c sdgdt.Cell
 		if err := rows.Scan(&c.PupilID, &c.Subject, &c.Term, &c.Field, &c.Value, &c.SheetID, &c.SheetVersion); err != nil {
 			return nil, err
 		}
@@ -181,8 +131,8 @@ func scanCells(rows *sql.Rows) ([]Cell, error) {
 
 // PupilCells returns every cell of some pupils in a school year (comments and
 // other free text left out when marksOnly), in chunked queries.
-func (t *Tx) PupilCells(schoolID, yearID int64, pupilIDs []int64, marksOnly bool) ([]Cell, error) {
-	var out []Cell
+func (t *Tx) PupilCells(schoolID, yearID int64, pupilIDs []int64, marksOnly bool) ([]sdgdt.Cell, error) {
+	var out []sdgdt.Cell
 	for start := 0; start < len(pupilIDs); start += 500 {
 		end := min(start+500, len(pupilIDs))
 		args := []any{schoolID, yearID}
@@ -209,27 +159,10 @@ func (t *Tx) PupilCells(schoolID, yearID int64, pupilIDs []int64, marksOnly bool
 	return out, nil
 }
 
-// CellWrite is a new value of a cell, written through a sheet.
-type CellWrite struct {
-	PupilID  int64
-	Field    string
-	Previous string
-	Value    string
-}
-
-// WriteMeta says who writes cells, how and why.
-type WriteMeta struct {
-	By           int64
-	Via          string // grid, api, upload, correction, import
-	Reason       string
-	CorrectionID int64
-	RequestID    string
-}
-
 // WriteCells stores new values of cells of a sheet at a version, and appends
 // each change to the cells' history, with multi-row statements.
-func (t *Tx) WriteCells(s Sheet, version int64, cells []CellWrite, m WriteMeta) error {
-	cells = append([]CellWrite(nil), cells...)
+func (t *Tx) WriteCells(s sdgdt.Sheet, version int64, cells []sdgdt.CellWrite, m sdgdt.WriteMeta) error {
+	cells = append([]sdgdt.CellWrite(nil), cells...)
 	sort.Slice(cells, func(i, j int) bool { // key order, like pupil_results (uniqueIDs): no deadlocks
 		if cells[i].PupilID != cells[j].PupilID {
 			return cells[i].PupilID < cells[j].PupilID
@@ -295,29 +228,9 @@ func (t *Tx) placeholders(n, k int) string {
 	return b.String()
 }
 
-// MarkChange is one entry of a cell's history.
-type MarkChange struct {
-	ID            int64
-	SheetID       int64
-	SheetVersion  int64
-	PupilID       int64
-	Subject       string
-	Term          string
-	Field         string
-	Previous      string
-	Value         string
-	ChangedBy     int64
-	ChangedByName string
-	ChangedAt     time.Time
-	Via           string
-	Reason        string
-	CorrectionID  int64
-	RequestID     string
-}
-
 // CellHistory returns every change of a pupil's cell, oldest first, whatever
 // sheet (class) it was made through.
-func (t *Tx) CellHistory(schoolID, yearID, pupilID int64, subject, term, field string) ([]MarkChange, error) {
+func (t *Tx) CellHistory(schoolID, yearID, pupilID int64, subject, term, field string) ([]sdgdt.MarkChange, error) {
 	rows, err := t.query(`SELECT h.id, h.sheet_id, h.sheet_version, h.pupil_id, h.subject, h.term, h.field, h.previous, h.value, h.changed_by,
 			COALESCE(u.full_name, ''), h.changed_at, h.via, h.reason, COALESCE(h.correction_id, 0), h.request_id
 		FROM mark_changes h LEFT JOIN users u ON u.id = h.changed_by
@@ -327,9 +240,9 @@ func (t *Tx) CellHistory(schoolID, yearID, pupilID int64, subject, term, field s
 		return nil, err
 	}
 	defer rows.Close()
-	var out []MarkChange
+	var out []sdgdt.MarkChange
 	for rows.Next() {
-		var c MarkChange
+		var c sdgdt.MarkChange
 		if err := rows.Scan(&c.ID, &c.SheetID, &c.SheetVersion, &c.PupilID, &c.Subject, &c.Term, &c.Field, &c.Previous, &c.Value, &c.ChangedBy,
 			&c.ChangedByName, &c.ChangedAt, &c.Via, &c.Reason, &c.CorrectionID, &c.RequestID); err != nil {
 			return nil, err

@@ -2,25 +2,8 @@ package store
 
 import "sdgdt"
 
-// StaffProfile is what a school keeps of a member of staff besides the account.
-type StaffProfile struct {
-	UserID      int64
-	SchoolID    int64
-	DateOfBirth string // yyyy-mm-dd, or ""
-	Sex         string
-	Position    string
-	Subjects    string // subject codes, comma-separated
-	TeamID      int64
-}
-
-// StaffMember is an account of a school with its profile.
-type StaffMember struct {
-	User    sdgdt.User
-	Profile StaffProfile
-}
-
 // SetStaffProfile writes a staff profile.
-func (t *Tx) SetStaffProfile(sp StaffProfile) error {
+func (t *Tx) SetStaffProfile(sp sdgdt.StaffProfile) error {
 	_, err := t.exec(`INSERT INTO staff_profiles (user_id, school_id, date_of_birth, sex, position, subjects, team_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (user_id) DO UPDATE SET date_of_birth = excluded.date_of_birth, sex = excluded.sex, position = excluded.position,
 		subjects = excluded.subjects, team_id = excluded.team_id`,
@@ -29,7 +12,7 @@ func (t *Tx) SetStaffProfile(sp StaffProfile) error {
 }
 
 // Staff returns a school's accounts with their profiles, by name.
-func (t *Tx) Staff(schoolID int64) ([]StaffMember, error) {
+func (t *Tx) Staff(schoolID int64) ([]sdgdt.StaffMember, error) {
 	users, err := t.UsersAt(sdgdt.ScopeSchool, schoolID)
 	if err != nil {
 		return nil, err
@@ -39,9 +22,9 @@ func (t *Tx) Staff(schoolID int64) ([]StaffMember, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	profiles := map[int64]StaffProfile{}
+	profiles := map[int64]sdgdt.StaffProfile{}
 	for rows.Next() {
-		var sp StaffProfile
+		var sp sdgdt.StaffProfile
 		if err := rows.Scan(&sp.UserID, &sp.SchoolID, &sp.DateOfBirth, &sp.Sex, &sp.Position, &sp.Subjects, &sp.TeamID); err != nil {
 			return nil, err
 		}
@@ -50,13 +33,13 @@ func (t *Tx) Staff(schoolID int64) ([]StaffMember, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := make([]StaffMember, 0, len(users))
+	out := make([]sdgdt.StaffMember, 0, len(users))
 	for _, u := range users {
 		sp, ok := profiles[u.ID]
 		if !ok {
-			sp = StaffProfile{UserID: u.ID, SchoolID: schoolID}
+			sp = sdgdt.StaffProfile{UserID: u.ID, SchoolID: schoolID}
 		}
-		out = append(out, StaffMember{User: u, Profile: sp})
+		out = append(out, sdgdt.StaffMember{User: u, Profile: sp})
 	}
 	return out, nil
 }

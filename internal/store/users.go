@@ -168,26 +168,17 @@ func (t *Tx) AddGroupMember(groupID, userID int64) error {
 	return err
 }
 
-// Group is a group or subject team with its members' ids.
-type Group struct {
-	ID       int64
-	SchoolID int64
-	Kind     string
-	Name     string
-	Members  []int64
-}
-
 // GroupsOf returns the groups of a school with their members.
-func (t *Tx) GroupsOf(schoolID int64) ([]Group, error) {
+func (t *Tx) GroupsOf(schoolID int64) ([]sdgdt.Group, error) {
 	rows, err := t.query(`SELECT g.id, g.school_id, g.kind, g.name, m.user_id FROM groups g
 		LEFT JOIN group_members m ON m.group_id = g.id WHERE g.school_id = $1 ORDER BY g.name, g.id`, schoolID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Group
+	var out []sdgdt.Group
 	for rows.Next() {
-		var g Group
+		var g sdgdt.Group
 		var member sql.NullInt64
 		if err := rows.Scan(&g.ID, &g.SchoolID, &g.Kind, &g.Name, &member); err != nil {
 			return nil, err

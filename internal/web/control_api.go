@@ -7,7 +7,6 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
-	"sdgdt/internal/store"
 )
 
 // apiLockRequest is the body of POST /api/v1/locks (05-api.md).
@@ -46,7 +45,7 @@ type apiLock struct {
 	LiftedAt    *string `json:"lifted_at"`
 }
 
-func toAPILock(l store.Lock, now time.Time) apiLock {
+func toAPILock(l sdgdt.Lock, now time.Time) apiLock {
 	out := apiLock{LockID: id64(l.ID), UnitPath: l.UnitPath, SchoolID: id64(l.SchoolID), SchoolYear: id64(l.SchoolYearID), Term: l.Term, Grade: l.Grade,
 		ClassID: id64(l.ClassID), SheetID: id64(l.SheetID), From: l.From.UTC().Format(time.RFC3339), Reason: l.Reason, Source: l.Source, SetBy: l.SetByName,
 		RequestedBy: id64(l.RequestedBy), SetAt: l.SetAt.UTC().Format(time.RFC3339), Active: l.ActiveAt(now), Lifted: !l.LiftedAt.IsZero()}
@@ -120,7 +119,7 @@ func (s *Server) apiCreateLock(w http.ResponseWriter, r *http.Request, p *app.Pr
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, toAPILock(l, time.Now()))
+	writeJSON(w, http.StatusCreated, toAPILock(l, s.app.Now()))
 }
 
 func (s *Server) apiListLocks(w http.ResponseWriter, r *http.Request, p *app.Principal) {

@@ -9,7 +9,6 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
-	"sdgdt/internal/store"
 	"sdgdt/internal/xlsx"
 )
 
@@ -44,7 +43,7 @@ type apiCorrectionOut struct {
 	Cells           []map[string]any `json:"cells"`
 }
 
-func toAPICorrection(c store.Correction) apiCorrectionOut {
+func toAPICorrection(c sdgdt.Correction) apiCorrectionOut {
 	out := apiCorrectionOut{CorrectionID: id64(c.ID), SheetID: id64(c.SheetID), ClassName: c.ClassName, Subject: c.Subject, Term: c.Term, Status: c.Status,
 		StatusName: app.CorrectionStatusName[c.Status], Reason: c.Reason, RequestedBy: c.RequesterName, RequestedAt: c.RequestedAt.UTC().Format(time.RFC3339),
 		DecidedBy: c.DeciderName, DecisionNote: c.DecisionNote, BoardWitness: c.BoardWitnessName, HomeroomWitness: c.HomeroomName, Cells: []map[string]any{}}

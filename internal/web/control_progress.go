@@ -54,7 +54,7 @@ func (s *Server) progressPage(w http.ResponseWriter, r *http.Request, p *app.Pri
 		s.fail(w, r, err)
 		return
 	}
-	d := progressData{SchoolProgress: sp, Query: q, Chart: rateChart(sp.Teachers), Periods: periodOptions(sp.Year, time.Now())}
+	d := progressData{SchoolProgress: sp, Query: q, Chart: rateChart(sp.Teachers), Periods: periodOptions(sp.Year, s.app.Now())}
 	s.render(w, r, http.StatusOK, "control_progress", &Page{Title: "Tiến độ cập nhật — " + sp.School.Name, Active: "control", Data: d, Form: r.URL.Query()})
 }
 
@@ -176,7 +176,7 @@ func (s *Server) unitProgressPage(w http.ResponseWriter, r *http.Request, p *app
 	var opts []periodOption
 	for _, y := range years {
 		if y.Current {
-			opts = periodOptions(y, time.Now())
+			opts = periodOptions(y, s.app.Now())
 		}
 	}
 	s.render(w, r, http.StatusOK, "control_unit_progress", &Page{Title: "Tiến độ cập nhật — " + up.Unit.Name, Active: "control",

@@ -82,7 +82,7 @@ func newEnv(t *testing.T, empty *store.DB) *env {
 		return err
 	})
 	clk := &clock{now: time.Now().UTC()}
-	db.Now = clk.Now
+	cfg.Clock = clk.Now
 	a := app.New(db, cfg, nil)
 	e := &env{t: t, ctx: context.Background(), db: db, a: a, clk: clk, accts: map[string]demo.Account{},
 		schools: map[string]int64{}, units: map[string]int64{}, clients: map[string]*client{}}

@@ -13,7 +13,6 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
-	"sdgdt/internal/store"
 )
 
 func init() {
@@ -100,7 +99,7 @@ type hrTerm struct {
 func (s *Server) hrHeadOf(cy *app.ClassYear, p *app.Principal, active, term string, terms ...string) hrHead {
 	t := app.ClassTarget(cy.School, cy.Class.ID)
 	h := hrHead{classHead: classHead{Class: cy.Class, School: cy.School, Year: cy.Year, Active: active, CanKeep: app.Can(p, app.ActKeepClassRecords, t),
-		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cy.School)), Month: currentMonth(cy.Year),
+		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cy.School)), Month: s.currentMonth(cy.Year),
 		Book: app.Can(p, app.ActReadSheet, t)},
 		Term: term, Base: classURL(cy.Class.ID, active)}
 	for _, c := range terms {
@@ -112,7 +111,7 @@ func (s *Server) hrHeadOf(cy *app.ClassYear, p *app.Principal, active, term stri
 // defaultTerm is the term a page opens on: the year once the year-end
 // assessment date has passed, semester II once it started, else semester I.
 func (s *Server) defaultTerm(y sdgdt.SchoolYear) string {
-	now := s.app.DB.Now()
+	now := s.app.Now()
 	switch {
 	case !y.CNOn.IsZero() && !now.Before(y.CNOn):
 		return "year"
@@ -507,7 +506,7 @@ func (s *Server) homeroomConductSubmit(w http.ResponseWriter, r *http.Request, p
 		s.fail(w, r, err)
 		return
 	}
-	old := map[int64]store.Conduct{}
+	old := map[int64]sdgdt.Conduct{}
 	for _, c := range current {
 		if c.Term == term {
 			old[c.PupilID] = c

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sdgdt"
 	"strings"
 	"testing"
 	"time"
@@ -187,7 +188,7 @@ func BenchmarkClassBook(b *testing.B) {
 	if rep, err := bs.a.ImportPupils(ctx, sys, bs.school.ID, rows); err != nil || rep.Created != 45 {
 		b.Fatalf("import: %v %v", err, rep.Errors)
 	}
-	var subjects []store.ClassSubject
+	var subjects []sdgdt.ClassSubject
 	var pupils []int64
 	if err := bs.a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -202,11 +203,11 @@ func BenchmarkClassBook(b *testing.B) {
 	for j, cs := range subjects {
 		n := assess.RegularCount(assess.AssessedBy(cs.AssessedBy), cs.PeriodsPerYear)
 		for _, term := range []string{"hk1", "hk2"} {
-			as, err := bs.a.CreateAssignment(ctx, sys, store.Assignment{SchoolID: bs.school.ID, ClassID: c.ID, Subject: cs.Subject, Term: term, TeacherID: bs.teacher.ID})
+			as, err := bs.a.CreateAssignment(ctx, sys, sdgdt.Assignment{SchoolID: bs.school.ID, ClassID: c.ID, Subject: cs.Subject, Term: term, TeacherID: bs.teacher.ID})
 			if err != nil {
 				b.Fatal(err)
 			}
-			var sheet store.Sheet
+			var sheet sdgdt.Sheet
 			if err := bs.a.DB.View(ctx, func(tx *store.Tx) error {
 				var err error
 				sheet, err = tx.SheetFor(as.ClassID, as.Subject, as.Term)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
+	"sdgdt"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ import (
 type pbWorld struct {
 	url     string
 	db      *store.DB
-	classes map[string]store.Class
+	classes map[string]sdgdt.Class
 	teacher map[string]string // "2A.toan" → username of the assigned teacher; "2A.hr" → homeroom
 }
 
@@ -46,7 +47,7 @@ func pbSetup(t *testing.T) *pbWorld {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	w := &pbWorld{url: ts.URL, db: db, classes: map[string]store.Class{}, teacher: map[string]string{}}
+	w := &pbWorld{url: ts.URL, db: db, classes: map[string]sdgdt.Class{}, teacher: map[string]string{}}
 	err = db.View(context.Background(), func(tx *store.Tx) error {
 		id, err := tx.SchoolIDByCode("TH-LVT")
 		if err != nil {

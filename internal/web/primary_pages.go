@@ -39,7 +39,7 @@ func (d primaryData) PointName() string { return app.SheetTermName(d.S.Point) }
 
 // defaultPoint is the latest assessment point whose date has come.
 func (s *Server) defaultPoint(y sdgdt.SchoolYear) string {
-	now := s.app.DB.Now()
+	now := s.app.Now()
 	point := "gk1"
 	for _, pd := range []struct {
 		code string
@@ -60,7 +60,7 @@ func (s *Server) primaryData(r *http.Request, p *app.Principal, id int64, point,
 	t := app.ClassTarget(sum.School, sum.Class.ID)
 	d := primaryData{S: sum, CompNames: assess.CompetencyNames, QualNames: assess.QualityNames,
 		Head: classHead{Class: sum.Class, School: sum.School, Year: sum.Year, Active: active, CanKeep: app.Can(p, app.ActKeepClassRecords, t),
-			CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(sum.School)), Month: currentMonth(sum.Year), Book: true}}
+			CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(sum.School)), Month: s.currentMonth(sum.Year), Book: true}}
 	for _, pt := range app.PrimaryPoints {
 		d.Points = append(d.Points, pointLink{pt, app.PointShortName(pt)})
 	}

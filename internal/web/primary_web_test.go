@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"sdgdt"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,9 +13,9 @@ import (
 )
 
 // primaryClassIDs returns the demo primary school's classes by name.
-func (e *env) primaryClassIDs() map[string]store.Class {
+func (e *env) primaryClassIDs() map[string]sdgdt.Class {
 	e.t.Helper()
-	out := map[string]store.Class{}
+	out := map[string]sdgdt.Class{}
 	err := e.db.View(e.ctx, func(tx *store.Tx) error {
 		ys, err := tx.SchoolYears()
 		if err != nil {
@@ -39,7 +40,7 @@ func (e *env) primaryClassIDs() map[string]store.Class {
 }
 
 // homeroomOf returns the demo account of a class's homeroom teacher.
-func (e *env) homeroomOf(c store.Class) string {
+func (e *env) homeroomOf(c sdgdt.Class) string {
 	e.t.Helper()
 	var name string
 	err := e.db.View(e.ctx, func(tx *store.Tx) error {
@@ -53,7 +54,7 @@ func (e *env) homeroomOf(c store.Class) string {
 	return name
 }
 
-func (e *env) sheetOf(c store.Class, subject, term string) int64 {
+func (e *env) sheetOf(c sdgdt.Class, subject, term string) int64 {
 	e.t.Helper()
 	var id int64
 	err := e.db.View(e.ctx, func(tx *store.Tx) error {

@@ -15,7 +15,6 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/auth"
-	"sdgdt/internal/store"
 	"sdgdt/internal/store/storetest"
 	"sdgdt/internal/web"
 	"sdgdt/internal/xlsx"
@@ -26,7 +25,7 @@ import (
 type benchSchool struct {
 	a       *app.App
 	school  sdgdt.School
-	classes []store.Class
+	classes []sdgdt.Class
 	teacher sdgdt.User
 	pw      string
 }
@@ -54,7 +53,7 @@ func newBenchSchool(b *testing.B, classes int) benchSchool {
 	bs := benchSchool{a: a, school: s}
 	for i := 0; i < classes; i++ {
 		g := 6 + i%4
-		c, err := a.CreateClass(ctx, sys, store.Class{SchoolID: s.ID, SchoolYearID: y.ID, Grade: g, Name: fmt.Sprintf("%dA%d", g, i/4+1), Ruleset: "tt22"})
+		c, err := a.CreateClass(ctx, sys, sdgdt.Class{SchoolID: s.ID, SchoolYearID: y.ID, Grade: g, Name: fmt.Sprintf("%dA%d", g, i/4+1), Ruleset: "tt22"})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -81,7 +80,7 @@ var (
 )
 
 // pupilRows makes n valid pupils spread over the classes.
-func pupilRows(n int, classes []store.Class) [][]any {
+func pupilRows(n int, classes []sdgdt.Class) [][]any {
 	var rows [][]any
 	for i := 0; i < n; i++ {
 		c := classes[i%len(classes)]

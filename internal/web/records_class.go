@@ -14,12 +14,11 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
-	"sdgdt/internal/store"
 )
 
 // classHead is the heading and tabs of a class's pages.
 type classHead struct {
-	Class     store.Class
+	Class     sdgdt.Class
 	School    sdgdt.School
 	Year      sdgdt.SchoolYear
 	Active    string
@@ -29,21 +28,21 @@ type classHead struct {
 	Book      bool   // the viewer reads the class's assessment book (homeroom_*.go)
 }
 
-func classHeadOf(cr app.ClassRecords, p *app.Principal, active string) classHead {
+func (s *Server) classHeadOf(cr app.ClassRecords, p *app.Principal, active string) classHead {
 	return classHead{Class: cr.Class, School: cr.School, Year: cr.Year, Active: active, CanKeep: cr.CanKeep,
-		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)), Month: currentMonth(cr.Year),
+		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)), Month: s.currentMonth(cr.Year),
 		Book: app.Can(p, app.ActReadSheet, app.ClassTarget(cr.School, cr.Class.ID))}
 }
 
 // today is the current day in Vietnam.
 func (s *Server) today() time.Time {
-	n := s.app.DB.Now().In(sdgdt.Vietnam)
+	n := s.app.Now().In(sdgdt.Vietnam)
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, sdgdt.Vietnam)
 }
 
 // currentMonth is this month, or the nearest month of the school year.
-func currentMonth(y sdgdt.SchoolYear) string {
-	n := time.Now().In(sdgdt.Vietnam)
+func (s *Server) currentMonth(y sdgdt.SchoolYear) string {
+	n := s.app.Now().In(sdgdt.Vietnam)
 	switch {
 	case !y.StartsOn.IsZero() && n.Before(y.StartsOn):
 		n = y.StartsOn
@@ -73,8 +72,8 @@ func classURL(id int64, page string) string {
 
 type classRow struct {
 	N      int
-	Entry  store.RosterEntry
-	Abs    store.AbsenceCount
+	Entry  sdgdt.RosterEntry
+	Abs    sdgdt.AbsenceCount
 	Status string
 }
 
@@ -99,7 +98,7 @@ func (s *Server) classPage(w http.ResponseWriter, r *http.Request, p *app.Princi
 		s.fail(w, r, err)
 		return
 	}
-	d := classListData{Head: classHeadOf(cr, p, "list"), Masked: !cr.CanProfiles}
+	d := classListData{Head: s.classHeadOf(cr, p, "list"), Masked: !cr.CanProfiles}
 	for i, e := range cr.Roster {
 		a := cr.Absences[e.Pupil.ID]
 		d.Rows = append(d.Rows, classRow{N: i + 1, Entry: e, Abs: a, Status: statusNames[e.Status]})
@@ -123,7 +122,7 @@ type pupilFormData struct {
 	Mode    string
 	Pupil   *app.PupilProfile
 	Schools []sdgdt.School
-	Classes []store.ClassCount
+	Classes []sdgdt.ClassCount
 }
 
 // pupilFields are the profile form's fields, in order, with their labels.
@@ -168,7 +167,7 @@ func (s *Server) showNewPupil(w http.ResponseWriter, r *http.Request, p *app.Pri
 		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm của lớp và quản trị hệ thống của trường thêm học sinh."})
 		return
 	}
-	d := pupilFormData{Head: classHeadOf(cr, p, "list"), Mode: r.URL.Query().Get("mode")}
+	d := pupilFormData{Head: s.classHeadOf(cr, p, "list"), Mode: r.URL.Query().Get("mode")}
 	pg := &Page{Title: "Thêm học sinh — lớp " + cr.Class.Name, Active: "class", Data: d}
 	if formErr == nil {
 		pg.Form = url.Values{"ethnicity": {"Kinh"}, "from": {sdgdt.FormatDate(clampDay(s.today(), cr.Year))}, "mode": {d.Mode}}
@@ -235,7 +234,7 @@ type pupilPageData struct {
 	Status    string
 	History   []historyRow
 	Movements []transferRow
-	Classes   []store.ClassCount
+	Classes   []sdgdt.ClassCount
 	Schools   []sdgdt.School
 	CanMove   bool
 	Fields    []struct{ Name, Label, Type string }
@@ -303,7 +302,7 @@ func (s *Server) showPupil(w http.ResponseWriter, r *http.Request, p *app.Princi
 			s.fail(w, r, err)
 			return
 		}
-		d.Head = classHeadOf(cr, p, "list")
+		d.Head = s.classHeadOf(cr, p, "list")
 	} else {
 		d.Head = classHead{School: pp.School}
 	}
@@ -418,7 +417,7 @@ type absenceRow struct {
 	Chieu   bool
 	Excused bool
 	Reason  string
-	Year    store.AbsenceCount
+	Year    sdgdt.AbsenceCount
 }
 
 type absencesData struct {
@@ -467,7 +466,7 @@ func (s *Server) showAbsences(w http.ResponseWriter, r *http.Request, p *app.Pri
 		s.fail(w, r, err)
 		return
 	}
-	d := absencesData{Head: classHeadOf(cr, p, "absences"), Day: day, DayName: weekdays[day.Weekday()], Future: day.After(s.today()),
+	d := absencesData{Head: s.classHeadOf(cr, p, "absences"), Day: day, DayName: weekdays[day.Weekday()], Future: day.After(s.today()),
 		InYear: !day.Before(cr.Year.StartsOn) && !day.After(cr.Year.EndsOn)}
 	prev, next := day.AddDate(0, 0, -1), day.AddDate(0, 0, 1)
 	if prev.Weekday() == time.Sunday {
@@ -605,19 +604,19 @@ func (s *Server) showMonthTotals(w http.ResponseWriter, r *http.Request, p *app.
 		month = r.PostForm.Get("m")
 	}
 	if month == "" {
-		month = currentMonth(cr.Year)
+		month = s.currentMonth(cr.Year)
 	}
 	mr, err := s.app.MonthReview(r.Context(), p, id, month)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := monthTotalsData{Head: classHeadOf(cr, p, "totals"), Month: month, MonthName: monthName(month), Prev: shiftMonth(month, -1), Next: shiftMonth(month, 1)}
-	counts := map[int64]*store.AbsenceCount{}
+	d := monthTotalsData{Head: s.classHeadOf(cr, p, "totals"), Month: month, MonthName: monthName(month), Prev: shiftMonth(month, -1), Next: shiftMonth(month, 1)}
+	counts := map[int64]*sdgdt.AbsenceCount{}
 	for _, a := range mr.Absences {
 		c := counts[a.PupilID]
 		if c == nil {
-			c = &store.AbsenceCount{}
+			c = &sdgdt.AbsenceCount{}
 			counts[a.PupilID] = c
 		}
 		if a.Excused {
@@ -650,7 +649,7 @@ func (s *Server) monthTotalsSubmit(w http.ResponseWriter, r *http.Request, p *ap
 	r.ParseForm()
 	f := r.PostForm
 	month := f.Get("m")
-	var totals []store.AbsenceTotal
+	var totals []sdgdt.AbsenceTotal
 	fields := map[string]string{}
 	for k := range f {
 		if !strings.HasPrefix(k, "ex_") {
@@ -667,7 +666,7 @@ func (s *Server) monthTotalsSubmit(w http.ResponseWriter, r *http.Request, p *ap
 			fields["ex_"+ks] = "Nhập số buổi (số nguyên từ 0)."
 			continue
 		}
-		totals = append(totals, store.AbsenceTotal{PupilID: pid, Excused: ex, Unexcused: un})
+		totals = append(totals, sdgdt.AbsenceTotal{PupilID: pid, Excused: ex, Unexcused: un})
 	}
 	sort.Slice(totals, func(i, j int) bool { return totals[i].PupilID < totals[j].PupilID })
 	if len(fields) > 0 {
@@ -732,7 +731,7 @@ func (s *Server) showMonth(w http.ResponseWriter, r *http.Request, p *app.Princi
 		s.fail(w, r, err)
 		return
 	}
-	d := monthReviewData{Head: classHeadOf(cr, p, "month"), MR: mr, MonthName: monthName(month), Prev: shiftMonth(month, -1), Next: shiftMonth(month, 1),
+	d := monthReviewData{Head: s.classHeadOf(cr, p, "month"), MR: mr, MonthName: monthName(month), Prev: shiftMonth(month, -1), Next: shiftMonth(month, 1),
 		Movements: transferRows(mr.Movements), Started: month <= s.today().Format("2006-01")}
 	d.Head.Month = month
 	byPupil := map[int64]*monthPupil{}

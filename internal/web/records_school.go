@@ -15,7 +15,6 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
-	"sdgdt/internal/store"
 )
 
 func init() {
@@ -145,7 +144,7 @@ func schoolURL(id int64, page string) string {
 type recordsClassesData struct {
 	Head     schoolHead
 	SR       app.SchoolRecords
-	Teachers []store.StaffMember
+	Teachers []sdgdt.StaffMember
 	Grades   []int
 }
 
@@ -185,7 +184,7 @@ func (s *Server) createClassSubmit(w http.ResponseWriter, r *http.Request, p *ap
 		return
 	}
 	grade, _ := strconv.Atoi(r.PostForm.Get("grade"))
-	c := store.Class{SchoolID: id, SchoolYearID: sr.Year.ID, Grade: grade, Name: strings.ToUpper(strings.TrimSpace(r.PostForm.Get("name"))),
+	c := sdgdt.Class{SchoolID: id, SchoolYearID: sr.Year.ID, Grade: grade, Name: strings.ToUpper(strings.TrimSpace(r.PostForm.Get("name"))),
 		Ruleset: app.RulesetFor(sr.School.Kind, grade), HomeroomID: formID(r, "homeroom")}
 	if _, err := s.app.CreateClass(r.Context(), p, c); err != nil {
 		s.showRecordsClasses(w, r, p, err)
@@ -217,11 +216,11 @@ func (s *Server) setHomeroomSubmit(w http.ResponseWriter, r *http.Request, p *ap
 
 type recordsStaffData struct {
 	Head        schoolHead
-	Staff       []store.StaffMember
+	Staff       []sdgdt.StaffMember
 	CanProfiles bool
-	Edit        *store.StaffMember
+	Edit        *sdgdt.StaffMember
 	Subjects    []assess.Subject
-	Groups      []store.Group
+	Groups      []sdgdt.Group
 	Homeroom    map[int64]string // user → class he is homeroom teacher of
 	Teaching    map[int64]int    // user → number of assignments
 }
@@ -337,9 +336,9 @@ type recordsAssignData struct {
 	Grade    int
 	Terms    []string
 	Term     string
-	Classes  []store.ClassCount // the columns
+	Classes  []sdgdt.ClassCount // the columns
 	Rows     []assignRow
-	Teachers []store.StaffMember
+	Teachers []sdgdt.StaffMember
 	Missing  int
 }
 
@@ -378,7 +377,7 @@ func (s *Server) showAssignments(w http.ResponseWriter, r *http.Request, p *app.
 	if !slices.Contains(d.Terms, d.Term) {
 		d.Term = d.Terms[0]
 	}
-	teacherOf := map[string]store.AssignmentInfo{}
+	teacherOf := map[string]sdgdt.AssignmentInfo{}
 	for _, a := range sr.Assignments {
 		if a.Term == d.Term {
 			teacherOf[strconv.FormatInt(a.ClassID, 10)+"/"+a.Subject] = a
@@ -482,7 +481,7 @@ type curriculumRow struct {
 }
 
 type recordsCurriculumData struct {
-	Class     store.Class
+	Class     sdgdt.Class
 	School    sdgdt.School
 	Year      sdgdt.SchoolYear
 	Rows      []curriculumRow
@@ -508,8 +507,8 @@ func (s *Server) showCurriculum(w http.ResponseWriter, r *http.Request, p *app.P
 		return
 	}
 	d := recordsCurriculumData{Class: cr.Class, School: cr.School, Year: cr.Year, CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)),
-		Active: "curriculum", CanKeep: cr.CanKeep, Month: currentMonth(cr.Year)}
-	have := map[string]store.ClassSubject{}
+		Active: "curriculum", CanKeep: cr.CanKeep, Month: s.currentMonth(cr.Year)}
+	have := map[string]sdgdt.ClassSubject{}
 	for _, cs := range cr.Subjects {
 		have[cs.Subject] = cs
 	}
@@ -564,7 +563,7 @@ func (s *Server) curriculumSubmit(w http.ResponseWriter, r *http.Request, p *app
 // --- Transfers ---
 
 type transferRow struct {
-	store.Movement
+	sdgdt.Movement
 	FromSchool string
 	FromClass  string
 	KindName   string
@@ -575,10 +574,10 @@ type recordsTransfersData struct {
 	Head    schoolHead
 	Pending []transferRow
 	Recent  []transferRow
-	Classes []store.ClassCount
+	Classes []sdgdt.ClassCount
 }
 
-func transferRows(ms []store.Movement) []transferRow {
+func transferRows(ms []sdgdt.Movement) []transferRow {
 	var out []transferRow
 	for _, m := range ms {
 		t := transferRow{Movement: m, FromClass: m.FromClass, KindName: app.MovementKindName[m.Kind], StatusName: app.MovementStatusName[m.Status]}

@@ -101,9 +101,9 @@ func pupilSheet(t testing.TB, rows [][]any) []byte {
 	return b
 }
 
-func (e *env) pupilsOf(classID int64) []store.RosterEntry {
+func (e *env) pupilsOf(classID int64) []sdgdt.RosterEntry {
 	e.t.Helper()
-	var r []store.RosterEntry
+	var r []sdgdt.RosterEntry
 	if err := e.db.View(e.ctx, func(tx *store.Tx) error { var err error; r, err = tx.ClassRoster(classID, false); return err }); err != nil {
 		e.t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func (e *env) auditActions(action string) int {
 	e.t.Helper()
 	n := 0
 	err := e.db.View(e.ctx, func(tx *store.Tx) error {
-		es, err := tx.ListAudit(store.AuditFilter{Action: action, Limit: 500})
+		es, err := tx.ListAudit(sdgdt.AuditFilter{Action: action, Limit: 500})
 		for _, x := range es {
 			if x.Action == action {
 				n++

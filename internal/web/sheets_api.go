@@ -12,7 +12,6 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
-	"sdgdt/internal/store"
 )
 
 // The assessment book's JSON API (05-api.md): assignments, sheets, patches with
@@ -392,7 +391,7 @@ func nullable(s string) *string {
 	return &s
 }
 
-func termLevelsJSON(t store.TermLevels) apiTermLevels {
+func termLevelsJSON(t sdgdt.TermLevels) apiTermLevels {
 	return apiTermLevels{nullable(t.Learning), nullable(t.LearningComputed), nullable(t.AdjustedFor), nullable(t.Conduct)}
 }
 
