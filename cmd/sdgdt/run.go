@@ -207,6 +207,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			fmt.Fprintln(stdout, "Cơ sở dữ liệu đã có dữ liệu: không tạo lại dữ liệu mẫu.")
 		}
 	}
+	if n, err := a.EnsureSheets(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("created missing sheets", "sheets", n)
+	}
 	// Results left stale by a stop in the middle of a recomputation are
 	// computed again in the background.
 	go func() {
@@ -218,6 +223,24 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			}
 			if n == 0 {
 				return
+			}
+		}
+	}()
+	// Scheduled jobs: the progress figures of closed periods are frozen at
+	// start and every hour (pages only read them).
+	go func() {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			if n, err := a.FreezeProgress(ctx); err != nil {
+				log.Warn("freeze progress", "err", err)
+			} else if n > 0 {
+				log.Info("froze progress figures", "periods", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
 			}
 		}
 	}()

@@ -120,7 +120,7 @@ func (a *App) CreateUser(ctx context.Context, p *Principal, in NewUserInput) (sd
 		if err := tx.CreateUser(&u); err != nil {
 			return err
 		}
-		return record(tx, p, "user.create", "user", idStr(u.ID), t.SchoolID, t.UnitPath, nil, userView(u))
+		return record(tx, p, sdgdt.ActUserCreate, "user", idStr(u.ID), t.SchoolID, t.UnitPath, nil, userView(u))
 	})
 	return u, in.Password, err
 }
@@ -172,7 +172,7 @@ func (a *App) ResetPassword(ctx context.Context, p *Principal, userID int64) (st
 		if err := tx.EndSessionsOf(u.ID, ""); err != nil {
 			return err
 		}
-		return record(tx, p, "user.reset_password", "user", idStr(u.ID), t.SchoolID, t.UnitPath, nil, map[string]any{"must_change_password": true})
+		return record(tx, p, sdgdt.ActUserResetPassword, "user", idStr(u.ID), t.SchoolID, t.UnitPath, nil, map[string]any{"must_change_password": true})
 	})
 	return pw, err
 }
@@ -192,7 +192,7 @@ func (a *App) ResetMFA(ctx context.Context, p *Principal, userID int64) error {
 		if err := tx.EndSessionsOf(u.ID, ""); err != nil {
 			return err
 		}
-		return record(tx, p, "user.reset_mfa", "user", idStr(u.ID), t.SchoolID, t.UnitPath, before, userView(u))
+		return record(tx, p, sdgdt.ActUserResetMFA, "user", idStr(u.ID), t.SchoolID, t.UnitPath, before, userView(u))
 	})
 }
 
@@ -216,9 +216,9 @@ func (a *App) SetDisabled(ctx context.Context, p *Principal, userID int64, disab
 				return err
 			}
 		}
-		action := "user.enable"
+		action := sdgdt.ActUserEnable
 		if disabled {
-			action = "user.disable"
+			action = sdgdt.ActUserDisable
 		}
 		return record(tx, p, action, "user", idStr(u.ID), t.SchoolID, t.UnitPath, before, userView(u))
 	})
@@ -247,7 +247,7 @@ func (a *App) UpdateProfile(ctx context.Context, p *Principal, fullName, email, 
 		if err != nil {
 			return err
 		}
-		return record(tx, p, "user.update_profile", "user", idStr(u.ID), schoolID, path, before, userView(u))
+		return record(tx, p, sdgdt.ActUserUpdateProfile, "user", idStr(u.ID), schoolID, path, before, userView(u))
 	})
 }
 
@@ -291,7 +291,7 @@ func (a *App) ChangePassword(ctx context.Context, p *Principal, old, new, confir
 		if err != nil {
 			return err
 		}
-		return record(tx, p, "user.change_password", "user", idStr(u.ID), schoolID, path, nil, map[string]any{"must_change_password": false})
+		return record(tx, p, sdgdt.ActUserChangePassword, "user", idStr(u.ID), schoolID, path, nil, map[string]any{"must_change_password": false})
 	})
 }
 
@@ -337,7 +337,7 @@ func (a *App) ConfirmTOTP(ctx context.Context, p *Principal, code string) error 
 		if err != nil {
 			return err
 		}
-		return record(tx, p, "user.enable_mfa", "user", idStr(u.ID), schoolID, path, nil, map[string]any{"totp_enabled": true})
+		return record(tx, p, sdgdt.ActUserEnableMFA, "user", idStr(u.ID), schoolID, path, nil, map[string]any{"totp_enabled": true})
 	})
 }
 
@@ -372,7 +372,7 @@ func (a *App) EndMySession(ctx context.Context, p *Principal, sessionID string) 
 		if err != nil {
 			return err
 		}
-		return record(tx, p, "session.end", "session", sessionID[:12], schoolID, path, nil, nil)
+		return record(tx, p, sdgdt.ActSessionEnd, "session", sessionID[:12], schoolID, path, nil, nil)
 	})
 }
 

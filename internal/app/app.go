@@ -56,6 +56,7 @@ type App struct {
 
 	dummyOnce sync.Once
 	dummy     string
+	recompute *recomputer // the background recomputation of stored results
 }
 
 // New returns the use cases over db.
@@ -66,7 +67,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *App {
 	if cfg.Clock != nil {
 		db.Now = cfg.Clock
 	}
-	return &App{DB: db, Cfg: cfg, Log: log}
+	return &App{DB: db, Cfg: cfg, Log: log, recompute: newRecomputer()}
 }
 
 // Now reads the system's clock, the one every transaction uses.
@@ -101,12 +102,12 @@ func (p *Principal) HasRole(role string) bool {
 
 // record appends the audit entry of a write to tx. before and after are turned
 // into JSON; nil gives "".
-func record(tx *store.Tx, p *Principal, action, objKind, objID string, schoolID int64, unitPath string, before, after any) error {
+func record(tx *store.Tx, p *Principal, action sdgdt.Action, objKind, objID string, schoolID int64, unitPath string, before, after any) error {
 	e := &audit.Entry{
 		Chain:      audit.ChainFor(schoolID),
 		ActorID:    p.User.ID,
 		ActorName:  p.User.FullName,
-		Action:     action,
+		Action:     string(action),
 		ObjectKind: objKind,
 		ObjectID:   objID,
 		SchoolID:   schoolID,

@@ -48,7 +48,7 @@ func (a *App) ProposeApproval(ctx context.Context, p *Principal, classID int64, 
 		if err := tx.CreateApproval(&ap); err != nil {
 			return err
 		}
-		return record(tx, p, "approval.propose", "approval", idStr(ap.ID), s.ID, s.UnitPath, nil, map[string]any{"class_id": c.ID, "class": c.Name, "term": term, "note": ap.ProposalNote})
+		return record(tx, p, sdgdt.ActApprovalPropose, "approval", idStr(ap.ID), s.ID, s.UnitPath, nil, map[string]any{"class_id": c.ID, "class": c.Name, "term": term, "note": ap.ProposalNote})
 	})
 	return ap, err
 }
@@ -91,7 +91,7 @@ func (a *App) DecideApproval(ctx context.Context, p *Principal, approvalID int64
 		if err := tx.DecideApproval(ap.ID, status, p.User.ID, note, lockID); err != nil {
 			return err
 		}
-		return record(tx, p, "approval."+status, "approval", idStr(ap.ID), s.ID, s.UnitPath, map[string]any{"status": ap.Status},
+		return record(tx, p, sdgdt.Action("approval."+status), "approval", idStr(ap.ID), s.ID, s.UnitPath, map[string]any{"status": ap.Status},
 			map[string]any{"status": status, "note": note, "lock_id": lockID, "class": ap.ClassName, "term": ap.Term})
 	})
 }

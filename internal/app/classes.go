@@ -59,7 +59,7 @@ func (a *App) CreateClass(ctx context.Context, p *Principal, c sdgdt.Class) (sdg
 				return err
 			}
 		}
-		return record(tx, p, "class.create", "class", idStr(c.ID), s.ID, s.UnitPath, nil, c)
+		return record(tx, p, sdgdt.ActClassCreate, "class", idStr(c.ID), s.ID, s.UnitPath, nil, c)
 	})
 	return c, err
 }
@@ -102,7 +102,7 @@ func (a *App) CreateAssignment(ctx context.Context, p *Principal, as sdgdt.Assig
 		if err := ensureSheet(tx, as); err != nil { // the assessment book's sheet of the assignment
 			return err
 		}
-		return record(tx, p, "assignment.create", "assignment", idStr(as.ID), s.ID, s.UnitPath, nil, as)
+		return record(tx, p, sdgdt.ActAssignmentCreate, "assignment", idStr(as.ID), s.ID, s.UnitPath, nil, as)
 	})
 	return as, err
 }
@@ -133,7 +133,7 @@ func (a *App) CreateGroup(ctx context.Context, p *Principal, schoolID int64, kin
 				return err
 			}
 		}
-		return record(tx, p, "group.create", "group", idStr(id), s.ID, s.UnitPath, nil, map[string]any{"kind": kind, "name": name, "members": members})
+		return record(tx, p, sdgdt.ActGroupCreate, "group", idStr(id), s.ID, s.UnitPath, nil, map[string]any{"kind": kind, "name": name, "members": members})
 	})
 	return id, err
 }
@@ -159,7 +159,7 @@ func (a *App) SetupAccount(ctx context.Context, p *Principal, userID int64, must
 		if err != nil {
 			return err
 		}
-		return record(tx, p, "user.setup", "user", idStr(u.ID), schoolID, path, before, userView(u))
+		return record(tx, p, sdgdt.ActUserSetup, "user", idStr(u.ID), schoolID, path, before, userView(u))
 	})
 }
 
@@ -187,6 +187,6 @@ func (a *App) SetHomeroom(ctx context.Context, p *Principal, classID, teacherID 
 		if err := tx.UpdateClass(&c); err != nil {
 			return err
 		}
-		return record(tx, p, "class.set_homeroom", "class", idStr(c.ID), s.ID, s.UnitPath, map[string]any{"homeroom_teacher_id": before}, map[string]any{"homeroom_teacher_id": teacherID})
+		return record(tx, p, sdgdt.ActClassSetHomeroom, "class", idStr(c.ID), s.ID, s.UnitPath, map[string]any{"homeroom_teacher_id": before}, map[string]any{"homeroom_teacher_id": teacherID})
 	})
 }

@@ -115,7 +115,7 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, pupils); err != nil {
 			return err
 		}
-		return record(tx, p, "conduct.set", "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"class": c.Name, "conduct": after})
+		return record(tx, p, sdgdt.ActConductSet, "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"class": c.Name, "conduct": after})
 	})
 	if err == nil && len(entries) > 0 {
 		a.kickResults()
@@ -252,7 +252,7 @@ func (a *App) RecordRetests(ctx context.Context, p *Principal, classID int64, en
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, pupils); err != nil {
 			return err
 		}
-		return record(tx, p, "retest.set", "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"class": c.Name, "retests": after})
+		return record(tx, p, sdgdt.ActRetestSet, "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"class": c.Name, "retests": after})
 	})
 	if err == nil && len(entries) > 0 {
 		a.kickResults()

@@ -115,7 +115,7 @@ func (a *App) RequestCorrection(ctx context.Context, p *Principal, sheetID int64
 		if err := tx.CreateCorrection(&c); err != nil {
 			return err
 		}
-		return record(tx, p, "correction.request", "correction", idStr(c.ID), v.School.ID, v.School.UnitPath, nil, correctionView(c))
+		return record(tx, p, sdgdt.ActCorrectionRequest, "correction", idStr(c.ID), v.School.ID, v.School.UnitPath, nil, correctionView(c))
 	})
 	return c, err
 }
@@ -173,7 +173,7 @@ func (a *App) DecideCorrection(ctx context.Context, p *Principal, id int64, appr
 		if err := tx.UpdateCorrection(&c); err != nil {
 			return err
 		}
-		return record(tx, p, "correction."+map[bool]string{true: "approve", false: "reject"}[approve], "correction", idStr(c.ID), s.ID, s.UnitPath, before, correctionView(c))
+		return record(tx, p, map[bool]sdgdt.Action{true: sdgdt.ActCorrectionApprove, false: sdgdt.ActCorrectionReject}[approve], "correction", idStr(c.ID), s.ID, s.UnitPath, before, correctionView(c))
 	})
 }
 
@@ -216,7 +216,7 @@ func (a *App) WitnessCorrection(ctx context.Context, p *Principal, id int64) (ap
 		default:
 			return &sdgdt.Error{Code: sdgdt.ECONFLICT, Message: "Vai trò chứng kiến của bạn cho đề nghị này đã có người xác nhận."}
 		}
-		if err := record(tx, p, "correction.witness", "correction", idStr(c.ID), s.ID, s.UnitPath, before, correctionView(c)); err != nil {
+		if err := record(tx, p, sdgdt.ActCorrectionWitness, "correction", idStr(c.ID), s.ID, s.UnitPath, before, correctionView(c)); err != nil {
 			return err
 		}
 		if c.BoardWitness != 0 && c.HomeroomWitness != 0 {
@@ -236,6 +236,16 @@ func (a *App) WitnessCorrection(ctx context.Context, p *Principal, id int64) (ap
 // applyCorrection writes exactly the correction's cells through the sheet
 // (which stays locked), as changed by the requester via "correction".
 func (a *App) applyCorrection(tx *store.Tx, p *Principal, c *sdgdt.Correction, s sdgdt.School) error {
+	// The sheet's row lock, then the correction read again: two witnesses
+	// confirming at the same moment on PostgreSQL apply it once.
+	if err := tx.LockSheet(c.SheetID); err != nil {
+		return err
+	}
+	if cur, err := tx.Correction(c.ID); err != nil {
+		return err
+	} else if cur.Status == "applied" || !cur.AppliedAt.IsZero() {
+		return &sdgdt.Error{Code: sdgdt.ECONFLICT, Message: "Đề nghị này đã được điều chỉnh."}
+	}
 	if c.Status == "applied" || !c.AppliedAt.IsZero() {
 		return &sdgdt.Error{Code: sdgdt.ECONFLICT, Message: "Đề nghị này đã được điều chỉnh."}
 	}
@@ -269,7 +279,7 @@ func (a *App) applyCorrection(tx *store.Tx, p *Principal, c *sdgdt.Correction, s
 	c.Status, c.AppliedAt = "applied", tx.Now
 	after := correctionView(*c)
 	after["version"], after["approved_by"] = version, c.DecidedBy
-	return record(tx, p, "correction.apply", "sheet", idStr(sh.ID), s.ID, s.UnitPath, nil, after)
+	return record(tx, p, sdgdt.ActCorrectionApply, "sheet", idStr(sh.ID), s.ID, s.UnitPath, nil, after)
 }
 
 // CancelCorrection lets the requester withdraw a request not yet applied.
@@ -290,7 +300,7 @@ func (a *App) CancelCorrection(ctx context.Context, p *Principal, id int64) erro
 		if err := tx.UpdateCorrection(&c); err != nil {
 			return err
 		}
-		return record(tx, p, "correction.cancel", "correction", idStr(c.ID), s.ID, s.UnitPath, before, correctionView(c))
+		return record(tx, p, sdgdt.ActCorrectionCancel, "correction", idStr(c.ID), s.ID, s.UnitPath, before, correctionView(c))
 	})
 }
 

@@ -697,7 +697,7 @@ func (a *App) SetHomeroomComments(ctx context.Context, p *Principal, classID int
 				return err
 			}
 		}
-		return record(tx, p, "homeroom_comment.set", "class", idStr(c.ID), s.ID, s.UnitPath,
+		return record(tx, p, sdgdt.ActHomeroomComment, "class", idStr(c.ID), s.ID, s.UnitPath,
 			map[string]any{"comments": before}, map[string]any{"class": c.Name, "comments": after})
 	})
 }

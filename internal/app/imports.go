@@ -180,7 +180,7 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 			perClass[pl.class.Name]++
 			rep.Created++
 		}
-		return record(tx, p, "pupil.import", "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "per_class": perClass})
+		return record(tx, p, sdgdt.ActPupilImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "per_class": perClass})
 	})
 	if err == errNothing {
 		rep.Created = 0
@@ -363,7 +363,7 @@ func (a *App) ImportStaff(ctx context.Context, p *Principal, schoolID int64, row
 			names = append(names, u.Username)
 			rep.Created++
 		}
-		return record(tx, p, "staff.import", "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "usernames": names})
+		return record(tx, p, sdgdt.ActStaffImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "usernames": names})
 	})
 	if err == errNothing {
 		rep.Created = 0
@@ -497,7 +497,7 @@ func (a *App) ImportClasses(ctx context.Context, p *Principal, schoolID int64, r
 			names = append(names, c.Name)
 			rep.Created++
 		}
-		return record(tx, p, "class.import", "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"year": y.Name, "classes": names})
+		return record(tx, p, sdgdt.ActClassImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"year": y.Name, "classes": names})
 	})
 	if err == errNothing {
 		rep.Created = 0
@@ -681,7 +681,7 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 			changes = append(changes, map[string]any{"id": as.ID, "class_id": as.ClassID, "subject": as.Subject, "term": as.Term, "teacher_id": as.TeacherID, "changed": pl.old != 0})
 			rep.Created++
 		}
-		return record(tx, p, "assignment.import", "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"year": y.Name, "assignments": changes})
+		return record(tx, p, sdgdt.ActAssignmentImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"year": y.Name, "assignments": changes})
 	})
 	if err == errNothing {
 		rep.Created = 0
@@ -699,7 +699,7 @@ func (a *App) ExportClassList(ctx context.Context, p *Principal, classID int64) 
 		return cr, err
 	}
 	err = a.DB.Update(ctx, func(tx *store.Tx) error {
-		return record(tx, p, "pupil.export", "class", idStr(classID), cr.School.ID, cr.School.UnitPath, nil,
+		return record(tx, p, sdgdt.ActPupilExport, "class", idStr(classID), cr.School.ID, cr.School.UnitPath, nil,
 			map[string]any{"class": cr.Class.Name, "pupils": len(cr.Roster) + len(cr.Former)})
 	})
 	return cr, err
@@ -717,7 +717,7 @@ func (a *App) ExportStaffList(ctx context.Context, p *Principal, schoolID int64)
 		return sr, false, nil
 	}
 	err = a.DB.Update(ctx, func(tx *store.Tx) error {
-		return record(tx, p, "staff.export", "school", idStr(schoolID), sr.School.ID, sr.School.UnitPath, nil, map[string]any{"staff": len(sr.Staff)})
+		return record(tx, p, sdgdt.ActStaffExport, "school", idStr(schoolID), sr.School.ID, sr.School.UnitPath, nil, map[string]any{"staff": len(sr.Staff)})
 	})
 	return sr, true, err
 }

@@ -214,7 +214,7 @@ func (a *App) SetLock(ctx context.Context, p *Principal, in LockInput) (sdgdt.Lo
 			return err
 		}
 		l.SetByName = p.User.FullName
-		return record(tx, p, "lock.set", "lock", idStr(l.ID), schoolID, target.UnitPath, nil, lockView(l))
+		return record(tx, p, sdgdt.ActLockSet, "lock", idStr(l.ID), schoolID, target.UnitPath, nil, lockView(l))
 	})
 	return l, err
 }
@@ -296,7 +296,7 @@ func (a *App) LiftLock(ctx context.Context, p *Principal, lockID int64, reason s
 		if err := tx.LiftLock(l.ID, p.User.ID, reason); err != nil {
 			return err
 		}
-		return record(tx, p, "lock.lift", "lock", idStr(l.ID), schoolID, path, lockView(l), map[string]any{"lifted_by": p.User.ID, "reason": reason, "requested_by": requestedBy})
+		return record(tx, p, sdgdt.ActLockLift, "lock", idStr(l.ID), schoolID, path, lockView(l), map[string]any{"lifted_by": p.User.ID, "reason": reason, "requested_by": requestedBy})
 	})
 }
 

@@ -150,7 +150,7 @@ func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput
 		if err := tx.AddMovement(&m); err != nil {
 			return err
 		}
-		return record(tx, p, "pupil.movement."+in.Kind, "pupil", idStr(pupil.ID), s.ID, s.UnitPath, nil,
+		return record(tx, p, sdgdt.MovementAction(in.Kind), "pupil", idStr(pupil.ID), s.ID, s.UnitPath, nil,
 			map[string]any{"movement_id": m.ID, "kind": m.Kind, "date": in.On.Format("2006-01-02"), "from_class": c.Name, "to_class_id": m.ToClassID,
 				"to_school_id": m.ToSchoolID, "other_school": m.OtherSchool, "reason": m.Reason, "status": m.Status})
 	})
@@ -185,7 +185,7 @@ func (a *App) DecideTransfer(ctx context.Context, p *Principal, movementID int64
 			if err := tx.DecideMovement(m.ID, "refused", p.User.ID, 0); err != nil {
 				return err
 			}
-			return record(tx, p, "pupil.transfer.refuse", "pupil", idStr(m.PupilID), dest.ID, dest.UnitPath, nil, map[string]any{"movement_id": m.ID})
+			return record(tx, p, sdgdt.ActPupilTransferRefuse, "pupil", idStr(m.PupilID), dest.ID, dest.UnitPath, nil, map[string]any{"movement_id": m.ID})
 		}
 		to, err := tx.Class(toClassID)
 		if err != nil || to.SchoolID != dest.ID {
@@ -223,10 +223,10 @@ func (a *App) DecideTransfer(ctx context.Context, p *Principal, movementID int64
 			return err
 		}
 		after := map[string]any{"movement_id": m.ID, "from_school": origin.Name, "to_class": to.Name}
-		if err := record(tx, p, "pupil.transfer.accept", "pupil", idStr(pupil.ID), dest.ID, dest.UnitPath, nil, after); err != nil {
+		if err := record(tx, p, sdgdt.ActPupilTransferAccept, "pupil", idStr(pupil.ID), dest.ID, dest.UnitPath, nil, after); err != nil {
 			return err
 		}
-		return record(tx, p, "pupil.transfer.accepted_by_destination", "pupil", idStr(pupil.ID), origin.ID, origin.UnitPath, nil, after)
+		return record(tx, p, sdgdt.ActPupilTransferAcceptedThere, "pupil", idStr(pupil.ID), origin.ID, origin.UnitPath, nil, after)
 	})
 }
 
@@ -249,7 +249,7 @@ func (a *App) TransferIn(ctx context.Context, p *Principal, classID int64, in Pu
 		if err := tx.AddMovement(&m); err != nil {
 			return err
 		}
-		return record(tx, p, "pupil.movement.transfer_in", "pupil", idStr(pupil.ID), s.ID, s.UnitPath, nil, map[string]any{"from_school": fromSchool, "class_id": classID})
+		return record(tx, p, sdgdt.ActPupilMoveTransferIn, "pupil", idStr(pupil.ID), s.ID, s.UnitPath, nil, map[string]any{"from_school": fromSchool, "class_id": classID})
 	})
 	return pupil, err
 }
@@ -340,6 +340,6 @@ func (a *App) ConfirmMonth(ctx context.Context, p *Principal, classID int64, mon
 		if err := tx.Confirm(s.ID, sdgdt.Confirmation{ClassID: classID, Month: month, ConfirmedBy: p.User.ID, Note: strings.TrimSpace(note)}); err != nil {
 			return err
 		}
-		return record(tx, p, "class.confirm_month", "class", idStr(classID), s.ID, s.UnitPath, nil, map[string]any{"month": month, "note": note})
+		return record(tx, p, sdgdt.ActClassConfirmMonth, "class", idStr(classID), s.ID, s.UnitPath, nil, map[string]any{"month": month, "note": note})
 	})
 }

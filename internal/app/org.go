@@ -47,7 +47,7 @@ func (a *App) CreateUnit(ctx context.Context, p *Principal, parentID int64, kind
 		if err := tx.CreateUnit(&u, parent); err != nil {
 			return dupCode(err)
 		}
-		return record(tx, p, "unit.create", "unit", idStr(u.ID), 0, u.Path, nil, u)
+		return record(tx, p, sdgdt.ActUnitCreate, "unit", idStr(u.ID), 0, u.Path, nil, u)
 	})
 	return u, err
 }
@@ -86,7 +86,7 @@ func (a *App) CreateSchool(ctx context.Context, p *Principal, unitID int64, kind
 		if err := tx.CreateSchool(&s, u); err != nil {
 			return dupCode(err)
 		}
-		return record(tx, p, "school.create", "school", idStr(s.ID), s.ID, s.UnitPath, nil, s)
+		return record(tx, p, sdgdt.ActSchoolCreate, "school", idStr(s.ID), s.ID, s.UnitPath, nil, s)
 	})
 	return s, err
 }
@@ -127,7 +127,7 @@ func (a *App) CreateSchoolYear(ctx context.Context, p *Principal, y sdgdt.School
 			}
 			return err
 		}
-		return record(tx, p, "school_year.create", "school_year", idStr(y.ID), 0, "/", nil, y)
+		return record(tx, p, sdgdt.ActSchoolYearCreate, "school_year", idStr(y.ID), 0, "/", nil, y)
 	})
 	return y, err
 }
@@ -215,7 +215,7 @@ func (a *App) GrantRole(ctx context.Context, p *Principal, userID int64, role, s
 			return err
 		}
 		g.ScopeName = name
-		return record(tx, p, "role.grant", "role_grant", idStr(g.ID), t.SchoolID, t.UnitPath, nil,
+		return record(tx, p, sdgdt.ActRoleGrant, "role_grant", idStr(g.ID), t.SchoolID, t.UnitPath, nil,
 			map[string]any{"user_id": userID, "username": u.Username, "role": role, "scope_kind": scopeKind, "scope_id": scopeID, "duty": g.Duty})
 	})
 	return g, err
@@ -241,7 +241,7 @@ func (a *App) RevokeRole(ctx context.Context, p *Principal, grantID int64) error
 		if err := tx.RevokeGrant(g.ID, p.User.ID); err != nil {
 			return err
 		}
-		return record(tx, p, "role.revoke", "role_grant", idStr(g.ID), t.SchoolID, t.UnitPath,
+		return record(tx, p, sdgdt.ActRoleRevoke, "role_grant", idStr(g.ID), t.SchoolID, t.UnitPath,
 			map[string]any{"user_id": g.UserID, "role": g.Role, "scope_kind": g.ScopeKind, "scope_id": g.ScopeID, "duty": g.Duty}, nil)
 	})
 }

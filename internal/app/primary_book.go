@@ -35,8 +35,9 @@ func badPoint(point string) error {
 }
 
 // PCNLSheet returns the id of a class's qualities-and-competencies sheet at an
-// assessment point, creating the sheet on first use, for whoever may read the
-// class's sheets.
+// assessment point, for whoever may read the class's sheets. The sheets are
+// made with the class (and by EnsureSheets for older classes): reading never
+// writes.
 func (a *App) PCNLSheet(ctx context.Context, p *Principal, classID int64, point string) (int64, error) {
 	if !ValidPoint(point) {
 		return 0, badPoint(point)
@@ -51,26 +52,22 @@ func (a *App) PCNLSheet(ctx context.Context, p *Principal, classID int64, point 
 			return forbidden()
 		}
 		sh, err := tx.SheetFor(c.ID, sdgdt.PCNLSubject, point)
-		if err == nil {
-			id = sh.ID
-		} else if sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND {
-			return err
-		}
-		return nil
-	})
-	if err != nil || id != 0 {
-		return id, err
-	}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
-		c, err := tx.Class(classID)
-		if err != nil {
-			return err
-		}
-		sh, err := tx.EnsurePCNLSheet(c, point)
 		id = sh.ID
 		return err
 	})
 	return id, err
+}
+
+// EnsureSheets creates the sheets that classes made by an older version lack
+// (the primary qualities-and-competencies sheets). serve runs it at start.
+func (a *App) EnsureSheets(ctx context.Context) (int64, error) {
+	var n int64
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.EnsurePCNLSheets()
+		return err
+	})
+	return n, err
 }
 
 // SummarySubject is a subject column of the Bảng tổng hợp.
@@ -425,7 +422,7 @@ func (a *App) SetNomination(ctx context.Context, p *Principal, classID, pupilID 
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, []int64{pupilID}); err != nil {
 			return err
 		}
-		return record(tx, p, "primary.nominate", "pupil", idStr(pupilID), s.ID, s.UnitPath, nil,
+		return record(tx, p, sdgdt.ActPrimaryNominate, "pupil", idStr(pupilID), s.ID, s.UnitPath, nil,
 			map[string]any{"class": c.Name, "nominated": nominated, "reason": reason})
 	})
 	if err == nil {
@@ -534,7 +531,7 @@ func (a *App) RecordSupplement(ctx context.Context, p *Principal, classID, pupil
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, []int64{pupilID}); err != nil {
 			return err
 		}
-		return record(tx, p, "primary.supplement", "pupil", idStr(pupilID), s.ID, s.UnitPath, nil,
+		return record(tx, p, sdgdt.ActPrimarySupplement, "pupil", idStr(pupilID), s.ID, s.UnitPath, nil,
 			map[string]any{"class": c.Name, "items": after, "note": note})
 	})
 	if err == nil {
@@ -585,7 +582,7 @@ func (a *App) DecidePromotion(ctx context.Context, p *Principal, classID, pupilI
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, []int64{pupilID}); err != nil {
 			return err
 		}
-		return record(tx, p, "primary.decision", "pupil", idStr(pupilID), s.ID, s.UnitPath, before,
+		return record(tx, p, sdgdt.ActPrimaryDecision, "pupil", idStr(pupilID), s.ID, s.UnitPath, before,
 			map[string]any{"class": c.Name, "decision": decision, "note": note})
 	})
 	if err == nil {

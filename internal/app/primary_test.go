@@ -390,3 +390,19 @@ func TestPrimaryAwardsAndCHTDecision(t *testing.T) {
 		b.verifyAudit()
 	})
 }
+
+// TestEnsureSheets checks that a primary class made without its qualities
+// sheets (by an older version) gets them from EnsureSheets, once.
+func TestEnsureSheets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.must(db.ExecForTest(w.ctx, `INSERT INTO classes (school_id, school_year_id, grade, name, ruleset) VALUES ($1, $2, 3, '3Z', 'tt27')`, w.school["A2"].ID, w.year.ID))
+		n, err := w.a.EnsureSheets(w.ctx)
+		if err != nil || n != 4 {
+			t.Fatalf("EnsureSheets: %d, %v; want 4 sheets", n, err)
+		}
+		if n, err := w.a.EnsureSheets(w.ctx); err != nil || n != 0 {
+			t.Fatalf("EnsureSheets again: %d, %v; want 0", n, err)
+		}
+	})
+}

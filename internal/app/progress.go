@@ -153,7 +153,7 @@ type ProgressQuery struct {
 // Progress returns a school's entry progress for a period.
 func (a *App) Progress(ctx context.Context, p *Principal, schoolID int64, q ProgressQuery) (SchoolProgress, error) {
 	var sp SchoolProgress
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if sp.School, err = tx.School(schoolID); err != nil {
 			return err
@@ -183,23 +183,13 @@ func (a *App) fillProgress(tx *store.Tx, sp *SchoolProgress, q ProgressQuery) er
 		return err
 	}
 	if sp.Period.Closed {
-		period := q.Period
-		if period == "hk1" || period == "hk2" {
-			period = sp.Year.Name + "/" + period
-		}
-		frozen, err := tx.Snapshots(sp.School.ID, period)
+		// A closed period shows its snapshot when the job (FreezeProgress) has
+		// made it; before that, the same figures computed as of its end.
+		frozen, err := tx.Snapshots(sp.School.ID, snapshotKey(sp.Year, q.Period))
 		if err != nil {
 			return err
 		}
-		if len(frozen) == 0 {
-			var snaps []sdgdt.ProgressSnapshot
-			for _, r := range rows {
-				snaps = append(snaps, sdgdt.ProgressSnapshot{Period: period, SheetID: r.SheetID, TeacherID: r.TeacherID, Subject: r.Subject, Term: r.Term, Required: r.Required, Entered: r.Entered})
-			}
-			if err := tx.SaveSnapshots(sp.School.ID, snaps); err != nil {
-				return err
-			}
-		} else {
+		if len(frozen) > 0 {
 			sp.Frozen = true
 			for i := range rows {
 				if s, ok := frozen[rows[i].SheetID]; ok {
@@ -319,7 +309,7 @@ type UnitProgress struct {
 // UnitProgressOf aggregates the progress of every school below a unit.
 func (a *App) UnitProgressOf(ctx context.Context, p *Principal, unitID int64, period string) (UnitProgress, error) {
 	var up UnitProgress
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
 		if up.Unit, err = tx.Unit(unitID); err != nil {
 			return err
@@ -377,6 +367,101 @@ func (a *App) SetSchedule(ctx context.Context, p *Principal, schoolID int64, ter
 				return err
 			}
 		}
-		return record(tx, p, "schedule.set", "school", idStr(s.ID), s.ID, s.UnitPath, nil, map[string]any{"term": term, "items": items})
+		return record(tx, p, sdgdt.ActScheduleSet, "school", idStr(s.ID), s.ID, s.UnitPath, nil, map[string]any{"term": term, "items": items})
 	})
+}
+
+// snapshotKey names a period's snapshots: months by themselves ("2026-10"),
+// semesters with their year ("2026-2027/hk1").
+func snapshotKey(y sdgdt.SchoolYear, period string) string {
+	if period == string(sdgdt.TermHK1) || period == string(sdgdt.TermHK2) {
+		return y.Name + "/" + period
+	}
+	return period
+}
+
+// closedPeriods lists the periods of a school year that are over at now: its
+// months and its semesters.
+func closedPeriods(y sdgdt.SchoolYear, now time.Time) []string {
+	var out []string
+	if y.StartsOn.IsZero() {
+		return nil
+	}
+	for m := time.Date(y.StartsOn.Year(), y.StartsOn.Month(), 1, 0, 0, 0, 0, sdgdt.Vietnam); !m.After(y.EndsOn); m = m.AddDate(0, 1, 0) {
+		if !m.AddDate(0, 1, 0).After(now) {
+			out = append(out, m.Format("2006-01"))
+		}
+	}
+	for _, t := range sdgdt.Semesters {
+		if p, err := parsePeriod(string(t), y, now); err == nil && p.Closed {
+			out = append(out, string(t))
+		}
+	}
+	return out
+}
+
+// FreezeProgress saves the snapshots of every period that is over and has none
+// yet, school by school: the figures of a closed month or semester stay as they
+// were at its end, whatever is entered late. It is a scheduled job (serve runs it
+// at start and every hour), so that reading a progress page never writes. It
+// returns how many periods it froze.
+func (a *App) FreezeProgress(ctx context.Context) (int, error) {
+	var schools []sdgdt.School
+	var y sdgdt.SchoolYear
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if y, err = tx.CurrentYear(); err != nil {
+			return err
+		}
+		schools, err = tx.SchoolsBelow("/")
+		return err
+	})
+	if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND {
+		return 0, nil // no school year yet
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range schools {
+		for _, period := range closedPeriods(y, a.Now()) {
+			key := snapshotKey(y, period)
+			var snaps []sdgdt.ProgressSnapshot
+			err := a.DB.View(ctx, func(tx *store.Tx) error {
+				have, err := tx.Snapshots(s.ID, key)
+				if err != nil || len(have) > 0 {
+					return err
+				}
+				pp, err := parsePeriod(period, y, tx.Now)
+				if err != nil {
+					return err
+				}
+				rows, err := a.progressRows(tx, s.ID, y, pp.AsOf)
+				if err != nil {
+					return err
+				}
+				for _, r := range rows {
+					snaps = append(snaps, sdgdt.ProgressSnapshot{Period: key, SheetID: r.SheetID, TeacherID: r.TeacherID, Subject: r.Subject, Term: r.Term, Required: r.Required, Entered: r.Entered})
+				}
+				return nil
+			})
+			if err != nil {
+				return n, err
+			}
+			if len(snaps) == 0 {
+				continue
+			}
+			err = a.DB.Update(ctx, func(tx *store.Tx) error {
+				if have, err := tx.Snapshots(s.ID, key); err != nil || len(have) > 0 {
+					return err // another instance froze it meanwhile
+				}
+				return tx.SaveSnapshots(s.ID, snaps)
+			})
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
 }

@@ -168,7 +168,7 @@ func (a *App) PupilProfile(ctx context.Context, p *Principal, pupilID int64) (Pu
 			return err
 		}
 		for _, e := range entries {
-			if e.Action == "pupil.view" {
+			if sdgdt.Action(e.Action) == sdgdt.ActPupilView {
 				continue
 			}
 			pp.History = append(pp.History, ProfileChange{At: e.At, By: e.ActorName, Action: e.Action, Before: e.Before, After: e.After})
@@ -181,7 +181,7 @@ func (a *App) PupilProfile(ctx context.Context, p *Principal, pupilID int64) (Pu
 			}
 			return nil
 		}
-		return record(tx, p, "pupil.view", "pupil", idStr(pupilID), pp.School.ID, pp.School.UnitPath, nil, nil)
+		return record(tx, p, sdgdt.ActPupilView, "pupil", idStr(pupilID), pp.School.ID, pp.School.UnitPath, nil, nil)
 	})
 	return pp, err
 }
@@ -214,7 +214,7 @@ func (a *App) UpdatePupil(ctx context.Context, p *Principal, pupilID int64, in P
 		if err := tx.UpdatePupil(&np); err != nil {
 			return err
 		}
-		return record(tx, p, "pupil.update", "pupil", idStr(pupilID), s.ID, s.UnitPath, pupilView(old), pupilView(np))
+		return record(tx, p, sdgdt.ActPupilUpdate, "pupil", idStr(pupilID), s.ID, s.UnitPath, pupilView(old), pupilView(np))
 	})
 }
 
@@ -302,7 +302,7 @@ func (a *App) RecordDay(ctx context.Context, p *Principal, classID int64, on tim
 		for _, m := range marks {
 			after = append(after, map[string]any{"pupil_id": m.PupilID, "session": m.Session, "excused": m.Excused, "reason": m.Reason})
 		}
-		return record(tx, p, "absence.record_day", "class", idStr(c.ID), s.ID, s.UnitPath,
+		return record(tx, p, sdgdt.ActAbsenceRecordDay, "class", idStr(c.ID), s.ID, s.UnitPath,
 			map[string]any{"date": on.Format("2006-01-02"), "absences": before}, map[string]any{"date": on.Format("2006-01-02"), "absences": after})
 	})
 }
@@ -365,6 +365,6 @@ func (a *App) SetMonthTotals(ctx context.Context, p *Principal, classID int64, m
 				return err
 			}
 		}
-		return record(tx, p, "absence.month_totals", "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"month": month, "totals": totals})
+		return record(tx, p, sdgdt.ActAbsenceMonthTotals, "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"month": month, "totals": totals})
 	})
 }

@@ -90,7 +90,7 @@ func newRecordsFixture(t *testing.T, db *store.DB) *recordsFixture {
 func (f *recordsFixture) principal(t *testing.T, username string) *app.Principal {
 	t.Helper()
 	ctx := context.Background()
-	res, err := f.a.SignIn(ctx, app.SignInInput{Username: username, Password: "mat-khau-rat-dai-2026", IP: "10.0.0.1", Kind: "api"})
+	res, err := f.a.SignIn(ctx, app.SignInInput{Username: username, Password: "mat-khau-rat-dai-2026", IP: "10.0.0.1", Kind: "web"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,10 +21,6 @@ import (
 // kick (or RecomputeStale at start-up) catches up. Readers that need exact
 // results call ClassResults, which computes what is still stale first.
 
-// recomputers holds each App's background recomputation. It lives beside App
-// (not in it) so that this part of the book stays in its own files.
-var recomputers sync.Map // *App → *recomputer
-
 // recomputeDelay is how long the recomputation waits after being kicked.
 const recomputeDelay = 150 * time.Millisecond
 
@@ -32,6 +28,7 @@ const recomputeDelay = 150 * time.Millisecond
 // enough that its write never holds the (SQLite) writer long.
 const recomputeBatch = 50
 
+// recomputer is the state of an App's background recomputation (App.recompute).
 type recomputer struct {
 	mu      sync.Mutex
 	running bool
@@ -40,15 +37,13 @@ type recomputer struct {
 	idle    *sync.Cond
 }
 
-func (a *App) recomputer() *recomputer {
-	if r, ok := recomputers.Load(a); ok {
-		return r.(*recomputer)
-	}
+func newRecomputer() *recomputer {
 	r := &recomputer{}
 	r.idle = sync.NewCond(&r.mu)
-	v, _ := recomputers.LoadOrStore(a, r)
-	return v.(*recomputer)
+	return r
 }
+
+func (a *App) recomputer() *recomputer { return a.recompute }
 
 // kickResults asks the background recomputation to run (it starts if idle and
 // stops when nothing is stale).

@@ -243,7 +243,7 @@ func (a *App) CommitRollover(ctx context.Context, p *Principal, schoolID, toYear
 			}
 			counts[rc.Name] = len(rc.Pupils)
 		}
-		return record(tx, p, "school.rollover", "school", idStr(schoolID), plan.School.ID, plan.School.UnitPath,
+		return record(tx, p, sdgdt.ActSchoolRollover, "school", idStr(schoolID), plan.School.ID, plan.School.UnitPath,
 			map[string]any{"from_year": plan.From.Name}, map[string]any{"to_year": plan.To.Name, "classes": counts, "leaving": len(plan.Leaving),
 				"retained": plan.Retained, "undecided": plan.Undecided})
 	})

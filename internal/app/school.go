@@ -146,7 +146,7 @@ func (a *App) SetCurriculum(ctx context.Context, p *Principal, classID int64, ro
 				}
 			}
 		}
-		return record(tx, p, "class.curriculum", "class", idStr(classID), s.ID, s.UnitPath, before, keep)
+		return record(tx, p, sdgdt.ActClassCurriculum, "class", idStr(classID), s.ID, s.UnitPath, before, keep)
 	})
 }
 
@@ -191,7 +191,7 @@ func (a *App) AssignTeacher(ctx context.Context, p *Principal, classID int64, su
 		if err := tx.SetAssignmentTeacher(existing.ID, teacherID); err != nil {
 			return err
 		}
-		return record(tx, p, "assignment.change_teacher", "assignment", idStr(existing.ID), s.ID, s.UnitPath,
+		return record(tx, p, sdgdt.ActAssignmentChangeTeacher, "assignment", idStr(existing.ID), s.ID, s.UnitPath,
 			map[string]any{"teacher_id": existing.TeacherID}, map[string]any{"teacher_id": teacherID})
 	})
 }
@@ -249,6 +249,6 @@ func (a *App) SetStaffProfile(ctx context.Context, p *Principal, userID int64, i
 		if err := tx.SetStaffProfile(sp); err != nil {
 			return err
 		}
-		return record(tx, p, "staff.profile", "user", idStr(u.ID), t.SchoolID, t.UnitPath, nil, sp)
+		return record(tx, p, sdgdt.ActStaffProfile, "user", idStr(u.ID), t.SchoolID, t.UnitPath, nil, sp)
 	})
 }

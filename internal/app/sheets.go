@@ -458,6 +458,11 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 	}
 	var affected []int64
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		// The row lock first: then the version read, the cell conflict check
+		// and the write all see the last committed save of this sheet.
+		if err := tx.LockSheet(id); err != nil {
+			return err
+		}
 		sc, err := a.loadSheet(tx, p, id)
 		if err != nil {
 			return err
@@ -579,7 +584,7 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 			if patch.Reason != "" {
 				audit["reason"] = patch.Reason
 			}
-			if err := record(tx, p, "sheet.patch", "sheet", idStr(v.Sheet.ID), v.School.ID, v.School.UnitPath,
+			if err := record(tx, p, sdgdt.ActSheetPatch, "sheet", idStr(v.Sheet.ID), v.School.ID, v.School.UnitPath,
 				map[string]any{"version": v.Sheet.Version, "cells": before}, audit); err != nil {
 				return err
 			}

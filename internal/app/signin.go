@@ -47,10 +47,15 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 	}
 	keys := []string{"user:" + in.Username, "ip:" + in.IP}
 	now := a.DB.Now()
-	// The throttle check, and the failure it records, commit on their own.
+	// Read the throttle state and the account outside the writer, check the
+	// password (argon2id, ~100 ms) outside any transaction, then write the
+	// attempt and the session in one short transaction: sign-ins never hold
+	// the writer that every mark save of the province waits for.
 	var user sdgdt.User
+	var roles []sdgdt.RoleRef
 	var failure error
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	found := false
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
 		for _, k := range keys {
 			fails, err := tx.FailuresSince(k, now.Add(-a.Cfg.Throttle.Window-a.Cfg.Throttle.Lockout))
 			if err != nil {
@@ -62,32 +67,72 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 			}
 		}
 		u, err := tx.UserByUsername(in.Username)
-		if err != nil && sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND {
+		if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
-		ok := false
-		if err == nil {
-			ok, _ = auth.CheckPassword(u.PasswordHash, in.Password)
-		} else {
-			// Spend the same time as a real check, so timing does not reveal accounts.
-			auth.CheckPassword(a.dummyHash(), in.Password)
+		user, found = u, true
+		roles, err = tx.RolesOf(u.ID)
+		return err
+	})
+	if err != nil {
+		return res, err
+	}
+	if failure != nil {
+		return res, failure
+	}
+	ok := false
+	if found {
+		ok, _ = auth.CheckPassword(user.PasswordHash, in.Password)
+	} else {
+		// Spend the same time as a real check, so timing does not reveal accounts.
+		auth.CheckPassword(a.dummyHash(), in.Password)
+	}
+	// A disabled account says so only to whoever knows its password, so that
+	// the answer does not reveal which usernames exist.
+	disabled := ok && user.Disabled
+	if disabled {
+		ok = false
+	}
+	var otpStep int64
+	if ok && in.Kind == "api" {
+		switch {
+		case user.TOTPEnabled && strings.TrimSpace(in.OTP) == "":
+			return res, &sdgdt.Error{Code: sdgdt.EMFAREQUIRED, Message: "Tài khoản này cần mã xác thực hai lớp (otp).", Fields: map[string]string{"otp": "Vui lòng nhập mã xác thực 6 chữ số."}}
+		case user.TOTPEnabled:
+			step, good := auth.VerifyTOTP(user.TOTPSecret, in.OTP, now, user.TOTPLastStep)
+			ok, otpStep = good, step
+		case a.NeedsMFAEnrolment(&Principal{User: user, Roles: roles}):
+			// The same rule as the web path: a role that requires a second
+			// factor gets no token until one is enrolled (on the web) and given.
+			return res, &sdgdt.Error{Code: sdgdt.EMFAREQUIRED, Message: "Tài khoản này phải bật xác thực hai lớp trước khi dùng API: hãy đăng nhập trên trang web để đăng ký ứng dụng xác thực."}
 		}
-		// A disabled account says so only to whoever knows its password, so that
-		// the answer does not reveal which usernames exist.
-		disabled := ok && u.Disabled
-		if disabled {
-			ok = false
-		}
-		if ok && in.Kind == "api" && u.TOTPEnabled {
-			if strings.TrimSpace(in.OTP) == "" {
-				failure = &sdgdt.Error{Code: sdgdt.EMFAREQUIRED, Message: "Tài khoản này cần mã xác thực hai lớp (otp).", Fields: map[string]string{"otp": "Vui lòng nhập mã xác thực 6 chữ số."}}
-				return nil
+	}
+	if ok {
+		res.User = user
+		res.Token = auth.NewToken()
+	}
+	s := sdgdt.Session{ID: auth.HashToken(res.Token), UserID: user.ID, Kind: in.Kind, IP: in.IP, UserAgent: in.UserAgent}
+	if in.Kind == "api" {
+		s.ExpiresAt = now.Add(a.Cfg.TokenTTL)
+	} else {
+		s.ExpiresAt = now.Add(a.Cfg.AbsoluteTimeout)
+		s.MFAPending = user.TOTPEnabled
+	}
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		if ok && otpStep != 0 {
+			// The code is used once: a second sign-in with the same code,
+			// racing this one, finds the step already taken.
+			u, err := tx.User(user.ID)
+			if err != nil {
+				return err
 			}
-			step, good := auth.VerifyTOTP(u.TOTPSecret, in.OTP, now, u.TOTPLastStep)
-			if !good {
+			if u.TOTPLastStep >= otpStep {
 				ok = false
 			} else {
-				u.TOTPLastStep = step
+				u.TOTPLastStep = otpStep
 				if err := tx.UpdateUser(&u); err != nil {
 					return err
 				}
@@ -99,32 +144,8 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 			}
 		}
 		if !ok {
-			failure = errBadCredentials
-			if disabled {
-				failure = &sdgdt.Error{Code: sdgdt.EUNAUTHORIZED, Message: "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên của trường."}
-			}
 			return nil
 		}
-		user = u
-		return nil
-	})
-	if err != nil {
-		return res, err
-	}
-	if failure != nil {
-		return res, failure
-	}
-	res.User = user
-	res.Token = auth.NewToken()
-	s := sdgdt.Session{ID: auth.HashToken(res.Token), UserID: user.ID, Kind: in.Kind, IP: in.IP, UserAgent: in.UserAgent}
-	if in.Kind == "api" {
-		s.ExpiresAt = now.Add(a.Cfg.TokenTTL)
-	} else {
-		s.ExpiresAt = now.Add(a.Cfg.AbsoluteTimeout)
-		s.MFAPending = user.TOTPEnabled
-	}
-	res.ExpiresAt, res.MFAPending = s.ExpiresAt, s.MFAPending
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
 		if err := tx.CreateSession(&s); err != nil {
 			return err
 		}
@@ -133,7 +154,17 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 		}
 		return a.recordSignIn(tx, user, in.IP, in.UserAgent, in.Kind, in.Kind)
 	})
-	return res, err
+	if err != nil {
+		return SignInResult{}, err
+	}
+	if !ok {
+		if disabled {
+			return SignInResult{}, &sdgdt.Error{Code: sdgdt.EUNAUTHORIZED, Message: "Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên của trường."}
+		}
+		return SignInResult{}, errBadCredentials
+	}
+	res.ExpiresAt, res.MFAPending = s.ExpiresAt, s.MFAPending
+	return res, nil
 }
 
 func (a *App) recordSignIn(tx *store.Tx, u sdgdt.User, ip, ua, kind, how string) error {
@@ -145,7 +176,7 @@ func (a *App) recordSignIn(tx *store.Tx, u sdgdt.User, ip, ua, kind, how string)
 		return err
 	}
 	p := &Principal{User: u, IP: ip, UserAgent: ua}
-	return record(tx, p, "auth.sign_in", "user", idStr(u.ID), schoolID, path, nil, map[string]string{"kind": how, "user_agent": ua})
+	return record(tx, p, sdgdt.ActSignIn, "user", idStr(u.ID), schoolID, path, nil, map[string]string{"kind": how, "user_agent": ua})
 }
 
 // dummyHash is a hash of no one's password, checked when the account does not exist.

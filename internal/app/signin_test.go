@@ -295,3 +295,24 @@ func TestSessionTimeouts(t *testing.T) {
 		}
 	})
 }
+
+// TestSignInAPINeedsEnrolledSecondFactor checks that a role that requires a
+// second factor gets no API token with the password alone while no factor is
+// enrolled (a new account, or after reset-mfa), and that nothing is written.
+func TestSignInAPINeedsEnrolledSecondFactor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		before := len(w.auditEntries())
+		for _, name := range []string{"a1.leader", "a1.admin", "so.admin"} {
+			_, err := w.a.SignIn(w.ctx, app.SignInInput{Username: name, Password: testPassword, IP: "192.0.2.11", Kind: "api"})
+			wantCode(t, name, err, sdgdt.EMFAREQUIRED)
+		}
+		if n := len(w.auditEntries()); n != before {
+			t.Errorf("refused sign-ins wrote %d audit entries", n-before)
+		}
+		// A teacher's role needs no second factor: the token is given.
+		if _, err := w.a.SignIn(w.ctx, app.SignInInput{Username: "a1.teacher", Password: testPassword, IP: "192.0.2.11", Kind: "api"}); err != nil {
+			t.Errorf("teacher: %v", err)
+		}
+	})
+}

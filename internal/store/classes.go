@@ -6,8 +6,20 @@ import "sdgdt"
 func (t *Tx) CreateClass(c *sdgdt.Class) error {
 	id, err := t.insert(`INSERT INTO classes (school_id, school_year_id, grade, name, ruleset, homeroom_teacher_id) VALUES ($1, $2, $3, $4, $5, $6)`,
 		c.SchoolID, c.SchoolYearID, c.Grade, c.Name, c.Ruleset, nullInt(c.HomeroomID))
+	if err != nil {
+		return err
+	}
 	c.ID = id
-	return err
+	// A primary class has its qualities-and-competencies sheets from the
+	// start, so that reading them never has to create one.
+	if sdgdt.SheetKindOf(c.Ruleset) == sdgdt.SheetPrimary {
+		for _, point := range sdgdt.PrimaryPoints {
+			if _, err := t.EnsurePCNLSheet(*c, string(point)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ClassesOf returns the classes of a school in a school year, by grade and name.

@@ -24,6 +24,21 @@ func (t *Tx) EnsurePCNLSheet(c sdgdt.Class, point string) (sdgdt.Sheet, error) {
 	return t.SheetFor(c.ID, sdgdt.PCNLSubject, point)
 }
 
+// EnsurePCNLSheets creates the qualities-and-competencies sheets that primary
+// classes made before they were created with the class still lack, and
+// returns how many it created.
+func (t *Tx) EnsurePCNLSheets() (int64, error) {
+	res, err := t.exec(`INSERT INTO sheets (school_id, school_year_id, class_id, subject, term, kind, version, created_at, updated_at)
+		SELECT c.school_id, c.school_year_id, c.id, $1, p.term, $2, 0, $3, $3
+		FROM classes c CROSS JOIN (SELECT 'gk1' AS term UNION ALL SELECT 'ck1' UNION ALL SELECT 'gk2' UNION ALL SELECT 'cn') p
+		WHERE c.ruleset = 'tt27'
+		ON CONFLICT (class_id, subject, term) DO NOTHING`, sdgdt.PCNLSubject, sdgdt.SheetPrimaryPCNL, t.Now)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // ClassPointCells returns every cell (levels, tests, comments, qualities and
 // competencies) of the pupils studying in a class at one assessment point, in
 // one query.

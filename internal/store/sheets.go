@@ -39,6 +39,20 @@ func (t *Tx) SheetFor(classID int64, subject, term string) (sdgdt.Sheet, error) 
 	return s, notFound(err, "bảng điểm")
 }
 
+// LockSheet takes the sheet's row lock until the transaction ends, so that the
+// version check and the write that follow see the last committed version: on
+// PostgreSQL (READ COMMITTED) two saves of the same sheet then queue instead of
+// both passing the check with the same stale version. On SQLite the single
+// writer already serialises every write transaction.
+func (t *Tx) LockSheet(id int64) error {
+	if t.d != Postgres {
+		return nil
+	}
+	var v int64
+	err := t.queryRow(`SELECT version FROM sheets WHERE id = $1 FOR UPDATE`, id).Scan(&v)
+	return notFound(err, "bảng điểm")
+}
+
 // BumpSheet increments a sheet's version and returns the new one.
 func (t *Tx) BumpSheet(id int64) (int64, error) {
 	var v int64
