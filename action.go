@@ -79,6 +79,8 @@ const (
 	ActCorrectionWitness Action = "correction.witness"
 	ActCorrectionApply   Action = "correction.apply"
 	ActCorrectionCancel  Action = "correction.cancel"
+
+	ActAuditPersonalView Action = "audit.personal_view"
 )
 
 var actionNames = map[Action]string{
@@ -152,6 +154,8 @@ var actionNames = map[Action]string{
 	ActCorrectionWitness: "Xác nhận chứng kiến điều chỉnh",
 	ActCorrectionApply:   "Điều chỉnh điểm sau khóa sổ",
 	ActCorrectionCancel:  "Hủy đề nghị điều chỉnh",
+
+	ActAuditPersonalView: "Xem dữ liệu cá nhân trong nhật ký",
 }
 
 // Actions lists every declared action, for pickers and tests.

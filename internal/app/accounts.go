@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"sdgdt"
@@ -64,6 +65,8 @@ type NewUserInput struct {
 func validateProfile(fullName, email, phone string, fields map[string]string) {
 	if n := utf8.RuneCountInString(strings.TrimSpace(fullName)); n < 2 || n > 100 {
 		fields["full_name"] = "Họ và tên phải có từ 2 đến 100 ký tự."
+	} else if !plainName(fullName) {
+		fields["full_name"] = "Họ và tên chỉ gồm chữ cái, dấu cách, dấu chấm, dấu gạch nối và dấu nháy (không có ký tự điều khiển, ký tự đảo chiều hay biểu tượng cảm xúc)."
 	}
 	if email != "" {
 		if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") {
@@ -73,6 +76,21 @@ func validateProfile(fullName, email, phone string, fields map[string]string) {
 	if phone != "" && !phoneRE.MatchString(phone) {
 		fields["phone"] = "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0."
 	}
+}
+
+// plainName reports whether a person's name holds only letters (with their
+// combining marks), spaces and the punctuation of names: no control or
+// bidirectional-override characters (U+202E turns "ngân" into "nâgn" on
+// screen), no emoji.
+func plainName(s string) bool {
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), r == ' ', r == '.', r == '-', r == '\'', r == '’':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 var phoneRE = regexp.MustCompile(`^0[0-9]{9}$`)
@@ -148,6 +166,17 @@ func (a *App) managedUser(tx *store.Tx, p *Principal, id int64) (sdgdt.User, Tar
 	}
 	if !Can(p, ActManageAccounts, t) {
 		return u, t, forbidden()
+	}
+	// A leader's account (password, second factor, lock) is managed from the
+	// unit above, so that a school administrator cannot take it over.
+	roles, err := tx.RolesOf(u.ID)
+	if err != nil {
+		return u, t, err
+	}
+	for _, r := range roles {
+		if r.Role == sdgdt.RoleLeader && !canFromAbove(p, ActManageAccounts, t) {
+			return u, t, &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Tài khoản của lãnh đạo nhà trường do đơn vị quản lý cấp trên đặt lại hoặc khóa."}
+		}
 	}
 	return u, t, nil
 }

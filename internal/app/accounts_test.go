@@ -52,7 +52,7 @@ func TestWritesAreAudited(t *testing.T) {
 				code, _ := auth.TOTPCode(secret, w.clk.Now())
 				return w.a.ConfirmTOTP(w.ctx, p, code)
 			}},
-			{"reset second factor", "user.reset_mfa", a1Chain, func() error { return w.a.ResetMFA(w.ctx, w.as("a1.admin"), w.users["a1.leader"].ID) }},
+			{"reset second factor", "user.reset_mfa", a1Chain, func() error { return w.a.ResetMFA(w.ctx, w.as("pa.admin"), w.users["a1.leader"].ID) }},
 			{"sign in", "auth.sign_in", a1Chain, func() error {
 				res, err := w.signIn("a1.leader", testPassword, "192.0.2.40", "web")
 				if err == nil {
@@ -379,7 +379,15 @@ func TestResetPasswordAndDisable(t *testing.T) {
 		// Resetting the second factor ends sessions and leaves the account to enrol again.
 		secret := auth.NewTOTPSecret()
 		w.must(w.a.SetupAccount(w.ctx, w.sys, w.users["a1.leader"].ID, false, secret))
-		w.must(w.a.ResetMFA(w.ctx, w.as("a1.admin"), w.users["a1.leader"].ID))
+		// A school administrator cannot reset his leader's credentials (he
+		// could take the account over); the unit above can.
+		if err := w.a.ResetMFA(w.ctx, w.as("a1.admin"), w.users["a1.leader"].ID); sdgdt.ErrorCode(err) != sdgdt.EFORBIDDEN {
+			t.Errorf("school administrator resets the leader's second factor: %v", err)
+		}
+		if _, err := w.a.ResetPassword(w.ctx, w.as("a1.admin"), w.users["a1.leader"].ID); sdgdt.ErrorCode(err) != sdgdt.EFORBIDDEN {
+			t.Errorf("school administrator resets the leader's password: %v", err)
+		}
+		w.must(w.a.ResetMFA(w.ctx, w.as("pa.admin"), w.users["a1.leader"].ID))
 		if u := w.user("a1.leader"); u.TOTPEnabled || u.TOTPSecret != "" {
 			t.Errorf("second factor still on: %+v", u)
 		}

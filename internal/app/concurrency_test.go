@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"sdgdt"
+	"sdgdt/internal/app"
 	"sdgdt/internal/store"
 	"sdgdt/internal/store/storetest"
 )
@@ -75,4 +76,26 @@ func (b *book) sheetVersion(sheet string) int64 {
 	var v int64
 	b.must(b.db.View(b.ctx, func(tx *store.Tx) error { sh, err := tx.Sheet(b.sheets[sheet]); v = sh.Version; return err }))
 	return v
+}
+
+// TestCellHistoryOnlyForPupilsOfTheSheet checks that a sheet's cell history
+// does not answer for a pupil of another class of the same school.
+func TestCellHistoryOnlyForPupilsOfTheSheet(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := newBook(t, newWorld(t, db), 2)
+		other, err := b.a.CreateClass(b.ctx, b.sys, sdgdt.Class{SchoolID: b.school["A1"].ID, SchoolYearID: b.year.ID, Grade: 7, Name: "7Z", Ruleset: "tt22"})
+		b.must(err)
+		stranger, err := b.a.EnrolNewPupil(b.ctx, b.sys, other.ID, app.PupilInput{FullName: "Lê Thị Lạ", DateOfBirth: "02/03/2013", Sex: "nu"}, b.year.StartsOn)
+		b.must(err)
+		if _, err := b.patch("a1.math", "toan.hk1", 0, ch(b.pupils[0], "regular[0]", num("8"))); err != nil {
+			t.Fatal(err)
+		}
+		h, err := b.a.CellHistory(b.ctx, b.as("a1.math"), b.sheets["toan.hk1"], b.pupils[0], "regular[0]")
+		if err != nil || len(h) != 1 {
+			t.Fatalf("own pupil: %d entries, %v", len(h), err)
+		}
+		if _, err := b.a.CellHistory(b.ctx, b.as("a1.math"), b.sheets["toan.hk1"], stranger.ID, "regular[0]"); sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND {
+			t.Errorf("pupil of another class: %v, want not found", err)
+		}
+	})
 }

@@ -189,7 +189,13 @@ func (a *App) GrantRole(ctx context.Context, p *Principal, userID int64, role, s
 			return err
 		}
 		if !CanGrant(p, role, t) {
+			if role == sdgdt.RoleLeader && Can(p, ActGrantRoles, t) {
+				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Vai trò lãnh đạo nhà trường do đơn vị quản lý cấp trên cấp hoặc thu hồi, không do quản trị của trường."}
+			}
 			return forbidden()
+		}
+		if userID == p.User.ID && !p.system {
+			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Bạn không thể tự cấp vai trò cho chính mình; hãy nhờ người quản trị khác hoặc đơn vị cấp trên."}
 		}
 		u, err := tx.User(userID)
 		if err != nil {
@@ -233,6 +239,9 @@ func (a *App) RevokeRole(ctx context.Context, p *Principal, grantID int64) error
 			return err
 		}
 		if !CanGrant(p, g.Role, t) {
+			if g.Role == sdgdt.RoleLeader && Can(p, ActGrantRoles, t) {
+				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Vai trò lãnh đạo nhà trường do đơn vị quản lý cấp trên cấp hoặc thu hồi, không do quản trị của trường."}
+			}
 			return forbidden()
 		}
 		if g.UserID == p.User.ID && (g.Role == sdgdt.RoleSysadmin || g.Role == sdgdt.RoleUnitAdmin) {

@@ -135,5 +135,27 @@ func CanGrant(p *Principal, role string, t Target) bool {
 	if !ok || !info.Grantable || info.Scope != t.Kind {
 		return false
 	}
+	if role == sdgdt.RoleLeader {
+		// A school's leadership is decided above it: a school administrator
+		// cannot make anyone (himself included) principal, nor remove one.
+		return canFromAbove(p, ActGrantRoles, t)
+	}
 	return Can(p, ActGrantRoles, t)
+}
+
+// canFromAbove reports whether p may do action on t through a role of a
+// management unit above it (or as the operator), not through a school role.
+func canFromAbove(p *Principal, action Action, t Target) bool {
+	if p == nil || p.User.Disabled {
+		return false
+	}
+	if p.system {
+		return true
+	}
+	for _, r := range p.Roles {
+		if r.ScopeKind == sdgdt.ScopeUnit && unitActions[r.Role][action] && r.Path != "" && strings.HasPrefix(t.UnitPath, r.Path) {
+			return true
+		}
+	}
+	return false
 }

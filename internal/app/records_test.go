@@ -514,3 +514,44 @@ func (f *recordsFixture) unitAdmin(t *testing.T) *app.Principal {
 }
 
 func asError(err error, target **sdgdt.Error) bool { return errors.As(err, target) }
+
+// TestAuditLogMasksPersonalData checks that a board member, who may read the
+// audit log but not the profiles, sees personal fields masked there, and that
+// an administrator who may see them gets them in full, with the view recorded.
+func TestAuditLogMasksPersonalData(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newRecordsFixture(t, db)
+		if _, err := f.a.EnrolNewPupil(ctx, f.homeroom, f.c6a1.ID, pupilIn("Nguyễn Văn An", "05/09/2014", "nam", "066214001234"), f.year.StartsOn); err != nil {
+			t.Fatal(err)
+		}
+		us, _, err := f.a.CreateUser(ctx, f.sys, app.NewUserInput{Username: "bqt.a", FullName: "Ban quản trị A", HomeKind: sdgdt.ScopeSchool, HomeID: f.schoolA.ID, Password: "mat-khau-rat-dai-2026"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.a.GrantRole(ctx, f.sys, us.ID, sdgdt.RoleBoard, sdgdt.ScopeSchool, f.schoolA.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		board := f.principal(t, "bqt.a")
+		entries, err := f.a.AuditLog(ctx, board, app.AuditQuery{SchoolID: f.schoolA.ID, Action: string(sdgdt.ActPupilCreate), Limit: 10})
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("board: %d entries, %v", len(entries), err)
+		}
+		for _, secret := range []string{"066214001234", "0912345678", "12 Lê Duẩn"} {
+			if strings.Contains(entries[0].After, secret) {
+				t.Errorf("board member sees %q in the audit log: %s", secret, entries[0].After)
+			}
+		}
+		if !strings.Contains(entries[0].After, "Nguyễn Văn An") {
+			t.Errorf("the name is not personal data to hide: %s", entries[0].After)
+		}
+		before := auditCount(t, db)
+		entries, err = f.a.AuditLog(ctx, f.adminA, app.AuditQuery{SchoolID: f.schoolA.ID, Action: string(sdgdt.ActPupilCreate), Limit: 10})
+		if err != nil || len(entries) != 1 || !strings.Contains(entries[0].After, "066214001234") {
+			t.Fatalf("administrator: %v, %v", entries, err)
+		}
+		if auditCount(t, db) != before+1 {
+			t.Errorf("the full view was not recorded")
+		}
+	})
+}

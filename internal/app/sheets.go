@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -793,6 +794,16 @@ func (a *App) CellHistory(ctx context.Context, p *Principal, sheetID, pupilID in
 			return sdgdt.Invalid(map[string]string{"field": "Bảng điểm này không có cột “" + field + "”."})
 		}
 		sh := sc.view.Sheet
+		// Only a pupil of the sheet's class (now or earlier this year): the
+		// history is keyed by pupil, school, subject and term, and must not
+		// answer for pupils of classes the reader may not see.
+		roster, err := tx.ClassRoster(sh.ClassID, true)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(roster, func(r sdgdt.RosterEntry) bool { return r.Pupil.ID == pupilID }) {
+			return &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Học sinh này không thuộc lớp của bảng điểm."}
+		}
 		out, err = tx.CellHistory(sh.SchoolID, sh.SchoolYearID, pupilID, sh.Subject, sh.Term, field)
 		return err
 	})

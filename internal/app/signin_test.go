@@ -316,3 +316,39 @@ func TestSignInAPINeedsEnrolledSecondFactor(t *testing.T) {
 		}
 	})
 }
+
+// TestNoSelfPromotion checks that a school administrator cannot grant himself
+// a role, nor grant or revoke the leader role, nor take over the leader's
+// account; the unit above can.
+func TestNoSelfPromotion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		admin := w.as("a1.admin")
+		a1 := w.school["A1"].ID
+		if _, err := w.a.GrantRole(w.ctx, admin, w.users["a1.admin"].ID, sdgdt.RoleBoard, sdgdt.ScopeSchool, a1, ""); sdgdt.ErrorCode(err) != sdgdt.EFORBIDDEN {
+			t.Errorf("administrator grants himself board: %v", err)
+		}
+		if _, err := w.a.GrantRole(w.ctx, admin, w.users["a1.staff"].ID, sdgdt.RoleLeader, sdgdt.ScopeSchool, a1, ""); sdgdt.ErrorCode(err) != sdgdt.EFORBIDDEN {
+			t.Errorf("administrator makes someone principal: %v", err)
+		}
+		var leaderGrant int64
+		for _, g := range w.grantsOn("A1") {
+			if g.Role == sdgdt.RoleLeader {
+				leaderGrant = g.ID
+			}
+		}
+		if leaderGrant == 0 {
+			t.Fatal("no leader grant at A1")
+		}
+		if err := w.a.RevokeRole(w.ctx, admin, leaderGrant); sdgdt.ErrorCode(err) != sdgdt.EFORBIDDEN {
+			t.Errorf("administrator revokes the principal: %v", err)
+		}
+		if err := w.a.SetDisabled(w.ctx, admin, w.users["a1.leader"].ID, true); sdgdt.ErrorCode(err) != sdgdt.EFORBIDDEN {
+			t.Errorf("administrator locks the principal's account: %v", err)
+		}
+		// The district's administrator may.
+		if _, err := w.a.GrantRole(w.ctx, w.as("pa.admin"), w.users["a1.staff"].ID, sdgdt.RoleLeader, sdgdt.ScopeSchool, a1, "Phó hiệu trưởng"); err != nil {
+			t.Errorf("district administrator grants leader: %v", err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"sort"
 	"strings"
 
@@ -265,5 +266,80 @@ func (a *App) AuditLog(ctx context.Context, p *Principal, q AuditQuery) ([]audit
 		out, err = tx.ListAudit(f)
 		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Personal data in the entries' old and new values is shown only to
+	// readers who may see the profiles themselves, and such a view is
+	// recorded, as it is on the profile page.
+	viewed := map[int64]string{} // school → unit path
+	for i := range out {
+		e := &out[i]
+		if !hasPersonalData(e.Before) && !hasPersonalData(e.After) {
+			continue
+		}
+		if e.SchoolID != 0 && Can(p, ActViewProfiles, Target{Kind: sdgdt.ScopeSchool, SchoolID: e.SchoolID, UnitPath: e.UnitPath}) {
+			viewed[e.SchoolID] = e.UnitPath
+			continue
+		}
+		e.Before, e.After = maskPersonalJSON(e.Before), maskPersonalJSON(e.After)
+	}
+	if len(viewed) > 0 && !p.system {
+		err = a.DB.Update(ctx, func(tx *store.Tx) error {
+			for id, path := range viewed {
+				if err := record(tx, p, sdgdt.ActAuditPersonalView, "audit", "", id, path, nil, map[string]any{"query": q}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	return out, err
+}
+
+// personalKeys are the fields of audit values that hold personal data.
+var personalKeys = map[string]bool{"identity_number": true, "guardian_phone": true, "address": true, "phone": true, "email": true,
+	"date_of_birth": true, "place_of_birth": true, "father_name": true, "mother_name": true, "guardian_name": true}
+
+func hasPersonalData(js string) bool {
+	if js == "" {
+		return false
+	}
+	for k := range personalKeys {
+		if strings.Contains(js, `"`+k+`"`) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskPersonalJSON masks the personal fields of an audit value, at any depth.
+func maskPersonalJSON(js string) string {
+	var v any
+	if err := json.Unmarshal([]byte(js), &v); err != nil {
+		return js
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, val := range x {
+				if s, ok := val.(string); ok && personalKeys[k] {
+					x[k] = mask(s, 2)
+				} else {
+					x[k] = walk(val)
+				}
+			}
+		case []any:
+			for i := range x {
+				x[i] = walk(x[i])
+			}
+		}
+		return v
+	}
+	b, err := json.Marshal(walk(v))
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

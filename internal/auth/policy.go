@@ -34,6 +34,7 @@ var (
 	ErrPasswordTooLong  = &PolicyError{Code: "too_long", Message: "Mật khẩu không được dài quá 128 ký tự."}
 	ErrPasswordUsername = &PolicyError{Code: "contains_username", Message: "Mật khẩu không được trùng hoặc chứa tên đăng nhập."}
 	ErrPasswordCommon   = &PolicyError{Code: "common", Message: "Mật khẩu này quá phổ biến, hãy chọn mật khẩu khác."}
+	ErrPasswordTrivial  = &PolicyError{Code: "trivial", Message: "Mật khẩu quá đơn giản (lặp lại hoặc là một dãy liên tiếp như aaaaaaaaaa, 1234567890, abcabcabc); hãy chọn mật khẩu khác."}
 )
 
 //go:embed common-passwords.txt
@@ -86,5 +87,37 @@ func CheckPolicy(username, password string) error {
 	if IsCommonPassword(password) {
 		return ErrPasswordCommon
 	}
+	if trivial(pw) {
+		return ErrPasswordTrivial
+	}
 	return nil
+}
+
+// trivial reports whether a password is a repetition of a short block
+// ("aaaaaaaaaaaa", "abcabcabcabc") or a run of consecutive characters
+// ("1234567890", "abcdefghij", "9876543210"), or uses fewer than four
+// different characters.
+func trivial(pw string) bool {
+	rs := []rune(pw)
+	distinct := map[rune]bool{}
+	for _, r := range rs {
+		distinct[r] = true
+	}
+	if len(distinct) < 4 {
+		return true
+	}
+	for block := 1; block <= len(rs)/2; block++ {
+		if len(rs)%block != 0 {
+			continue
+		}
+		if strings.Repeat(string(rs[:block]), len(rs)/block) == pw {
+			return true
+		}
+	}
+	up, down := true, true
+	for i := 1; i < len(rs); i++ {
+		up = up && rs[i] == rs[i-1]+1
+		down = down && rs[i] == rs[i-1]-1
+	}
+	return up || down
 }
