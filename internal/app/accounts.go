@@ -66,7 +66,7 @@ func validateProfile(fullName, email, phone string, fields map[string]string) {
 	if n := utf8.RuneCountInString(strings.TrimSpace(fullName)); n < 2 || n > 100 {
 		fields["full_name"] = "Họ và tên phải có từ 2 đến 100 ký tự."
 	} else if !plainName(fullName) {
-		fields["full_name"] = "Họ và tên chỉ gồm chữ cái, dấu cách, dấu chấm, dấu gạch nối và dấu nháy (không có ký tự điều khiển, ký tự đảo chiều hay biểu tượng cảm xúc)."
+		fields["full_name"] = "Họ và tên chỉ gồm chữ cái, chữ số, dấu cách, dấu chấm, dấu gạch nối và dấu nháy (không có ký tự điều khiển, ký tự đảo chiều hay biểu tượng cảm xúc)."
 	}
 	if email != "" {
 		if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") {
@@ -85,7 +85,7 @@ func validateProfile(fullName, email, phone string, fields map[string]string) {
 func plainName(s string) bool {
 	for _, r := range s {
 		switch {
-		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), r == ' ', r == '.', r == '-', r == '\'', r == '’':
+		case unicode.IsLetter(r), unicode.Is(unicode.Mn, r), unicode.IsDigit(r), r == ' ', r == '.', r == '-', r == '\'', r == '’':
 		default:
 			return false
 		}

@@ -193,6 +193,10 @@ func (a *App) WitnessCorrection(ctx context.Context, p *Principal, id int64) (ap
 		if c.RequestedBy == p.User.ID {
 			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Người đề nghị không tự xác nhận chứng kiến đề nghị của mình."}
 		}
+		if c.DecidedBy == p.User.ID {
+			// Requester, approver and the two witnesses are four people.
+			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Người đã duyệt đề nghị không đồng thời là người chứng kiến; cần hai người chứng kiến khác."}
+		}
 		if c.BoardWitness == p.User.ID || c.HomeroomWitness == p.User.ID {
 			return &sdgdt.Error{Code: sdgdt.ECONFLICT, Message: "Bạn đã xác nhận chứng kiến đề nghị này; cần một người chứng kiến khác."}
 		}

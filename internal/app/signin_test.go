@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -348,7 +349,36 @@ func TestNoSelfPromotion(t *testing.T) {
 		}
 		// The district's administrator may.
 		if _, err := w.a.GrantRole(w.ctx, w.as("pa.admin"), w.users["a1.staff"].ID, sdgdt.RoleLeader, sdgdt.ScopeSchool, a1, "Phó hiệu trưởng"); err != nil {
-			t.Errorf("district administrator grants leader: %v", err)
+			t.Errorf("district administrator grants leader: %v %v", err, sdgdt.ErrorFields(err))
+		}
+	})
+}
+
+// TestNamesRefuseHiddenCharacters checks that account names with control,
+// bidirectional-override or emoji characters are refused, and that Vietnamese
+// names with their diacritics are kept.
+func TestNamesRefuseHiddenCharacters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		cases := []struct {
+			name string
+			ok   bool
+		}{
+			{"Nguyễn Thị Ngân", true},
+			{"Ê-đê H'Hen Niê", true},
+			{"Nguyễn \u202eNgân", false},
+			{"Trần Văn An 😀", false},
+			{"Lê\u0000Văn", false},
+			{"Lê\u200fVăn", false},
+		}
+		for i, c := range cases {
+			_, _, err := w.a.CreateUser(w.ctx, w.sys, app.NewUserInput{Username: fmt.Sprintf("ten.%d", i), FullName: c.name, HomeKind: sdgdt.ScopeSchool, HomeID: w.school["A1"].ID, Password: testPassword})
+			if c.ok && err != nil {
+				t.Errorf("%q refused: %v", c.name, err)
+			}
+			if !c.ok {
+				wantField(t, c.name, err, "full_name")
+			}
 		}
 	})
 }
