@@ -261,6 +261,29 @@ func nullInt(v int64) any {
 	return v
 }
 
+// Backup writes a consistent copy of the database to path while it serves:
+// on SQLite with VACUUM INTO, which reads one snapshot of the WAL database (every
+// write committed before it began, none after) and writes a compact file. The
+// file must not exist. PostgreSQL is copied with its own tools (pg_dump, or
+// pg_basebackup for a standby); see the README's operations section.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.Dialect != SQLite {
+		return errors.New("sdgdt backup copies SQLite databases; for PostgreSQL use pg_dump --format=custom (see the README, Operations)")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+	}
+	if _, err := db.reader.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}
+
 // ExecForTest runs a statement outside any use case. Tests use it to tamper with
 // data the way an intruder with database access would; the application never
 // calls it.
