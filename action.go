@@ -19,6 +19,7 @@ const (
 	ActUserUpdateProfile  Action = "user.update_profile"
 	ActUserChangePassword Action = "user.change_password"
 	ActUserEnableMFA      Action = "user.enable_mfa"
+	ActUserLiftDelay      Action = "user.lift_sign_in_delay"
 	ActSessionEnd         Action = "session.end"
 	ActUnitCreate         Action = "unit.create"
 	ActSchoolCreate       Action = "school.create"
@@ -94,6 +95,7 @@ var actionNames = map[Action]string{
 	ActUserUpdateProfile:  "Cập nhật thông tin cá nhân",
 	ActUserChangePassword: "Đổi mật khẩu",
 	ActUserEnableMFA:      "Bật xác thực hai lớp",
+	ActUserLiftDelay:      "Gỡ hạn chế đăng nhập sai",
 	ActSessionEnd:         "Kết thúc phiên đăng nhập",
 	ActUnitCreate:         "Tạo đơn vị",
 	ActSchoolCreate:       "Tạo trường",

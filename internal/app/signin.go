@@ -45,7 +45,8 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 		auth.CheckPassword(a.dummyHash(), in.Password)
 		return res, errBadCredentials
 	}
-	keys := []string{"user:" + in.Username, "ip:" + in.IP}
+	account, address, pair := "user:"+in.Username, "ip:"+in.IP, "user:"+in.Username+"@ip:"+in.IP
+	keys := []string{account, address, pair}
 	now := a.DB.Now()
 	// Read the throttle state and the account outside the writer, check the
 	// password (argon2id, ~100 ms) outside any transaction, then write the
@@ -56,13 +57,28 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 	var failure error
 	found := false
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		th := a.Cfg.Throttle
+		since := now.Add(-th.Window - th.Lockout)
 		for _, k := range keys {
-			fails, err := tx.FailuresSince(k, now.Add(-a.Cfg.Throttle.Window-a.Cfg.Throttle.Lockout))
+			fails, err := tx.FailuresSince(k, since)
 			if err != nil {
 				return err
 			}
-			if until, locked := a.Cfg.Throttle.LockedUntil(fails, now); locked {
-				failure = &sdgdt.Error{Code: sdgdt.ETHROTTLED, Message: auth.LockoutMessage(until, now)}
+			switch k {
+			case pair:
+				if until, locked := th.LockedUntil(fails, now); locked {
+					failure = &sdgdt.Error{Code: sdgdt.ETHROTTLED, Message: auth.LockoutMessage(until, now)}
+				}
+			case address:
+				if until, locked := th.AddressLockedUntil(fails, now); locked {
+					failure = &sdgdt.Error{Code: sdgdt.ETHROTTLED, Message: auth.LockoutMessage(until, now)}
+				}
+			case account:
+				if until, slowed := th.AccountDelayUntil(fails, now); slowed {
+					failure = &sdgdt.Error{Code: sdgdt.ETHROTTLED, Message: auth.DelayMessage(until, now)}
+				}
+			}
+			if failure != nil {
 				return nil
 			}
 		}
@@ -311,4 +327,21 @@ func fieldsIf(kv ...any) map[string]string {
 		}
 	}
 	return m
+}
+
+// LiftSignInDelay ends the sign-in delays and lockouts of an account (from
+// every address), for its school's administrator when the account's owner has
+// been slowed down by someone else's guesses. It is recorded.
+func (a *App) LiftSignInDelay(ctx context.Context, p *Principal, userID int64) error {
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		u, t, err := a.managedUser(tx, p, userID)
+		if err != nil {
+			return err
+		}
+		n, err := tx.ClearFailures("user:" + u.Username)
+		if err != nil {
+			return err
+		}
+		return record(tx, p, sdgdt.ActUserLiftDelay, "user", idStr(u.ID), t.SchoolID, t.UnitPath, nil, map[string]any{"keys_cleared": n})
+	})
 }

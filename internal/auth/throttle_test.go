@@ -70,3 +70,41 @@ func TestLockoutMessage(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountDelayUntil(t *testing.T) {
+	now := time.Date(2026, 10, 5, 8, 0, 0, 0, time.UTC)
+	s := time.Second
+	n := func(k int, last time.Duration) []time.Time {
+		out := []time.Time{now.Add(-last)}
+		for i := 1; i < k; i++ {
+			out = append(out, now.Add(-last-time.Duration(i)*time.Minute/10))
+		}
+		return out
+	}
+	cases := []struct {
+		name    string
+		fails   []time.Time
+		until   time.Time
+		delayed bool
+	}{
+		{"four: free", n(4, 0), time.Time{}, false},
+		{"five: 1 s", n(5, 0), now.Add(s), true},
+		{"five, 1 s ago: free again", n(5, s), time.Time{}, false},
+		{"six: 2 s", n(6, 0), now.Add(2 * s), true},
+		{"eight: 8 s", n(8, 0), now.Add(8 * s), true},
+		{"thirty: capped at 5 min", n(30, 0), now.Add(5 * time.Minute), true},
+		{"outside the window", n(30, 20*time.Minute), time.Time{}, false},
+	}
+	for _, c := range cases {
+		until, delayed := DefaultThrottle.AccountDelayUntil(c.fails, now)
+		if delayed != c.delayed || !until.Equal(c.until) {
+			t.Errorf("%s: %v %v, want %v %v", c.name, until, delayed, c.until, c.delayed)
+		}
+	}
+	if _, locked := DefaultThrottle.AddressLockedUntil(n(99, 0), now); locked {
+		t.Error("99 failures lock an address")
+	}
+	if until, locked := DefaultThrottle.AddressLockedUntil(n(100, 0), now); !locked || !until.Equal(now.Add(15*time.Minute)) {
+		t.Errorf("100 failures: %v %v", until, locked)
+	}
+}

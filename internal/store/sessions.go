@@ -87,6 +87,18 @@ func (t *Tx) RecordAttempt(key string, ok bool) error {
 	return err
 }
 
+// ClearFailures ends the throttling of key and of every key that starts with
+// key + "@" (an account from each address), by recording a success for each
+// of them. It returns how many keys it cleared.
+func (t *Tx) ClearFailures(key string) (int64, error) {
+	res, err := t.exec(`INSERT INTO login_attempts (key, at, ok)
+		SELECT DISTINCT key, $1, $2 FROM login_attempts WHERE (key = $3 OR key LIKE $4) AND ok = $5`, t.Now, true, key, key+"@%", false)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // FailuresSince returns the times of failed attempts under key after since, back
 // to the last successful one.
 func (t *Tx) FailuresSince(key string, since time.Time) ([]time.Time, error) {
