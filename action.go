@@ -82,6 +82,7 @@ const (
 	ActCorrectionCancel  Action = "correction.cancel"
 
 	ActAuditPersonalView Action = "audit.personal_view"
+	ActAuditAnchor       Action = "audit.anchor"
 )
 
 var actionNames = map[Action]string{
@@ -158,6 +159,7 @@ var actionNames = map[Action]string{
 	ActCorrectionCancel:  "Hủy đề nghị điều chỉnh",
 
 	ActAuditPersonalView: "Xem dữ liệu cá nhân trong nhật ký",
+	ActAuditAnchor:       "Lưu dấu nhật ký của các trường lên đơn vị quản lý",
 }
 
 // Actions lists every declared action, for pickers and tests.

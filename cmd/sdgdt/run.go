@@ -18,6 +18,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/audit"
 	"sdgdt/internal/demo"
 	"sdgdt/internal/store"
 	"sdgdt/internal/web"
@@ -38,7 +39,8 @@ Usage:
   sdgdt migrate [--db DSN]
   sdgdt demo    [--db DSN] --password P [--json]
   sdgdt admin   create-user|reset-password|grant [flags]   (sdgdt admin -h)
-  sdgdt audit   verify [--db DSN]
+  sdgdt audit   verify [--db DSN] [--heads FILE]
+  sdgdt audit   heads  [--db DSN] [--out FILE]
   sdgdt backup  [--db DSN] --out FILE
   sdgdt rules   eval  < pupil.json
   sdgdt version
@@ -64,11 +66,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "admin":
 		return cmdAdmin(ctx, rest, getenv, stdout, stderr)
 	case "audit":
-		if len(rest) == 0 || rest[0] != "verify" {
-			fmt.Fprintln(stderr, "usage: sdgdt audit verify [--db DSN]")
-			return exitError(2)
+		switch {
+		case len(rest) > 0 && rest[0] == "verify":
+			return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
+		case len(rest) > 0 && rest[0] == "heads":
+			return cmdAuditHeads(ctx, rest[1:], getenv, stdout, stderr)
 		}
-		return cmdAuditVerify(ctx, rest[1:], getenv, stdout, stderr)
+		fmt.Fprintln(stderr, "usage: sdgdt audit verify [--db DSN] [--heads FILE] | sdgdt audit heads [--db DSN] [--out FILE]")
+		return exitError(2)
 	case "backup":
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
 	case "rules":
@@ -230,6 +235,23 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 	}()
+	// Daily: every school's audit chain head is anchored in the units' chain.
+	go func() {
+		t := time.NewTicker(24 * time.Hour)
+		defer t.Stop()
+		for {
+			if n, err := a.AnchorChains(ctx); err != nil {
+				log.Warn("anchor audit chains", "err", err)
+			} else {
+				log.Info("anchored audit chain heads", "chains", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	// Scheduled jobs: the progress figures of closed periods are frozen at
 	// start and every hour (pages only read them).
 	go func() {
@@ -334,9 +356,17 @@ func printAccounts(w io.Writer, accts []demo.Account, pw string) {
 	fmt.Fprintln(w)
 }
 
-func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c := newConfig("audit verify", getenv, stderr)
+// headsFile is what sdgdt audit heads writes: every chain's head at a moment,
+// to be kept by the management unit above, out of the schools' reach.
+type headsFile struct {
+	ExportedAt time.Time             `json:"exported_at"`
+	Heads      map[string]audit.Head `json:"heads"`
+}
+
+func cmdAuditHeads(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newConfig("audit heads", getenv, stderr)
 	dsn := c.str("db", defaultDB, "database")
+	out := c.str("out", "", "write the heads to this file (default: standard output)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -345,7 +375,51 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	defer db.Close()
-	problem, n, err := db.VerifyAudit(ctx)
+	heads, err := db.ChainHeads(ctx)
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(headsFile{ExportedAt: db.Now().UTC(), Heads: heads}, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if *out == "" {
+		_, err = stdout.Write(b)
+		return err
+	}
+	if err := os.WriteFile(*out, b, 0o640); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d chain heads written to %s\n", len(heads), *out)
+	return nil
+}
+
+func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := newConfig("audit verify", getenv, stderr)
+	dsn := c.str("db", defaultDB, "database")
+	headsPath := c.str("heads", "", "also check the chain heads exported earlier to FILE (sdgdt audit heads)")
+	if err := c.parse(args); err != nil {
+		return err
+	}
+	var anchored []map[string]map[string]audit.Head
+	if *headsPath != "" {
+		b, err := os.ReadFile(*headsPath)
+		if err != nil {
+			return err
+		}
+		var hf headsFile
+		if err := json.Unmarshal(b, &hf); err != nil {
+			return fmt.Errorf("--heads %s: %w", *headsPath, err)
+		}
+		anchored = append(anchored, map[string]map[string]audit.Head{"the heads file exported " + hf.ExportedAt.In(sdgdt.Vietnam).Format("02/01/2006 15:04"): hf.Heads})
+	}
+	db, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	problem, n, err := db.VerifyAudit(ctx, anchored...)
 	if err != nil {
 		return err
 	}
@@ -354,6 +428,24 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 		return exitError(1)
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d entries checked\n", n)
+	// The data itself: every mark, history row, identity number and role
+	// grant must be what the log's entries say.
+	problems, err := db.VerifyData(ctx)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		for i, p := range problems {
+			if i == 50 {
+				fmt.Fprintf(stderr, "… and %d more\n", len(problems)-50)
+				break
+			}
+			fmt.Fprintln(stderr, "DATA CHANGED OUTSIDE THE APPLICATION:", p)
+		}
+		fmt.Fprintf(stderr, "data BROKEN: %d stored values are not what the audit log says\n", len(problems))
+		return exitError(1)
+	}
+	fmt.Fprintln(stdout, "data intact: every mark, mark history, identity number and role grant matches the audit log")
 	return nil
 }
 

@@ -168,11 +168,15 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 			from = time.Date(now.In(sdgdt.Vietnam).Year(), now.In(sdgdt.Vietnam).Month(), now.In(sdgdt.Vietnam).Day(), 0, 0, 0, 0, sdgdt.Vietnam)
 		}
 		perClass := map[string]int{}
+		// Each pupil's identity number, so that audit verify can account for
+		// every stored one (masked for readers without the profile right).
+		created := map[string]any{}
 		for _, pl := range plan {
 			pu := pl.pupil
 			if err := tx.CreatePupil(&pu); err != nil {
 				return err
 			}
+			created[idStr(pu.ID)] = map[string]string{"identity_number": pu.IdentityNumber}
 			e := sdgdt.Enrolment{SchoolID: schoolID, SchoolYearID: y.ID, ClassID: pl.class.ID, PupilID: pu.ID, Status: sdgdt.EnrolStudying, From: from}
 			if err := tx.Enrol(&e); err != nil {
 				return err
@@ -180,7 +184,7 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 			perClass[pl.class.Name]++
 			rep.Created++
 		}
-		return record(tx, p, sdgdt.ActPupilImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "per_class": perClass})
+		return record(tx, p, sdgdt.ActPupilImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "per_class": perClass, "pupils": created})
 	})
 	if err == errNothing {
 		rep.Created = 0

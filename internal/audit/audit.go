@@ -74,7 +74,26 @@ func ComputeHash(e *Entry) string {
 // order of Seq (chains may interleave), then call Finish with each chain's head.
 type Verifier struct {
 	last    map[string]*Entry
+	expect  map[string]map[int64]anchor // chain → seq → anchored hash
 	Checked int
+}
+
+type anchor struct {
+	hash, source string
+}
+
+// Expect tells the verifier that entry h.Seq of chain had hash h.Hash when it
+// was anchored outside the school's reach (a heads file exported to the unit
+// above, or an anchor entry in the unit's own chain). A chain rewritten with
+// recomputed hashes and head then fails at that entry.
+func (v *Verifier) Expect(chain string, h Head, source string) {
+	if v.expect == nil {
+		v.expect = map[string]map[int64]anchor{}
+	}
+	if v.expect[chain] == nil {
+		v.expect[chain] = map[int64]anchor{}
+	}
+	v.expect[chain][h.Seq] = anchor{h.Hash, source}
 }
 
 // Problem names the first broken entry found.
@@ -118,6 +137,13 @@ func (v *Verifier) Add(e Entry) *Problem {
 		p.Reason = "its content does not match its hash (the entry was changed)"
 		return p
 	}
+	if a, ok := v.expect[e.Chain][e.Seq]; ok {
+		if a.hash != e.Hash {
+			p.Reason = "its hash differs from the one anchored in " + a.source + ": the chain was rewritten"
+			return p
+		}
+		delete(v.expect[e.Chain], e.Seq)
+	}
 	v.last[e.Chain] = &e
 	return nil
 }
@@ -134,6 +160,11 @@ func (v *Verifier) Finish(heads map[string]Head) *Problem {
 			chains = append(chains, c)
 		}
 	}
+	for c, m := range v.expect {
+		for seq, a := range m {
+			return &Problem{Chain: c, Seq: seq, Reason: fmt.Sprintf("entry %d, anchored in %s, is missing: the chain was cut or rewritten", seq, a.source)}
+		}
+	}
 	for _, c := range sortedUnique(chains) {
 		h, last := heads[c], v.last[c]
 		switch {
@@ -148,8 +179,8 @@ func (v *Verifier) Finish(heads map[string]Head) *Problem {
 
 // Head is the recorded last sequence number and hash of a chain.
 type Head struct {
-	Seq  int64
-	Hash string
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
 }
 
 func sortedUnique(s []string) []string {

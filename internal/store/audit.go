@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sdgdt"
 	"strings"
+	"time"
 
 	"sdgdt/internal/audit"
 )
@@ -111,12 +113,79 @@ func (t *Tx) ListAudit(f sdgdt.AuditFilter) ([]audit.Entry, error) {
 	return out, rows.Err()
 }
 
-// VerifyAudit walks every chain in order and returns the first problem found, or
-// nil, and how many entries it checked. It reads in pages, so memory stays flat.
-func (db *DB) VerifyAudit(ctx context.Context) (*audit.Problem, int, error) {
-	v := audit.NewVerifier()
+// ChainHeads returns each chain's recorded head, to be exported (sdgdt audit
+// heads) or anchored in the chain of the units above (App.AnchorChains).
+func (db *DB) ChainHeads(ctx context.Context) (map[string]audit.Head, error) {
 	heads := map[string]audit.Head{}
 	err := db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT chain, seq, hash FROM audit_heads`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c string
+			var h audit.Head
+			if err := rows.Scan(&c, &h.Seq, &h.Hash); err != nil {
+				return err
+			}
+			heads[c] = h
+		}
+		return rows.Err()
+	})
+	return heads, err
+}
+
+// Anchors returns the chain heads anchored by the entries of the system chain,
+// each named by its entry.
+func (db *DB) Anchors(ctx context.Context) (map[string]map[string]audit.Head, error) {
+	out := map[string]map[string]audit.Head{}
+	err := db.View(ctx, func(tx *Tx) error {
+		rows, err := tx.query(`SELECT id, at, after_json FROM audit_log WHERE chain = $1 AND action = $2 ORDER BY seq`, "system", string(sdgdt.ActAuditAnchor))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var at time.Time
+			var js string
+			if err := rows.Scan(&id, &at, &js); err != nil {
+				return err
+			}
+			var after struct {
+				Heads map[string]audit.Head `json:"heads"`
+			}
+			if err := json.Unmarshal([]byte(js), &after); err != nil {
+				return fmt.Errorf("anchor entry %d: %w", id, err)
+			}
+			out[fmt.Sprintf("the anchor entry %d of %s", id, at.In(sdgdt.Vietnam).Format("02/01/2006 15:04"))] = after.Heads
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// VerifyAudit walks every chain in order and returns the first problem found, or
+// nil, and how many entries it checked. It reads in pages, so memory stays flat.
+// Besides each chain's own links and head, it checks the heads anchored in the
+// system chain and those given in anchored (source → chain → head), so that a
+// school's chain rewritten with its head is caught.
+func (db *DB) VerifyAudit(ctx context.Context, anchored ...map[string]map[string]audit.Head) (*audit.Problem, int, error) {
+	v := audit.NewVerifier()
+	inChain, err := db.Anchors(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, set := range append(anchored, inChain) {
+		for source, heads := range set {
+			for chain, h := range heads {
+				v.Expect(chain, h, source)
+			}
+		}
+	}
+	heads := map[string]audit.Head{}
+	err = db.View(ctx, func(tx *Tx) error {
 		rows, err := tx.query(`SELECT chain, seq, hash FROM audit_heads`)
 		if err != nil {
 			return err
