@@ -12,7 +12,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
-	"sdgdt/internal/xlsx"
+	"sdgdt/internal/report"
 )
 
 // --- Year-end lists ---
@@ -115,7 +115,7 @@ func (s *Server) homeroomListXLSX(w http.ResponseWriter, r *http.Request, p *app
 			cols, ws = append(cols, "Danh hiệu"), append(ws, 22)
 		}
 		cols, ws = append(cols, "Học tập cả năm", "Rèn luyện cả năm", "Ghi chú"), append(ws, 14, 14, 40)
-		t := xlsx.Table{Sheet: "Lớp " + cy.Class.Name, Title: strings.ToUpper(l.Title) + " — LỚP " + cy.Class.Name + " — NĂM HỌC " + cy.Year.Name + " — " + strings.ToUpper(cy.School.Name),
+		t := report.Table{Sheet: "Lớp " + cy.Class.Name, Title: strings.ToUpper(l.Title) + " — LỚP " + cy.Class.Name + " — NĂM HỌC " + cy.Year.Name + " — " + strings.ToUpper(cy.School.Name),
 			Columns: cols, Widths: ws}
 		for _, e := range l.Entries {
 			pu := e.V.Pupil
@@ -128,7 +128,7 @@ func (s *Server) homeroomListXLSX(w http.ResponseWriter, r *http.Request, p *app
 			t.Rows = append(t.Rows, row)
 		}
 		t.Notes = []string{"Số học sinh: " + strconv.Itoa(len(l.Entries)) + ". Kết quả tính theo " + cy.RuleSet.Name + " từ dữ liệu trong sổ đánh giá điện tử."}
-		b, err := xlsx.Write(t)
+		b, err := report.Write(t)
 		if err != nil {
 			s.fail(w, r, err)
 			return

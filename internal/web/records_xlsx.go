@@ -18,8 +18,8 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/report"
 	"sdgdt/internal/viet"
-	"sdgdt/internal/xlsx"
 )
 
 // importKinds are the spreadsheets a school imports, in the page's order.
@@ -108,11 +108,11 @@ func templateFile(kind string, school sdgdt.School) ([]byte, string, error) {
 	}
 	codeNote := "Mã môn: " + strings.Join(codes, "; ") + "."
 	lo, hi := app.GradeRange(school.Kind)
-	var t xlsx.Table
+	var t report.Table
 	var text []int
 	switch kind {
 	case "pupils":
-		t = xlsx.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH — " + strings.ToUpper(school.Name), Columns: app.PupilColumns,
+		t = report.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH — " + strings.ToUpper(school.Name), Columns: app.PupilColumns,
 			Widths: widths(6, 26, 13, 10, 10, 22, 18, 36, 22, 22, 22, 14, 18, 18, 8),
 			Notes: []string{
 				"Hướng dẫn: mỗi học sinh một dòng, bắt đầu ngay dưới dòng tiêu đề; không đổi tên hay thứ tự cột. Ngày sinh ghi dd/mm/yyyy. Giới tính: Nam hoặc Nữ. Số định danh cá nhân gồm 12 chữ số. Lớp phải là lớp đã có trong năm học hiện tại.",
@@ -121,7 +121,7 @@ func templateFile(kind string, school sdgdt.School) ([]byte, string, error) {
 			}}
 		text = []int{3, 12, 13, 14}
 	case "staff":
-		t = xlsx.Table{Sheet: "Cán bộ", Title: "DANH SÁCH CÁN BỘ, GIÁO VIÊN — " + strings.ToUpper(school.Name), Columns: app.StaffColumns,
+		t = report.Table{Sheet: "Cán bộ", Title: "DANH SÁCH CÁN BỘ, GIÁO VIÊN — " + strings.ToUpper(school.Name), Columns: app.StaffColumns,
 			Widths: widths(6, 26, 22, 13, 10, 14, 26, 18, 30),
 			Notes: []string{
 				"Hướng dẫn: mỗi người một dòng. Tên đăng nhập: chữ thường không dấu, chữ số, dấu chấm (ví dụ " + schoolPrefix(school) + ".nguyenvanan). Hệ thống tạo mật khẩu tạm thời cho từng tài khoản và chỉ hiện một lần sau khi nhập.",
@@ -130,7 +130,7 @@ func templateFile(kind string, school sdgdt.School) ([]byte, string, error) {
 			}}
 		text = []int{4, 6}
 	case "classes":
-		t = xlsx.Table{Sheet: "Lớp", Title: "DANH SÁCH LỚP — " + strings.ToUpper(school.Name), Columns: app.ClassColumns,
+		t = report.Table{Sheet: "Lớp", Title: "DANH SÁCH LỚP — " + strings.ToUpper(school.Name), Columns: app.ClassColumns,
 			Widths: widths(6, 14, 8, 36),
 			Notes: []string{
 				fmt.Sprintf("Hướng dẫn: mỗi lớp một dòng; khối từ %d đến %d. Lớp được tạo trong năm học hiện tại với chương trình mặc định của khối (sửa được sau). Giáo viên chủ nhiệm ghi tên đăng nhập (có thể để trống).", lo, hi),
@@ -142,7 +142,7 @@ func templateFile(kind string, school sdgdt.School) ([]byte, string, error) {
 		if lo <= 5 {
 			terms = "tiểu học: gk1, ck1, gk2, cn (các kì đánh giá); THCS, THPT: hk1, hk2"
 		}
-		t = xlsx.Table{Sheet: "Phân công", Title: "PHÂN CÔNG GIẢNG DẠY — " + strings.ToUpper(school.Name), Columns: app.AssignmentColumns,
+		t = report.Table{Sheet: "Phân công", Title: "PHÂN CÔNG GIẢNG DẠY — " + strings.ToUpper(school.Name), Columns: app.AssignmentColumns,
 			Widths: widths(6, 10, 20, 10, 30),
 			Notes: []string{
 				"Hướng dẫn: mỗi dòng là một lớp × môn × học kì. Học kì: " + terms + ". Môn đã phân công sẽ được đổi sang giáo viên mới.",
@@ -153,7 +153,7 @@ func templateFile(kind string, school sdgdt.School) ([]byte, string, error) {
 	default:
 		return nil, "", &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không có mẫu này."}
 	}
-	b, err := xlsx.Write(t)
+	b, err := report.Write(t)
 	if err != nil {
 		return nil, "", err
 	}
@@ -255,7 +255,7 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p *app.Pri
 		return
 	}
 	kind := r.PathValue("kind")
-	if err := r.ParseMultipartForm(xlsx.MaxUpload); err != nil {
+	if err := r.ParseMultipartForm(report.MaxUpload); err != nil {
 		s.showImport(w, r, p, kind, "", nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Không nhận được tệp: tệp tối đa 10 MB."})
 		return
 	}
@@ -266,7 +266,7 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p *app.Pri
 		return
 	}
 	defer f.Close()
-	rows, err := xlsx.ReadRows(f)
+	rows, err := report.ReadRows(f)
 	if err != nil {
 		msg := err.Error()
 		s.showImport(w, r, p, kind, fh.Filename, nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: strings.ToUpper(msg[:1]) + msg[1:] + "."})
@@ -334,7 +334,7 @@ func (s *Server) exportClass(w http.ResponseWriter, r *http.Request, p *app.Prin
 		a := cr.Absences[pu.ID]
 		return append(out, a.Excused, a.Unexcused, statusNames[en.Status])
 	}
-	t := xlsx.Table{Sheet: "Lớp " + cr.Class.Name, Title: "DANH SÁCH HỌC SINH LỚP " + cr.Class.Name + " — NĂM HỌC " + cr.Year.Name + " — " + strings.ToUpper(cr.School.Name),
+	t := report.Table{Sheet: "Lớp " + cr.Class.Name, Title: "DANH SÁCH HỌC SINH LỚP " + cr.Class.Name + " — NĂM HỌC " + cr.Year.Name + " — " + strings.ToUpper(cr.School.Name),
 		Columns: cols, Widths: ws}
 	for i := range cr.Roster {
 		t.Rows = append(t.Rows, row(i+1, cr, i, false))
@@ -342,15 +342,15 @@ func (s *Server) exportClass(w http.ResponseWriter, r *http.Request, p *app.Prin
 	if len(cr.Former) > 0 {
 		t.Notes = append(t.Notes, "Học sinh đã chuyển lớp, chuyển trường hoặc nghỉ học trong năm: xem trang tính “Đã rời lớp”.")
 	}
-	tables := []xlsx.Table{t}
+	tables := []report.Table{t}
 	if len(cr.Former) > 0 {
-		f := xlsx.Table{Sheet: "Đã rời lớp", Title: "HỌC SINH ĐÃ RỜI LỚP " + cr.Class.Name, Columns: cols, Widths: ws}
+		f := report.Table{Sheet: "Đã rời lớp", Title: "HỌC SINH ĐÃ RỜI LỚP " + cr.Class.Name, Columns: cols, Widths: ws}
 		for i := range cr.Former {
 			f.Rows = append(f.Rows, row(i+1, cr, i, true))
 		}
 		tables = append(tables, f)
 	}
-	b, err := xlsx.Write(tables...)
+	b, err := report.Write(tables...)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -373,7 +373,7 @@ func (s *Server) exportStaff(w http.ResponseWriter, r *http.Request, p *app.Prin
 	if !personal {
 		cols = []string{"STT", "Họ và tên", "Tên đăng nhập", "Giới tính", "Chức vụ", "Môn dạy"}
 	}
-	t := xlsx.Table{Sheet: "Cán bộ", Title: "DANH SÁCH CÁN BỘ, GIÁO VIÊN — " + strings.ToUpper(sr.School.Name), Columns: cols,
+	t := report.Table{Sheet: "Cán bộ", Title: "DANH SÁCH CÁN BỘ, GIÁO VIÊN — " + strings.ToUpper(sr.School.Name), Columns: cols,
 		Widths: widths(6, 26, 24, 12, 9, 13, 28, 18, 40)}
 	for i, m := range sr.Staff {
 		var names []string
@@ -392,7 +392,7 @@ func (s *Server) exportStaff(w http.ResponseWriter, r *http.Request, p *app.Prin
 			t.Rows = append(t.Rows, []any{i + 1, m.User.FullName, m.User.Username, sdgdt.SexName(m.Profile.Sex), m.Profile.Position, strings.Join(names, ", ")})
 		}
 	}
-	b, err := xlsx.Write(t)
+	b, err := report.Write(t)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -411,12 +411,12 @@ func (s *Server) exportClasses(w http.ResponseWriter, r *http.Request, p *app.Pr
 		s.fail(w, r, err)
 		return
 	}
-	t := xlsx.Table{Sheet: "Lớp", Title: "DANH SÁCH LỚP NĂM HỌC " + sr.Year.Name + " — " + strings.ToUpper(sr.School.Name),
+	t := report.Table{Sheet: "Lớp", Title: "DANH SÁCH LỚP NĂM HỌC " + sr.Year.Name + " — " + strings.ToUpper(sr.School.Name),
 		Columns: []string{"STT", "Tên lớp", "Khối", "Giáo viên chủ nhiệm", "Sĩ số", "Bộ quy tắc"}, Widths: widths(6, 12, 8, 30, 8, 14)}
 	for i, c := range sr.Classes {
 		t.Rows = append(t.Rows, []any{i + 1, c.Name, c.Grade, c.HomeroomName, c.Pupils, rulesetName(c.Ruleset)})
 	}
-	b, err := xlsx.Write(t)
+	b, err := report.Write(t)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -440,12 +440,12 @@ func (s *Server) exportAssignments(w http.ResponseWriter, r *http.Request, p *ap
 		users[m.User.ID] = m.User.Username
 	}
 	// The template's columns (and a name), so that the export is importable.
-	t := xlsx.Table{Sheet: "Phân công", Title: "PHÂN CÔNG GIẢNG DẠY NĂM HỌC " + sr.Year.Name + " — " + strings.ToUpper(sr.School.Name),
+	t := report.Table{Sheet: "Phân công", Title: "PHÂN CÔNG GIẢNG DẠY NĂM HỌC " + sr.Year.Name + " — " + strings.ToUpper(sr.School.Name),
 		Columns: append(append([]string{}, app.AssignmentColumns...), "Họ tên giáo viên", "Tên môn"), Widths: widths(6, 10, 20, 10, 28, 28, 30)}
 	for i, a := range sr.Assignments {
 		t.Rows = append(t.Rows, []any{i + 1, a.ClassName, a.Subject, a.Term, users[a.TeacherID], a.TeacherName, assess.SubjectName(a.Subject)})
 	}
-	b, err := xlsx.Write(t)
+	b, err := report.Write(t)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,0 +1,38 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// MaxUpload is the largest list accepted for an import.
+const MaxUpload = 10 << 20
+
+// ReadRows returns the cells of the first sheet as text, row by row, from the
+// first non-empty row on (a title above the headings is skipped when the
+// headings row starts with "STT"). Cells come back raw: a date typed as a date
+// is its serial number, which app.ParseDay understands. Its errors are plain
+// and written to be shown ("không đọc được tệp: ...").
+func ReadRows(r io.Reader) ([][]string, error) {
+	f, err := excelize.OpenReader(io.LimitReader(r, MaxUpload+1), excelize.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("không đọc được tệp: cần một tệp Excel .xlsx")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("tệp không có trang tính nào")
+	}
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("không đọc được trang tính: %v", err)
+	}
+	for i, row := range rows {
+		if len(row) > 0 && row[0] == "STT" {
+			return rows[i:], nil
+		}
+	}
+	return rows, nil
+}
