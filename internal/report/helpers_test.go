@@ -14,17 +14,21 @@ type opened struct {
 	f *excelize.File
 }
 
-func open(t *testing.T, b []byte, err error) *opened {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+// open reads back what a document function returned:
+// open(t)(ClassList(cr)).
+func open(t *testing.T) func([]byte, error) *opened {
+	return func(b []byte, err error) *opened {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { f.Close() })
+		return &opened{t, f}
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	return &opened{t, f}
 }
 
 func (o *opened) sheets(want ...string) {

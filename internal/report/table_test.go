@@ -12,7 +12,7 @@ func TestWrite(t *testing.T) {
 			Rows: [][]any{{1, "Nguyễn Văn An", "05/09/2013"}, {2, "H'Linh Niê", "21/03/2013"}}, Notes: []string{"Ghi chú."}, Text: []int{3}},
 		Table{Sheet: "Trống", Columns: []string{"STT"}},
 	)
-	o := open(t, b, err)
+	o := open(t)(b, err)
 	o.sheets("Học sinh", "Trống")
 	o.cell("Học sinh", "A1", "DANH SÁCH HỌC SINH")
 	o.row("Học sinh", 3, "STT", "Họ và tên", "Ngày sinh")
