@@ -45,19 +45,3 @@ func Corrections(sc app.SchoolCorrections) ([]byte, error) {
 	}
 	return Write(t)
 }
-
-// markText shows a stored value the Vietnamese way, as the grid does:
-// 7,5 · Đ · CĐ · P; comments and levels as they are.
-func markText(field, v string) string {
-	switch {
-	case v == "":
-		return ""
-	case app.IsTextField(field) || field == "level":
-		return v
-	case v == "D":
-		return "Đ"
-	case v == "CD":
-		return "CĐ"
-	}
-	return strings.Replace(v, ".", ",", 1)
-}

@@ -10,13 +10,23 @@ import (
 // MaxUpload is the largest list accepted for an import.
 const MaxUpload = 10 << 20
 
+// maxUnzipped bounds what an uploaded workbook may claim to hold once
+// unzipped: excelize allocates each part's claimed size up front, so without
+// it a small file claiming gigabytes would make the server allocate them.
+const maxUnzipped = 64 << 20
+
+// openUpload opens an uploaded workbook with the sizes bounded.
+func openUpload(r io.Reader) (*excelize.File, error) {
+	return excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 16 << 20})
+}
+
 // ReadRows returns the cells of the first sheet as text, row by row, from the
 // first non-empty row on (a title above the headings is skipped when the
 // headings row starts with "STT"). Cells come back raw: a date typed as a date
 // is its serial number, which app.ParseDay understands. Its errors are plain
 // and written to be shown ("không đọc được tệp: ...").
 func ReadRows(r io.Reader) ([][]string, error) {
-	f, err := excelize.OpenReader(io.LimitReader(r, MaxUpload+1), excelize.Options{})
+	f, err := openUpload(io.LimitReader(r, MaxUpload+1))
 	if err != nil {
 		return nil, fmt.Errorf("không đọc được tệp: cần một tệp Excel .xlsx")
 	}

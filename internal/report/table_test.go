@@ -1,7 +1,10 @@
 package report
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -53,5 +56,34 @@ func TestReadRowsErrors(t *testing.T) {
 		if _, err := ReadRows(bytes.NewReader(in)); err == nil {
 			t.Errorf("ReadRows(%q): no error", in)
 		}
+	}
+}
+
+// A small upload claiming a huge part once unzipped is refused without
+// allocating what it claims (excelize sizes its buffers by the claim).
+func TestReadClaimedSize(t *testing.T) {
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	var body bytes.Buffer
+	fw, _ := flate.NewWriter(&body, flate.BestCompression)
+	fw.Write([]byte("<worksheet/>"))
+	fw.Close()
+	w, err := z.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+		CompressedSize64: uint64(body.Len()), UncompressedSize64: 3 << 30, CRC32: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(body.Bytes())
+	z.Close()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	_, err1 := ReadRows(bytes.NewReader(buf.Bytes()))
+	_, err2 := ReadSheet(sheetView(), buf.Bytes())
+	runtime.ReadMemStats(&m1)
+	if err1 == nil || err2 == nil {
+		t.Errorf("errors: %v, %v", err1, err2)
+	}
+	if n := m1.TotalAlloc - m0.TotalAlloc; n > 64<<20 {
+		t.Errorf("reading a %d-byte file allocated %d MB", buf.Len(), n>>20)
 	}
 }
