@@ -8,8 +8,7 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
-	"sdgdt/internal/assess"
-	"sdgdt/internal/xlsx"
+	"sdgdt/internal/report"
 )
 
 type apiCorrectionCell struct {
@@ -220,22 +219,7 @@ func (s *Server) correctionsXLSX(w http.ResponseWriter, r *http.Request, p *app.
 		s.fail(w, r, err)
 		return
 	}
-	t := xlsx.Table{Sheet: "Sổ điều chỉnh", Title: "Sổ điều chỉnh kết quả đánh giá — " + sc.School.Name,
-		Columns: []string{"Số", "Ngày đề nghị", "Lớp", "Môn", "Kì", "Học sinh", "Đầu điểm", "Giá trị cũ", "Giá trị mới", "Lý do", "Người đề nghị",
-			"Người duyệt", "Thành viên BQT chứng kiến", "GVCN chứng kiến", "Trạng thái", "Ngày điều chỉnh"},
-		Widths: []float64{6, 16, 8, 18, 10, 24, 10, 10, 10, 30, 22, 22, 22, 22, 22, 16}}
-	for _, c := range sc.Corrections {
-		for _, cell := range c.Cells {
-			applied := ""
-			if !c.AppliedAt.IsZero() {
-				applied = sdgdt.FormatDateTime(c.AppliedAt)
-			}
-			t.Rows = append(t.Rows, []any{c.ID, sdgdt.FormatDateTime(c.RequestedAt), c.ClassName, assess.SubjectName(c.Subject), app.SheetTermName(c.Term), cell.PupilName,
-				app.FieldLabel(cell.Field), cell.OldValue, cell.NewValue, c.Reason, c.RequesterName, c.DeciderName, c.BoardWitnessName, c.HomeroomName,
-				app.CorrectionStatusName[c.Status], applied})
-		}
-	}
-	data, err := xlsx.Write(t)
+	data, err := report.Corrections(sc)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -11,7 +11,7 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
-	"sdgdt/internal/xlsx"
+	"sdgdt/internal/report"
 )
 
 // progressData is the entry-progress dashboard of a school.
@@ -107,21 +107,7 @@ func (s *Server) progressXLSX(w http.ResponseWriter, r *http.Request, p *app.Pri
 		s.fail(w, r, err)
 		return
 	}
-	teachers := xlsx.Table{Sheet: "Theo giáo viên", Title: "Tiến độ cập nhật — " + sp.School.Name + " — " + sp.Period.Label,
-		Columns: []string{"STT", "Giáo viên", "Số sổ", "Cần nhập", "Đã nhập", "Tỉ lệ (%)", "Số sổ chậm"}, Widths: []float64{6, 30, 10, 12, 12, 10, 12}}
-	for i, t := range sp.Teachers {
-		teachers.Rows = append(teachers.Rows, []any{i + 1, t.Name, t.Sheets, t.Required, t.Entered, t.Rate(), t.Late})
-	}
-	sheets := xlsx.Table{Sheet: "Theo sổ", Columns: []string{"STT", "Giáo viên", "Lớp", "Môn", "Kì", "Cần nhập", "Đã nhập", "Tỉ lệ (%)", "Chậm"},
-		Widths: []float64{6, 28, 8, 24, 12, 10, 10, 10, 50}}
-	for i, row := range sp.Rows {
-		var late []string
-		for _, l := range row.Late {
-			late = append(late, fmt.Sprintf("%s (hạn %s, thiếu %d)", l.Label, sdgdt.FormatDate(l.Due), l.Missing))
-		}
-		sheets.Rows = append(sheets.Rows, []any{i + 1, row.TeacherName, row.ClassName, row.SubjectName, app.SheetTermName(row.Term), row.Required, row.Entered, row.Rate(), strings.Join(late, "; ")})
-	}
-	data, err := xlsx.Write(teachers, sheets)
+	data, err := report.Progress(sp)
 	if err != nil {
 		s.fail(w, r, err)
 		return

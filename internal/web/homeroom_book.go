@@ -9,10 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
-	"sdgdt/internal/xlsx"
+	"sdgdt/internal/report"
 )
 
 // --- Year-end lists ---
@@ -106,34 +105,16 @@ func (s *Server) homeroomListXLSX(w http.ResponseWriter, r *http.Request, p *app
 		if l.Key != key {
 			continue
 		}
-		cols := []string{"STT", "Họ và tên", "Ngày sinh", "Giới tính"}
-		ws := widths(6, 30, 12, 9)
-		switch {
-		case l.Retest:
-			cols, ws = append(cols, "Môn kiểm tra lại"), append(ws, 40)
-		case l.Award:
-			cols, ws = append(cols, "Danh hiệu"), append(ws, 22)
-		}
-		cols, ws = append(cols, "Học tập cả năm", "Rèn luyện cả năm", "Ghi chú"), append(ws, 14, 14, 40)
-		t := xlsx.Table{Sheet: "Lớp " + cy.Class.Name, Title: strings.ToUpper(l.Title) + " — LỚP " + cy.Class.Name + " — NĂM HỌC " + cy.Year.Name + " — " + strings.ToUpper(cy.School.Name),
-			Columns: cols, Widths: ws}
+		rl := report.YearList{Title: l.Title, Retest: l.Retest, Award: l.Award}
 		for _, e := range l.Entries {
-			pu := e.V.Pupil
-			row := []any{e.N, pu.FullName(), sdgdt.FormatDate(pu.DateOfBirth), sdgdt.SexName(pu.Sex)}
-			if l.Retest || l.Award {
-				row = append(row, e.Extra)
-			}
-			y := &e.V.Result.Year
-			row = append(row, y.LearningFinal.String(), y.ConductFinal.String(), e.Note)
-			t.Rows = append(t.Rows, row)
+			rl.Rows = append(rl.Rows, report.YearListRow{N: e.N, Pupil: e.V, Extra: e.Extra, Note: e.Note})
 		}
-		t.Notes = []string{"Số học sinh: " + strconv.Itoa(len(l.Entries)) + ". Kết quả tính theo " + cy.RuleSet.Name + " từ dữ liệu trong sổ đánh giá điện tử."}
-		b, err := xlsx.Write(t)
+		b, err := report.HomeroomList(&cy, rl)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		sendXLSX(w, "danh-sach-"+key+"-lop-"+slug(cy.Class.Name)+".xlsx", b)
+		sendXLSX(w, "danh-sach-"+key+"-lop-"+report.Slug(cy.Class.Name)+".xlsx", b)
 		return
 	}
 	s.notFound(w, r)

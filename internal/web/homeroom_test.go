@@ -15,10 +15,10 @@ import (
 
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/report"
 	"sdgdt/internal/store"
 	"sdgdt/internal/store/storetest"
 	"sdgdt/internal/web"
-	"sdgdt/internal/xlsx"
 )
 
 // hrFix is what the homeroom page tests need from the demo: class 9A3 of THCS
@@ -181,7 +181,7 @@ func BenchmarkClassBook(b *testing.B) {
 	ctx, sys := context.Background(), app.System("bench")
 	bs := newBenchSchool(b, 4)
 	c := bs.classes[0]
-	rows, err := xlsx.ReadRows(bytes.NewReader(mustXLSX(b, pupilRows(45, bs.classes[:1]))))
+	rows, err := report.ReadRows(bytes.NewReader(mustXLSX(b, pupilRows(45, bs.classes[:1]))))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,9 +15,9 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/auth"
+	"sdgdt/internal/report"
 	"sdgdt/internal/store/storetest"
 	"sdgdt/internal/web"
-	"sdgdt/internal/xlsx"
 )
 
 // benchSchool is a fresh database with one THCS school, its classes of the
@@ -107,13 +107,13 @@ func BenchmarkImportPupils2500(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		bs := newBenchSchool(b, 56)
-		file, err := xlsx.Write(xlsx.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH", Columns: app.PupilColumns, Rows: pupilRows(2500, bs.classes)})
+		file, err := report.Write(report.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH", Columns: app.PupilColumns, Rows: pupilRows(2500, bs.classes)})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
 		start := time.Now()
-		rows, err := xlsx.ReadRows(bytes.NewReader(file))
+		rows, err := report.ReadRows(bytes.NewReader(file))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -131,7 +131,7 @@ func BenchmarkImportPupils2500(b *testing.B) {
 // go test -run X -bench ClassListPage60 ./internal/web/
 func BenchmarkClassListPage60(b *testing.B) {
 	bs := newBenchSchool(b, 4)
-	rows, err := xlsx.ReadRows(bytes.NewReader(mustXLSX(b, pupilRows(60, bs.classes[:1]))))
+	rows, err := report.ReadRows(bytes.NewReader(mustXLSX(b, pupilRows(60, bs.classes[:1]))))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func BenchmarkClassListPage60(b *testing.B) {
 }
 
 func mustXLSX(b *testing.B, rows [][]any) []byte {
-	f, err := xlsx.Write(xlsx.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH", Columns: app.PupilColumns, Rows: rows})
+	f, err := report.Write(report.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH", Columns: app.PupilColumns, Rows: rows})
 	if err != nil {
 		b.Fatal(err)
 	}

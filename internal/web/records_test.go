@@ -14,9 +14,9 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
+	"sdgdt/internal/report"
 	"sdgdt/internal/store"
 	"sdgdt/internal/store/storetest"
-	"sdgdt/internal/xlsx"
 )
 
 // recordsFix holds what the school records tests look up in the demo province.
@@ -94,7 +94,7 @@ func (c *client) uploadXLSX(path, filename string, data []byte) response {
 // pupilSheet builds a pupil list in the template's layout.
 func pupilSheet(t testing.TB, rows [][]any) []byte {
 	t.Helper()
-	b, err := xlsx.Write(xlsx.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH", Columns: app.PupilColumns, Rows: rows})
+	b, err := report.Write(report.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH", Columns: app.PupilColumns, Rows: rows})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 		if r.status != 200 || !strings.Contains(r.header.Get("Content-Disposition"), "filename*=UTF-8''mau-nhap-") {
 			t.Fatalf("template %s: %d %v", k.kind, r.status, r.header)
 		}
-		rows, err := xlsx.ReadRows(strings.NewReader(r.body))
+		rows, err := report.ReadRows(strings.NewReader(r.body))
 		if err != nil || strings.Join(rows[0], "|") != strings.Join(k.cols, "|") {
 			t.Errorf("template %s: headings %q (%v)", k.kind, rows, err)
 		}
@@ -402,7 +402,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 	if r := admin.uploadXLSX("/schools/"+s+"/import/pupils", "x.xlsx", []byte("not a spreadsheet")); r.status != 422 || !strings.Contains(r.body, "Không đọc được tệp") {
 		t.Errorf("not a spreadsheet: %d", r.status)
 	}
-	wrong, _ := xlsx.Write(xlsx.Table{Sheet: "A", Columns: []string{"STT", "Tên"}, Rows: [][]any{{1, "x"}}})
+	wrong, _ := report.Write(report.Table{Sheet: "A", Columns: []string{"STT", "Tên"}, Rows: [][]any{{1, "x"}}})
 	if r := admin.uploadXLSX("/schools/"+s+"/import/pupils", "x.xlsx", wrong); r.status != 422 || !strings.Contains(r.body, "Sai mẫu") {
 		t.Errorf("wrong template: %d", r.status)
 	}
@@ -411,7 +411,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 	}
 
 	// Staff: accounts with temporary passwords shown once.
-	staff, _ := xlsx.Write(xlsx.Table{Sheet: "Cán bộ", Columns: app.StaffColumns, Rows: [][]any{
+	staff, _ := report.Write(report.Table{Sheet: "Cán bộ", Columns: app.StaffColumns, Rows: [][]any{
 		{1, "Trịnh Thu Hà", "thcsnd.trinhthuha", "12/04/1988", "Nữ", "0905123456", "ha.tt@example.edu.vn", "Giáo viên", "toan, khtn"},
 		{2, "Lý Văn Khoa", "thcsnd.quantri", "01/01/2020", "Nam", "12", "", "", "hoa_hoc_x"},
 	}})
@@ -419,7 +419,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 	if r.status != 422 || !strings.Contains(r.body, "đã được dùng") || !strings.Contains(r.body, "Mã môn “hoa_hoc_x”") || !strings.Contains(r.body, "Số điện thoại gồm 10 chữ số") {
 		t.Errorf("staff with errors: %d\n%.3000s", r.status, r.body)
 	}
-	staff, _ = xlsx.Write(xlsx.Table{Sheet: "Cán bộ", Columns: app.StaffColumns, Rows: [][]any{
+	staff, _ = report.Write(report.Table{Sheet: "Cán bộ", Columns: app.StaffColumns, Rows: [][]any{
 		{1, "Trịnh Thu Hà", "thcsnd.trinhthuha", "12/04/1988", "Nữ", "0905123456", "ha.tt@example.edu.vn", "Giáo viên", "toan, khtn"},
 		{2, "Lý Văn Khoa", "thcsnd.lyvankhoa", "", "Nam", "", "", "Giáo viên", "ngu_van"},
 	}})
@@ -429,18 +429,18 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 	}
 
 	// Classes, then assignments of the new teacher.
-	classes, _ := xlsx.Write(xlsx.Table{Sheet: "Lớp", Columns: app.ClassColumns, Rows: [][]any{
+	classes, _ := report.Write(report.Table{Sheet: "Lớp", Columns: app.ClassColumns, Rows: [][]any{
 		{1, "6A4", 6, "thcsnd.trinhthuha"}, {2, "6A1", 6, ""}, {3, "10A1", 10, ""}, {4, "7A4", 7, "khong.co.ai"},
 	}})
 	r = admin.uploadXLSX("/schools/"+s+"/import/classes", "lop.xlsx", classes)
 	if r.status != 422 || !strings.Contains(r.body, "Lớp 6A1 đã có") || !strings.Contains(r.body, "Khối là một số từ 6 đến 9") || !strings.Contains(r.body, "Không có giáo viên “khong.co.ai”") {
 		t.Errorf("classes with errors: %d\n%.3000s", r.status, r.body)
 	}
-	classes, _ = xlsx.Write(xlsx.Table{Sheet: "Lớp", Columns: app.ClassColumns, Rows: [][]any{{1, "6A4", 6, "thcsnd.trinhthuha"}, {2, "7A4", "7", ""}}})
+	classes, _ = report.Write(report.Table{Sheet: "Lớp", Columns: app.ClassColumns, Rows: [][]any{{1, "6A4", 6, "thcsnd.trinhthuha"}, {2, "7A4", "7", ""}}})
 	if r = admin.uploadXLSX("/schools/"+s+"/import/classes", "lop.xlsx", classes); r.status != 200 || !strings.Contains(r.body, "Đã nhập 2 lớp") {
 		t.Fatalf("classes import: %d\n%.2000s", r.status, r.body)
 	}
-	assign, _ := xlsx.Write(xlsx.Table{Sheet: "Phân công", Columns: app.AssignmentColumns, Rows: [][]any{
+	assign, _ := report.Write(report.Table{Sheet: "Phân công", Columns: app.AssignmentColumns, Rows: [][]any{
 		{1, "6A4", "toan", "hk1", "thcsnd.trinhthuha"}, {2, "6A4", "vat_li", "hk1", "thcsnd.trinhthuha"}, {3, "6A9", "toan", "hk1", "thcsnd.trinhthuha"},
 		{4, "6A4", "toan", "gk1", "thcsnd.trinhthuha"}, {5, "6A4", "ngu_van", "hk1", "thcsnd.khongco"},
 	}})
@@ -448,7 +448,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 	if r.status != 422 || !strings.Contains(r.body, "không học môn") || !strings.Contains(r.body, "Lớp 6A9 không có") || !strings.Contains(r.body, "Học kì của lớp 6A4") {
 		t.Errorf("assignments with errors: %d\n%.3000s", r.status, r.body)
 	}
-	assign, _ = xlsx.Write(xlsx.Table{Sheet: "Phân công", Columns: app.AssignmentColumns, Rows: [][]any{
+	assign, _ = report.Write(report.Table{Sheet: "Phân công", Columns: app.AssignmentColumns, Rows: [][]any{
 		{1, "6A4", "toan", "hk1", "thcsnd.trinhthuha"}, {2, "6A4", "toan", "Học kì II", "thcsnd.trinhthuha"}, {3, "6A4", "ngu_van", "hk1", "thcsnd.lyvankhoa"},
 	}})
 	if r = admin.uploadXLSX("/schools/"+s+"/import/assignments", "pc.xlsx", assign); r.status != 200 || !strings.Contains(r.body, "Đã nhập 3 phân công") {
@@ -466,7 +466,7 @@ func testRecordsExports(t *testing.T, e *env, f recordsFix) {
 	if r.status != 200 || r.header.Get("Content-Disposition") != `attachment; filename="danh-sach-lop-8A1.xlsx"; filename*=UTF-8''danh-sach-lop-8A1.xlsx` {
 		t.Fatalf("export: %d %q", r.status, r.header.Get("Content-Disposition"))
 	}
-	rows, err := xlsx.ReadRows(strings.NewReader(r.body))
+	rows, err := report.ReadRows(strings.NewReader(r.body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +490,7 @@ func testRecordsExports(t *testing.T, e *env, f recordsFix) {
 	if r.status != 200 || strings.Contains(r.body, f.pupil.IdentityNumber) {
 		t.Fatalf("subject teacher's export: %d", r.status)
 	}
-	rows, _ = xlsx.ReadRows(strings.NewReader(r.body))
+	rows, _ = report.ReadRows(strings.NewReader(r.body))
 	if strings.Contains(strings.Join(rows[0], "|"), "định danh") {
 		t.Errorf("subject teacher's export has personal columns: %q", rows[0])
 	}
@@ -504,7 +504,7 @@ func testRecordsExports(t *testing.T, e *env, f recordsFix) {
 			t.Errorf("%s: %d", u, r.status)
 			continue
 		}
-		rows, err := xlsx.ReadRows(strings.NewReader(r.body))
+		rows, err := report.ReadRows(strings.NewReader(r.body))
 		if err != nil || len(rows) < 2 {
 			t.Errorf("%s: %v %d rows", u, err, len(rows))
 		}

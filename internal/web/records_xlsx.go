@@ -5,21 +5,14 @@ package web
 // every list. A file is built whole before its headers are written.
 
 import (
-	"bytes"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
-
-	"github.com/xuri/excelize/v2"
 
 	"sdgdt"
 	"sdgdt/internal/app"
-	"sdgdt/internal/assess"
-	"sdgdt/internal/viet"
-	"sdgdt/internal/xlsx"
+	"sdgdt/internal/report"
 )
 
 // importKinds are the spreadsheets a school imports, in the page's order.
@@ -47,136 +40,6 @@ func sendXLSX(w http.ResponseWriter, name string, b []byte) {
 	w.Write(b)
 }
 
-// slug makes a file name part of a class or school name: 8A1 stays 8A1.
-func slug(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r > 0x7e { // Vietnamese letters lose their marks, keep their case: Đ → D
-			f := []rune(viet.Fold(string(r)))
-			if len(f) == 0 {
-				continue
-			}
-			if unicode.IsUpper(r) {
-				r = unicode.ToUpper(f[0])
-			} else {
-				r = f[0]
-			}
-		}
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-':
-			b.WriteRune(r)
-		case r == ' ' || r == '/' || r == '_':
-			b.WriteRune('-')
-		}
-	}
-	return b.String()
-}
-
-// textColumns formats whole columns of a written workbook as text ("@"), so
-// that dates and numbers typed into a template stay as typed.
-func textColumns(b []byte, sheet string, cols ...int) ([]byte, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Family: "Arial", Size: 10}})
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cols {
-		name, _ := excelize.ColumnNumberToName(c)
-		if err := f.SetColStyle(sheet, name, st); err != nil {
-			return nil, err
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-func widths(ws ...float64) []float64 { return ws }
-
-// templateFile builds the template of one kind of import for a school.
-func templateFile(kind string, school sdgdt.School) ([]byte, string, error) {
-	subjects := schoolSubjects(school.Kind)
-	var codes []string
-	for _, s := range subjects {
-		codes = append(codes, s.Code+" = "+s.Name)
-	}
-	codeNote := "Mã môn: " + strings.Join(codes, "; ") + "."
-	lo, hi := app.GradeRange(school.Kind)
-	var t xlsx.Table
-	var text []int
-	switch kind {
-	case "pupils":
-		t = xlsx.Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH — " + strings.ToUpper(school.Name), Columns: app.PupilColumns,
-			Widths: widths(6, 26, 13, 10, 10, 22, 18, 36, 22, 22, 22, 14, 18, 18, 8),
-			Notes: []string{
-				"Hướng dẫn: mỗi học sinh một dòng, bắt đầu ngay dưới dòng tiêu đề; không đổi tên hay thứ tự cột. Ngày sinh ghi dd/mm/yyyy. Giới tính: Nam hoặc Nữ. Số định danh cá nhân gồm 12 chữ số. Lớp phải là lớp đã có trong năm học hiện tại.",
-				"Ví dụ dòng 1: 1 | Nguyễn Văn An | 05/09/2013 | Nam | Kinh | Buôn Ma Thuột, Đắk Lắk | Nghệ An | 12 Lê Duẩn, phường Tân Lập, Buôn Ma Thuột | Nguyễn Văn Bình | Trần Thị Cúc | Nguyễn Văn Bình | 0912345678 | 066213001234 | 6601234567 | 8A1",
-				"Ví dụ dòng 2: 2 | H'Linh Niê | 21/03/2013 | Nữ | Ê Đê | Krông Pắc, Đắk Lắk | Đắk Lắk | Buôn Ky, xã Ea Kao, Buôn Ma Thuột | Y Bih Niê | H'Ngơn Niê | H'Ngơn Niê | 0987654321 | 066313004321 | 6609876543 | 8A1",
-			}}
-		text = []int{3, 12, 13, 14}
-	case "staff":
-		t = xlsx.Table{Sheet: "Cán bộ", Title: "DANH SÁCH CÁN BỘ, GIÁO VIÊN — " + strings.ToUpper(school.Name), Columns: app.StaffColumns,
-			Widths: widths(6, 26, 22, 13, 10, 14, 26, 18, 30),
-			Notes: []string{
-				"Hướng dẫn: mỗi người một dòng. Tên đăng nhập: chữ thường không dấu, chữ số, dấu chấm (ví dụ " + schoolPrefix(school) + ".nguyenvanan). Hệ thống tạo mật khẩu tạm thời cho từng tài khoản và chỉ hiện một lần sau khi nhập.",
-				"Ví dụ: 1 | Nguyễn Văn An | " + schoolPrefix(school) + ".nguyenvanan | 12/04/1985 | Nam | 0905123456 | an.nv@example.edu.vn | Giáo viên | toan,tin_hoc",
-				codeNote,
-			}}
-		text = []int{4, 6}
-	case "classes":
-		t = xlsx.Table{Sheet: "Lớp", Title: "DANH SÁCH LỚP — " + strings.ToUpper(school.Name), Columns: app.ClassColumns,
-			Widths: widths(6, 14, 8, 36),
-			Notes: []string{
-				fmt.Sprintf("Hướng dẫn: mỗi lớp một dòng; khối từ %d đến %d. Lớp được tạo trong năm học hiện tại với chương trình mặc định của khối (sửa được sau). Giáo viên chủ nhiệm ghi tên đăng nhập (có thể để trống).", lo, hi),
-				fmt.Sprintf("Ví dụ: 1 | %dA1 | %d | %s.nguyenvanan", lo, lo, schoolPrefix(school)),
-			}}
-		text = []int{2}
-	case "assignments":
-		terms := "hk1 (Học kì I), hk2 (Học kì II)"
-		if lo <= 5 {
-			terms = "tiểu học: gk1, ck1, gk2, cn (các kì đánh giá); THCS, THPT: hk1, hk2"
-		}
-		t = xlsx.Table{Sheet: "Phân công", Title: "PHÂN CÔNG GIẢNG DẠY — " + strings.ToUpper(school.Name), Columns: app.AssignmentColumns,
-			Widths: widths(6, 10, 20, 10, 30),
-			Notes: []string{
-				"Hướng dẫn: mỗi dòng là một lớp × môn × học kì. Học kì: " + terms + ". Môn đã phân công sẽ được đổi sang giáo viên mới.",
-				fmt.Sprintf("Ví dụ: 1 | %dA1 | toan | %s | %s.nguyenvanan", lo, app.TermsFor(app.RulesetFor(school.Kind, lo))[0], schoolPrefix(school)),
-				codeNote,
-			}}
-		text = []int{2}
-	default:
-		return nil, "", &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không có mẫu này."}
-	}
-	b, err := xlsx.Write(t)
-	if err != nil {
-		return nil, "", err
-	}
-	if b, err = textColumns(b, t.Sheet, text...); err != nil {
-		return nil, "", err
-	}
-	for _, k := range importKinds {
-		if k.Kind == kind {
-			return b, k.File, nil
-		}
-	}
-	return b, kind + ".xlsx", nil
-}
-
-// schoolPrefix is the usual username prefix of a school's accounts.
-func schoolPrefix(s sdgdt.School) string {
-	p := strings.ToLower(strings.ReplaceAll(slug(s.Code), "-", ""))
-	if p == "" {
-		return "truong"
-	}
-	return p
-}
-
 func (s *Server) templateDownload(w http.ResponseWriter, r *http.Request, p *app.Principal) {
 	id, err := pathID(r)
 	if err != nil {
@@ -188,10 +51,17 @@ func (s *Server) templateDownload(w http.ResponseWriter, r *http.Request, p *app
 		s.fail(w, r, err)
 		return
 	}
-	b, name, err := templateFile(strings.TrimSuffix(r.PathValue("kind"), ".xlsx"), sr.School)
+	kind := strings.TrimSuffix(r.PathValue("kind"), ".xlsx")
+	b, err := report.Template(kind, sr.School)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	name := kind + ".xlsx"
+	for _, k := range importKinds {
+		if k.Kind == kind {
+			name = k.File
+		}
 	}
 	sendXLSX(w, name, b)
 }
@@ -255,7 +125,7 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p *app.Pri
 		return
 	}
 	kind := r.PathValue("kind")
-	if err := r.ParseMultipartForm(xlsx.MaxUpload); err != nil {
+	if err := r.ParseMultipartForm(report.MaxUpload); err != nil {
 		s.showImport(w, r, p, kind, "", nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Không nhận được tệp: tệp tối đa 10 MB."})
 		return
 	}
@@ -266,7 +136,7 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p *app.Pri
 		return
 	}
 	defer f.Close()
-	rows, err := xlsx.ReadRows(f)
+	rows, err := report.ReadRows(f)
 	if err != nil {
 		msg := err.Error()
 		s.showImport(w, r, p, kind, fh.Filename, nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: strings.ToUpper(msg[:1]) + msg[1:] + "."})
@@ -305,57 +175,12 @@ func (s *Server) exportClass(w http.ResponseWriter, r *http.Request, p *app.Prin
 		s.fail(w, r, err)
 		return
 	}
-	var cols []string
-	var ws []float64
-	if cr.CanProfiles {
-		// The template's columns, so that the list can be imported again.
-		cols = append(cols, app.PupilColumns...)
-		ws = widths(6, 26, 12, 9, 10, 22, 18, 36, 22, 22, 22, 13, 16, 16, 8)
-	} else {
-		cols = []string{"STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Lớp"}
-		ws = widths(6, 28, 12, 9, 10, 8)
-	}
-	cols = append(cols, "Vắng có phép", "Vắng không phép", "Trạng thái")
-	ws = append(ws, 10, 10, 16)
-	row := func(n int, e app.ClassRecords, i int, former bool) []any {
-		src := e.Roster
-		if former {
-			src = e.Former
-		}
-		en := src[i]
-		pu := en.Pupil
-		var out []any
-		if cr.CanProfiles {
-			out = []any{n, pu.FullName(), sdgdt.FormatDate(pu.DateOfBirth), sdgdt.SexName(pu.Sex), pu.Ethnicity, pu.PlaceOfBirth, pu.HomeTown, pu.Address,
-				pu.FatherName, pu.MotherName, pu.GuardianName, pu.GuardianPhone, pu.IdentityNumber, pu.MinistryCode, cr.Class.Name}
-		} else {
-			out = []any{n, pu.FullName(), sdgdt.FormatDate(pu.DateOfBirth), sdgdt.SexName(pu.Sex), pu.Ethnicity, cr.Class.Name}
-		}
-		a := cr.Absences[pu.ID]
-		return append(out, a.Excused, a.Unexcused, statusNames[en.Status])
-	}
-	t := xlsx.Table{Sheet: "Lớp " + cr.Class.Name, Title: "DANH SÁCH HỌC SINH LỚP " + cr.Class.Name + " — NĂM HỌC " + cr.Year.Name + " — " + strings.ToUpper(cr.School.Name),
-		Columns: cols, Widths: ws}
-	for i := range cr.Roster {
-		t.Rows = append(t.Rows, row(i+1, cr, i, false))
-	}
-	if len(cr.Former) > 0 {
-		t.Notes = append(t.Notes, "Học sinh đã chuyển lớp, chuyển trường hoặc nghỉ học trong năm: xem trang tính “Đã rời lớp”.")
-	}
-	tables := []xlsx.Table{t}
-	if len(cr.Former) > 0 {
-		f := xlsx.Table{Sheet: "Đã rời lớp", Title: "HỌC SINH ĐÃ RỜI LỚP " + cr.Class.Name, Columns: cols, Widths: ws}
-		for i := range cr.Former {
-			f.Rows = append(f.Rows, row(i+1, cr, i, true))
-		}
-		tables = append(tables, f)
-	}
-	b, err := xlsx.Write(tables...)
+	b, err := report.ClassList(cr)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendXLSX(w, "danh-sach-lop-"+slug(cr.Class.Name)+".xlsx", b)
+	sendXLSX(w, "danh-sach-lop-"+report.Slug(cr.Class.Name)+".xlsx", b)
 }
 
 func (s *Server) exportStaff(w http.ResponseWriter, r *http.Request, p *app.Principal) {
@@ -369,35 +194,12 @@ func (s *Server) exportStaff(w http.ResponseWriter, r *http.Request, p *app.Prin
 		s.fail(w, r, err)
 		return
 	}
-	cols := []string{"STT", "Họ và tên", "Tên đăng nhập", "Ngày sinh", "Giới tính", "Điện thoại", "E-mail", "Chức vụ", "Môn dạy"}
-	if !personal {
-		cols = []string{"STT", "Họ và tên", "Tên đăng nhập", "Giới tính", "Chức vụ", "Môn dạy"}
-	}
-	t := xlsx.Table{Sheet: "Cán bộ", Title: "DANH SÁCH CÁN BỘ, GIÁO VIÊN — " + strings.ToUpper(sr.School.Name), Columns: cols,
-		Widths: widths(6, 26, 24, 12, 9, 13, 28, 18, 40)}
-	for i, m := range sr.Staff {
-		var names []string
-		for _, c := range strings.Split(m.Profile.Subjects, ",") {
-			if n := assess.SubjectName(c); n != c {
-				names = append(names, n)
-			}
-		}
-		dob := ""
-		if d, ok := app.ParseDay(m.Profile.DateOfBirth); ok && m.Profile.DateOfBirth != "" {
-			dob = sdgdt.FormatDate(d)
-		}
-		if personal {
-			t.Rows = append(t.Rows, []any{i + 1, m.User.FullName, m.User.Username, dob, sdgdt.SexName(m.Profile.Sex), m.User.Phone, m.User.Email, m.Profile.Position, strings.Join(names, ", ")})
-		} else {
-			t.Rows = append(t.Rows, []any{i + 1, m.User.FullName, m.User.Username, sdgdt.SexName(m.Profile.Sex), m.Profile.Position, strings.Join(names, ", ")})
-		}
-	}
-	b, err := xlsx.Write(t)
+	b, err := report.StaffList(sr, personal)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendXLSX(w, "danh-sach-can-bo-"+slug(sr.School.Code)+".xlsx", b)
+	sendXLSX(w, "danh-sach-can-bo-"+report.Slug(sr.School.Code)+".xlsx", b)
 }
 
 func (s *Server) exportClasses(w http.ResponseWriter, r *http.Request, p *app.Principal) {
@@ -411,17 +213,12 @@ func (s *Server) exportClasses(w http.ResponseWriter, r *http.Request, p *app.Pr
 		s.fail(w, r, err)
 		return
 	}
-	t := xlsx.Table{Sheet: "Lớp", Title: "DANH SÁCH LỚP NĂM HỌC " + sr.Year.Name + " — " + strings.ToUpper(sr.School.Name),
-		Columns: []string{"STT", "Tên lớp", "Khối", "Giáo viên chủ nhiệm", "Sĩ số", "Bộ quy tắc"}, Widths: widths(6, 12, 8, 30, 8, 14)}
-	for i, c := range sr.Classes {
-		t.Rows = append(t.Rows, []any{i + 1, c.Name, c.Grade, c.HomeroomName, c.Pupils, rulesetName(c.Ruleset)})
-	}
-	b, err := xlsx.Write(t)
+	b, err := report.Classes(sr)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendXLSX(w, "danh-sach-lop-hoc-"+slug(sr.Year.Name)+".xlsx", b)
+	sendXLSX(w, "danh-sach-lop-hoc-"+report.Slug(sr.Year.Name)+".xlsx", b)
 }
 
 func (s *Server) exportAssignments(w http.ResponseWriter, r *http.Request, p *app.Principal) {
@@ -435,30 +232,10 @@ func (s *Server) exportAssignments(w http.ResponseWriter, r *http.Request, p *ap
 		s.fail(w, r, err)
 		return
 	}
-	users := map[int64]string{}
-	for _, m := range sr.Staff {
-		users[m.User.ID] = m.User.Username
-	}
-	// The template's columns (and a name), so that the export is importable.
-	t := xlsx.Table{Sheet: "Phân công", Title: "PHÂN CÔNG GIẢNG DẠY NĂM HỌC " + sr.Year.Name + " — " + strings.ToUpper(sr.School.Name),
-		Columns: append(append([]string{}, app.AssignmentColumns...), "Họ tên giáo viên", "Tên môn"), Widths: widths(6, 10, 20, 10, 28, 28, 30)}
-	for i, a := range sr.Assignments {
-		t.Rows = append(t.Rows, []any{i + 1, a.ClassName, a.Subject, a.Term, users[a.TeacherID], a.TeacherName, assess.SubjectName(a.Subject)})
-	}
-	b, err := xlsx.Write(t)
+	b, err := report.Assignments(sr)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendXLSX(w, "phan-cong-giang-day-"+slug(sr.Year.Name)+".xlsx", b)
-}
-
-func rulesetName(r string) string {
-	switch r {
-	case "tt27":
-		return "Thông tư 27"
-	case "tt43":
-		return "Thông tư 43"
-	}
-	return "Thông tư 22"
+	sendXLSX(w, "phan-cong-giang-day-"+report.Slug(sr.Year.Name)+".xlsx", b)
 }

@@ -1,0 +1,48 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// MaxUpload is the largest list accepted for an import.
+const MaxUpload = 10 << 20
+
+// maxUnzipped bounds what an uploaded workbook may claim to hold once
+// unzipped: excelize allocates each part's claimed size up front, so without
+// it a small file claiming gigabytes would make the server allocate them.
+const maxUnzipped = 64 << 20
+
+// openUpload opens an uploaded workbook with the sizes bounded.
+func openUpload(r io.Reader) (*excelize.File, error) {
+	return excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 16 << 20})
+}
+
+// ReadRows returns the cells of the first sheet as text, row by row, from the
+// first non-empty row on (a title above the headings is skipped when the
+// headings row starts with "STT"). Cells come back raw: a date typed as a date
+// is its serial number, which app.ParseDay understands. Its errors are plain
+// and written to be shown ("không đọc được tệp: ...").
+func ReadRows(r io.Reader) ([][]string, error) {
+	f, err := openUpload(io.LimitReader(r, MaxUpload+1))
+	if err != nil {
+		return nil, fmt.Errorf("không đọc được tệp: cần một tệp Excel .xlsx")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("tệp không có trang tính nào")
+	}
+	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, fmt.Errorf("không đọc được trang tính: %v", err)
+	}
+	for i, row := range rows {
+		if len(row) > 0 && row[0] == "STT" {
+			return rows[i:], nil
+		}
+	}
+	return rows, nil
+}
