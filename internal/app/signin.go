@@ -46,7 +46,7 @@ func (a *App) SignIn(ctx context.Context, in SignInInput) (SignInResult, error) 
 		return res, errBadCredentials
 	}
 	account, address, pair := "user:"+in.Username, "ip:"+in.IP, "user:"+in.Username+"@ip:"+in.IP
-	keys := []string{account, address, pair}
+	keys := []string{pair, address, account} // the lockouts first: their message says how long
 	now := a.DB.Now()
 	// Read the throttle state and the account outside the writer, check the
 	// password (argon2id, ~100 ms) outside any transaction, then write the

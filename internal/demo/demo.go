@@ -64,6 +64,11 @@ func Seed(ctx context.Context, a *app.App, password string) ([]Account, error) {
 	if err := s.run(); err != nil {
 		return nil, err
 	}
+	// Fresh planner statistics after the bulk load (PostgreSQL plans a
+	// class's cells badly without them).
+	if err := a.DB.Analyze(ctx); err != nil {
+		return nil, err
+	}
 	return s.accounts, nil
 }
 
