@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"sdgdt"
@@ -41,6 +42,9 @@ func (a *App) CreateClass(ctx context.Context, p *Principal, c sdgdt.Class) (sdg
 		}
 		if !Can(p, ActManageSchool, SchoolTarget(s)) {
 			return forbidden()
+		}
+		if lo, hi := GradeRange(s.Kind); c.Grade < lo || c.Grade > hi {
+			return sdgdt.Invalid(map[string]string{"grade": fmt.Sprintf("%s dạy các khối %d-%d; không mở lớp khối %d.", sdgdt.SchoolKindName(s.Kind), lo, hi, c.Grade)})
 		}
 		if c.HomeroomID != 0 {
 			if err := a.checkStaffOf(tx, c.HomeroomID, s.ID); err != nil {

@@ -555,3 +555,21 @@ func TestAuditLogMasksPersonalData(t *testing.T) {
 		}
 	})
 }
+
+// TestClassGradeFitsSchoolKind checks that a lower secondary school refuses a
+// class of grade 3 (and of grade 10) and opens grades 6-9.
+func TestClassGradeFitsSchoolKind(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newRecordsFixture(t, db)
+		for _, g := range []int{3, 10} {
+			_, err := f.a.CreateClass(ctx, f.adminA, sdgdt.Class{SchoolID: f.schoolA.ID, SchoolYearID: f.year.ID, Grade: g, Name: fmt.Sprint(g, "Z"), Ruleset: app.RulesetFor("thcs", g)})
+			if sdgdt.ErrorFields(err)["grade"] == "" {
+				t.Errorf("grade %d in a THCS school: %v", g, err)
+			}
+		}
+		if _, err := f.a.CreateClass(ctx, f.adminA, sdgdt.Class{SchoolID: f.schoolA.ID, SchoolYearID: f.year.ID, Grade: 8, Name: "8Z", Ruleset: "tt22"}); err != nil {
+			t.Errorf("grade 8: %v", err)
+		}
+	})
+}
