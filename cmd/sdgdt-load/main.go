@@ -55,6 +55,8 @@ type config struct {
 	interval, duration time.Duration
 	cellsPerPupil      int
 	pageLoads          int
+	closed             int
+	closedFor          time.Duration
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "how long to run")
 	fs.IntVar(&c.cellsPerPupil, "cells", 0, "cells changed per pupil and save (0: every mark of the row: 4 regular, mid-term, end-of-term)")
 	fs.IntVar(&c.pageLoads, "page-loads", 100, "grid page loads to time after the run")
+	fs.IntVar(&c.closed, "closed", 0, "after the open loop, this many clients save back to back (closed loop), then the same writes run as a raw loop on the store")
+	fs.DurationVar(&c.closedFor, "closed-for", 20*time.Second, "how long the closed and the raw loop each run")
 	hold := fs.Bool("hold-results", false, "hold the background recomputation of results until the load ends (diagnostic)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
 	if err := fs.Parse(args); err != nil {
@@ -169,6 +173,52 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if *hold {
 		release = a.HoldResults()
 	}
+	// save sends one full-sheet PATCH of t's sheet, as the grid's autosave does,
+	// and returns its latency and, on failure, what went wrong.
+	save := func(t *teacher, rnd *rand.Rand) (time.Duration, string) {
+		changes := make([]map[string]any, 0, c.pupils*perPupil)
+		for _, p := range t.pupils {
+			for _, f := range fields[:perPupil] {
+				v := strconv.Itoa(3 + rnd.IntN(7))
+				if rnd.IntN(2) == 0 {
+					v += ",5"
+				}
+				changes = append(changes, map[string]any{"pupil_id": p, "field": f, "value": v})
+			}
+		}
+		body, _ := json.Marshal(map[string]any{"version": t.version, "changes": changes})
+		req, _ := http.NewRequest("PATCH", base+"/api/v1/sheets/"+t.sheet, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+t.token)
+		req.Header.Set("Content-Type", "application/json")
+		t0 := time.Now()
+		res, err := client.Do(req)
+		d := time.Since(t0)
+		if err != nil {
+			return d, "network: " + err.Error()
+		}
+		var ans struct {
+			Version int64 `json:"version"`
+			Error   *struct {
+				Code, Message string
+				Fields        map[string]string
+			}
+		}
+		json.NewDecoder(res.Body).Decode(&ans)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			msg := res.Status
+			if ans.Error != nil {
+				msg += " " + ans.Error.Code
+				for k, v := range ans.Error.Fields {
+					msg += " (" + k + ": " + v + ")"
+					break
+				}
+			}
+			return d, msg
+		}
+		t.version = ans.Version
+		return d, ""
+	}
 	deadline := time.Now().Add(c.duration)
 	var wg sync.WaitGroup
 	for i := range w.teachers {
@@ -183,60 +233,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 					return
 				}
 				next = next.Add(c.interval)
-				changes := make([]map[string]any, 0, c.pupils*perPupil)
-				for _, p := range t.pupils {
-					for _, f := range fields[:perPupil] {
-						v := strconv.Itoa(3 + rnd.IntN(7))
-						if rnd.IntN(2) == 0 {
-							v += ",5"
-						}
-						changes = append(changes, map[string]any{"pupil_id": p, "field": f, "value": v})
-					}
-				}
-				body, _ := json.Marshal(map[string]any{"version": t.version, "changes": changes})
-				req, _ := http.NewRequest("PATCH", base+"/api/v1/sheets/"+t.sheet, bytes.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+t.token)
-				req.Header.Set("Content-Type", "application/json")
-				t0 := time.Now()
-				res, err := client.Do(req)
-				d := time.Since(t0)
+				d, fail := save(t, rnd)
 				requests.Add(1)
 				if d > c.interval {
 					late.Add(1)
 				}
 				mu.Lock()
 				latencies = append(latencies, d)
+				if fail != "" {
+					errs[fail]++
+				}
 				mu.Unlock()
-				if err != nil {
-					mu.Lock()
-					errs["network: "+err.Error()]++
-					mu.Unlock()
-					continue
-				}
-				var ans struct {
-					Version int64 `json:"version"`
-					Error   *struct {
-						Code, Message string
-						Fields        map[string]string
-					}
-				}
-				json.NewDecoder(res.Body).Decode(&ans)
-				res.Body.Close()
-				if res.StatusCode != 200 {
-					mu.Lock()
-					msg := res.Status
-					if ans.Error != nil {
-						msg += " " + ans.Error.Code
-						for k, v := range ans.Error.Fields {
-							msg += " (" + k + ": " + v + ")"
-							break
-						}
-					}
-					errs[msg]++
-					mu.Unlock()
-					continue
-				}
-				t.version = ans.Version
 			}
 		}(&w.teachers[i], uint64(i))
 	}
@@ -265,6 +272,45 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	})
 	fmt.Fprintf(out, "results: background recomputation idle %s after the load; %d pupil-years still stale\n", time.Since(t0).Round(time.Millisecond), stale)
+
+	if c.closed > 0 {
+		// Closed loop: the ceiling of full-sheet saves through the whole
+		// application (HTTP, rights, locks, conflicts, history, audit, stale
+		// results), then the same writes as a raw loop on the store alone
+		// (marks, history and version only), in the same run.
+		n := min(c.closed, len(w.teachers))
+		var done atomic.Int64
+		var closedLat []time.Duration
+		end := time.Now().Add(c.closedFor)
+		var cwg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			cwg.Add(1)
+			go func(t *teacher, seed uint64) {
+				defer cwg.Done()
+				rnd := rand.New(rand.NewPCG(seed, 11))
+				for time.Now().Before(end) {
+					d, fail := save(t, rnd)
+					mu.Lock()
+					closedLat = append(closedLat, d)
+					if fail != "" {
+						errs["closed loop: "+fail]++
+					}
+					mu.Unlock()
+					done.Add(1)
+				}
+			}(&w.teachers[i], uint64(1000+i))
+		}
+		cwg.Wait()
+		appRate := float64(done.Load()) / c.closedFor.Seconds()
+		a.WaitResults()
+		raw, err := rawLoop(ctx, db, w, n, perPupil, fields, c.closedFor)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "closed loop, %d clients, %s: %.1f full-sheet saves/s through the application", n, c.closedFor, appRate)
+		printLatencies(out, "", closedLat)
+		fmt.Fprintf(out, "raw loop, same writes on the store, %d workers, %s: %.1f saves/s — the application reaches %.0f%% of it\n", n, c.closedFor, raw, 100*appRate/raw)
+	}
 
 	// The grid page of a full class, as a signed-in teacher's browser asks it.
 	jar, _ := cookiejar.New(nil)
@@ -391,4 +437,55 @@ func build(ctx context.Context, a *app.App, c config) (*world, error) {
 		w.teachers = append(w.teachers, t)
 	}
 	return w, nil
+}
+
+// rawLoop writes the same cells as the closed loop — every mark of every
+// pupil of a sheet, their history rows and the sheet's version — straight
+// through the store, with n workers for d, and returns saves per second: the
+// reference the application's closed loop is compared with.
+func rawLoop(ctx context.Context, db *store.DB, w *world, n, perPupil int, fields []string, d time.Duration) (float64, error) {
+	var done atomic.Int64
+	var first error
+	var mu sync.Mutex
+	end := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(t *teacher, seed uint64) {
+			defer wg.Done()
+			rnd := rand.New(rand.NewPCG(seed, 13))
+			id, _ := strconv.ParseInt(t.sheet, 10, 64)
+			for time.Now().Before(end) {
+				err := db.Update(ctx, func(tx *store.Tx) error {
+					sh, err := tx.Sheet(id)
+					if err != nil {
+						return err
+					}
+					writes := make([]sdgdt.CellWrite, 0, len(t.pupils)*perPupil)
+					for _, p := range t.pupils {
+						pid, _ := strconv.ParseInt(p, 10, 64)
+						for _, f := range fields[:perPupil] {
+							writes = append(writes, sdgdt.CellWrite{PupilID: pid, Field: f, Value: strconv.Itoa(3+rnd.IntN(7)) + ".5"})
+						}
+					}
+					v, err := tx.BumpSheet(id)
+					if err != nil {
+						return err
+					}
+					return tx.WriteCells(sh, v, writes, sdgdt.WriteMeta{By: 1, Via: "api"})
+				})
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+				done.Add(1)
+			}
+		}(&w.teachers[i], uint64(2000+i))
+	}
+	wg.Wait()
+	return float64(done.Load()) / d.Seconds(), first
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -39,6 +40,8 @@ type DB struct {
 	// database/sql hands a freed connection to a random waiter, which let a
 	// few saves wait seconds while the writer was half idle.
 	turn chan struct{}
+	// stmts holds the SQLite writer's prepared statements (see prepared).
+	stmts *stmtCache
 }
 
 // Open opens the database named by dsn: "sqlite:PATH" (or a bare path ending in .db)
@@ -84,6 +87,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		r.SetMaxOpenConns(8)
 		db.writer, db.reader = w, r
 		db.turn = make(chan struct{}, 1)
+		db.stmts = &stmtCache{ready: map[string]*sql.Stmt{}, wanted: map[string]bool{}}
 	}
 	if err := db.writer.PingContext(ctx); err != nil {
 		db.Close()
@@ -94,6 +98,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	if db.stmts != nil {
+		db.stmts.mu.Lock()
+		for _, st := range db.stmts.ready {
+			st.Close()
+		}
+		db.stmts.ready = map[string]*sql.Stmt{}
+		db.stmts.mu.Unlock()
+	}
 	err := db.writer.Close()
 	if db.reader != db.writer {
 		if e := db.reader.Close(); err == nil {
@@ -180,10 +192,11 @@ func splitStatements(src string) []string {
 // Tx is a transaction with a fixed clock reading, so that every row it writes
 // carries the same time.
 type Tx struct {
-	tx  *sql.Tx
-	ctx context.Context
-	Now time.Time
-	d   Dialect
+	tx    *sql.Tx
+	ctx   context.Context
+	Now   time.Time
+	d     Dialect
+	stmts *stmtCache // nil but on the SQLite writer
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil.
@@ -197,10 +210,49 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 			return ctx.Err()
 		}
 		defer func() { <-db.turn }()
+		db.stmts.prepareWanted(ctx, db.writer)
 	}
 	return db.inTx(ctx, db.writer, func(tx *sql.Tx) error {
-		return fn(&Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect})
+		return fn(&Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect, stmts: db.stmts})
 	})
+}
+
+// stmtCache keeps the SQLite writer's statements prepared across
+// transactions: without it every save parsed its multi-row statements again
+// (a fifth of a full-sheet save's CPU). A statement seen in a transaction is
+// prepared before the next one begins — the single writer connection is free
+// then, and the writer's turn is held — and used from then on.
+type stmtCache struct {
+	mu     sync.Mutex
+	ready  map[string]*sql.Stmt
+	wanted map[string]bool
+}
+
+// maxPrepared bounds the cache: the store's statements are a few hundred
+// texts (multi-row statements vary with their row count up to their chunk).
+const maxPrepared = 2000
+
+func (c *stmtCache) get(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.ready[query]; ok {
+		return st
+	}
+	if len(c.ready)+len(c.wanted) < maxPrepared {
+		c.wanted[query] = true
+	}
+	return nil
+}
+
+func (c *stmtCache) prepareWanted(ctx context.Context, pool *sql.DB) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q := range c.wanted {
+		delete(c.wanted, q)
+		if st, err := pool.PrepareContext(ctx, q); err == nil {
+			c.ready[q] = st
+		}
+	}
 }
 
 // View runs fn in a read-only transaction on the reader pool.
@@ -232,15 +284,37 @@ func (db *DB) inTx(ctx context.Context, pool *sql.DB, fn func(*sql.Tx) error) (e
 }
 
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if st := t.prepared(query); st != nil {
+		return st.ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
 
 func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	if st := t.prepared(query); st != nil {
+		return st.QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
 func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	if st := t.prepared(query); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// prepared returns the transaction's handle of a statement prepared on the
+// writer, or nil to run the text as it is.
+func (t *Tx) prepared(query string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
+	st := t.stmts.get(query)
+	if st == nil {
+		return nil
+	}
+	return t.tx.StmtContext(t.ctx, st)
 }
 
 // insert runs an INSERT ... RETURNING id and returns the new id.
