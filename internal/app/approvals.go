@@ -11,7 +11,8 @@ import (
 
 // approvalTerms are the terms whose class books are approved: the end of each
 // semester and of the year (hk2 is the year's end in secondary, cn in primary).
-var approvalTerms = map[string]string{"hk1": "Học kì I", "hk2": "Học kì II và cả năm", "ck1": "Cuối học kì I", "cn": "Cuối năm học"}
+var approvalTerms = map[string]string{string(sdgdt.TermHK1): sdgdt.TermHK1.Name(), string(sdgdt.TermHK2): "Học kì II và cả năm",
+	string(sdgdt.PointCK1): sdgdt.PointCK1.Name(), string(sdgdt.PointCN): sdgdt.PointCN.Name()}
 
 // ProposeApproval is the admin board's proposal to approve a class book for a
 // term.

@@ -21,7 +21,7 @@ type ConductEntry struct {
 }
 
 // conductTerms are the terms a conduct rating is given for.
-var conductTerms = map[string]bool{"hk1": true, "hk2": true, "summer": true}
+var conductTerms = map[string]bool{string(sdgdt.TermHK1): true, string(sdgdt.TermHK2): true, string(sdgdt.TermSummer): true}
 
 // SetConduct stores conduct ratings of a class's pupils: the class's homeroom
 // teacher only, all or none, with one audit entry; the pupils' results are

@@ -131,7 +131,7 @@ func (v *PupilYearView) MissingIn(i int, term string) []string {
 	return out
 }
 
-var hkCodes = [2]string{"hk1", "hk2"}
+var hkCodes = [2]string{string(sdgdt.Semesters[0]), string(sdgdt.Semesters[1])}
 
 // ClassYear is a secondary class's school year for the homeroom pages.
 type ClassYear struct {

@@ -519,9 +519,6 @@ func TermsFor(ruleset string) []string {
 	return []string{"hk1", "hk2"}
 }
 
-// termNames are the Vietnamese names of assignment terms (kept here so that the
-// import does not depend on the assessment sheets).
-var termNames = map[string]string{"hk1": "Học kì I", "hk2": "Học kì II", "gk1": "Giữa học kì I", "ck1": "Cuối học kì I", "gk2": "Giữa học kì II", "cn": "Cuối năm học"}
 
 // normaliseTerm accepts the codes and the usual ways of writing a semester.
 func normaliseTerm(s string) string {
@@ -625,7 +622,7 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 			if found && !slices.Contains(TermsFor(c.Ruleset), term) {
 				var names []string
 				for _, t := range TermsFor(c.Ruleset) {
-					names = append(names, t+" ("+termNames[t]+")")
+					names = append(names, t+" ("+sdgdt.TermName(t)+")")
 				}
 				bad("Học kì", "Học kì của lớp "+c.Name+" là một trong: "+strings.Join(names, ", ")+".")
 			}

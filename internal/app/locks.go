@@ -130,7 +130,9 @@ type LockInput struct {
 	RequestedBy int64 // for a sysadmin: the leader who asked for the lock
 }
 
-var validTerms = map[string]bool{"": true, "hk1": true, "hk2": true, "gk1": true, "ck1": true, "gk2": true, "cn": true}
+// validTerms are the terms a lock or a schedule may name ("" for the whole year).
+var validTerms = map[string]bool{"": true, string(sdgdt.TermHK1): true, string(sdgdt.TermHK2): true,
+	string(sdgdt.PointGK1): true, string(sdgdt.PointCK1): true, string(sdgdt.PointGK2): true, string(sdgdt.PointCN): true}
 
 // SetLock locks part of the book. A school leader locks his school; the school's
 // system administrator may do it at a leader's request, which is recorded; a

@@ -837,20 +837,4 @@ func FieldLabel(field string) string {
 }
 
 // SheetTermName is the Vietnamese name of a term or assessment point.
-func SheetTermName(term string) string {
-	switch term {
-	case "hk1":
-		return "Học kì I"
-	case "hk2":
-		return "Học kì II"
-	case "gk1":
-		return "Giữa học kì I"
-	case "ck1":
-		return "Cuối học kì I"
-	case "gk2":
-		return "Giữa học kì II"
-	case "cn":
-		return "Cuối năm học"
-	}
-	return term
-}
+func SheetTermName(term string) string { return sdgdt.TermName(term) }
