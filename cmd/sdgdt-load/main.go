@@ -100,6 +100,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("build the school: %w %v", err, sdgdt.ErrorFields(err))
 	}
+	if err := db.Analyze(ctx); err != nil { // as after any bulk load
+		return err
+	}
 	fmt.Fprintf(out, "school: %d classes × %d pupils, %d teachers (built in %s) on %s\n", c.teachers, c.pupils, c.teachers, time.Since(start).Round(time.Millisecond), db.Dialect)
 
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil)) // requests are logged, as in production, to nowhere

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sdgdt"
 	"strings"
@@ -11,27 +13,60 @@ import (
 	"sdgdt/internal/audit"
 )
 
-// AppendAudit adds e to the end of its chain: it takes the chain's head (locking
-// its row on PostgreSQL, and SQLite has a single writer), links and hashes e, and
-// inserts it. e.At is the transaction's time.
+// AppendAudit adds e to the end of its chain when the transaction commits:
+// the entry is linked and hashed as the transaction's last statements, right
+// before COMMIT, so that the chain head's row lock (PostgreSQL; SQLite has a
+// single writer) is held for two statements and the commit, not for the whole
+// write — every save of a school goes through that one row. e.At is the
+// transaction's time.
 func (t *Tx) AppendAudit(e *audit.Entry) error {
 	e.At = t.Now
-	if _, err := t.exec(`INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING`, e.Chain, audit.Genesis); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+	t.pending = append(t.pending, e)
+	return nil
+}
+
+// flushAudit appends the transaction's pending audit entries to their chains.
+func (t *Tx) flushAudit() error {
+	for _, e := range t.pending {
+		if err := t.appendAudit(e); err != nil {
+			return err
+		}
 	}
+	t.pending = nil
+	return nil
+}
+
+func (t *Tx) appendAudit(e *audit.Entry) error {
 	var seq int64
 	var prev string
-	if err := t.queryRow(`UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash`, e.Chain).Scan(&seq, &prev); err != nil {
+	err := t.queryRow(`UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash`, e.Chain).Scan(&seq, &prev)
+	if errors.Is(err, sql.ErrNoRows) {
+		// The chain's first entry.
+		if _, err := t.exec(`INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (chain) DO NOTHING`, e.Chain, audit.Genesis); err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
+		err = t.queryRow(`UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1 RETURNING seq, hash`, e.Chain).Scan(&seq, &prev)
+	}
+	if err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	// The UPDATE returned the old hash column: it is the previous entry's hash.
 	e.Seq, e.PrevHash = seq, prev
 	e.Hash = audit.ComputeHash(e)
-	id, err := t.insert(`INSERT INTO audit_log (chain, seq, at, actor_id, actor_name, action, object_kind, object_id,
+	args := []any{e.Chain, e.Seq, e.At, e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID,
+		e.SchoolID, e.UnitPath, e.Before, e.After, e.IP, e.RequestID, e.PrevHash, e.Hash}
+	const insert = `INSERT INTO audit_log (chain, seq, at, actor_id, actor_name, action, object_kind, object_id,
 		school_id, unit_path, before_json, after_json, ip, request_id, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-		e.Chain, e.Seq, e.At, e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID,
-		e.SchoolID, e.UnitPath, e.Before, e.After, e.IP, e.RequestID, e.PrevHash, e.Hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`
+	if t.d == Postgres {
+		// One round trip for the entry and the head's new hash.
+		err := t.queryRow(`WITH e AS (`+insert+` RETURNING id) UPDATE audit_heads SET hash = $16 WHERE chain = $1 RETURNING (SELECT id FROM e)`, args...).Scan(&e.ID)
+		if err != nil {
+			return fmt.Errorf("audit insert: %w", err)
+		}
+		return nil
+	}
+	id, err := t.insert(insert, args...)
 	if err != nil {
 		return fmt.Errorf("audit insert: %w", err)
 	}
@@ -55,6 +90,9 @@ func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 
 // ListAudit returns entries newest first.
 func (t *Tx) ListAudit(f sdgdt.AuditFilter) ([]audit.Entry, error) {
+	if err := t.flushAudit(); err != nil {
+		return nil, err
+	}
 	var where []string
 	var args []any
 	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sdgdt/internal/audit"
 	"sort"
 	"strconv"
 	"strings"
@@ -197,6 +198,8 @@ type Tx struct {
 	Now   time.Time
 	d     Dialect
 	stmts *stmtCache // nil but on the SQLite writer
+	// pending are the audit entries appended at commit (AppendAudit).
+	pending []*audit.Entry
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil.
@@ -213,7 +216,11 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 		db.stmts.prepareWanted(ctx, db.writer)
 	}
 	return db.inTx(ctx, db.writer, func(tx *sql.Tx) error {
-		return fn(&Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect, stmts: db.stmts})
+		t := &Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect, stmts: db.stmts}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flushAudit() // the audit entries last, right before COMMIT
 	})
 }
 
@@ -258,7 +265,14 @@ func (c *stmtCache) prepareWanted(ctx context.Context, pool *sql.DB) {
 // View runs fn in a read-only transaction on the reader pool.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 	return db.inTx(ctx, db.reader, func(tx *sql.Tx) error {
-		return fn(&Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect})
+		t := &Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect}
+		if err := fn(t); err != nil {
+			return err
+		}
+		if len(t.pending) > 0 {
+			return errors.New("store: an audit entry was appended in a read transaction (use Update)")
+		}
+		return nil
 	})
 }
 
