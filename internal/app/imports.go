@@ -519,7 +519,6 @@ func TermsFor(ruleset string) []string {
 	return []string{"hk1", "hk2"}
 }
 
-
 // normaliseTerm accepts the codes and the usual ways of writing a semester.
 func normaliseTerm(s string) string {
 	f := strings.ReplaceAll(viet.Fold(strings.ToLower(strings.TrimSpace(s))), " ", "")

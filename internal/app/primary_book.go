@@ -270,6 +270,9 @@ func (a *App) ClassPrimarySummary(ctx context.Context, p *Principal, classID int
 				in, _ := PrimaryInputOf(c.Grade, point, curriculum, pc, nominated)
 				if res, err := assess.EvalPrimary(in); err == nil {
 					e := assess.ExplainPrimary(in, res)
+					if !res.Complete { // the engine's note names the entries by code
+						e.Notes = []string{missingNote(res.Missing)}
+					}
 					row.Explanation = &e
 					row.Eligible = res.Result == assess.OutcomeHTT
 					if res.Result == assess.OutcomeCHT {
@@ -612,4 +615,37 @@ func (a *App) PrimaryClassYear(ctx context.Context, p *Principal, classID int64)
 		return err
 	})
 	return out, err
+}
+
+// MissingName names an entry of the primary book that is not entered, for
+// people: "Tiếng Việt – bài kiểm tra", "Toán – mức đạt được", "Phẩm chất:
+// Yêu nước"; the rules engine lists them by code (tieng_viet.test).
+func MissingName(code string) string {
+	group, item, ok := strings.Cut(code, ".")
+	if !ok {
+		return ItemName(code)
+	}
+	switch group {
+	case "qualities":
+		return "Phẩm chất: " + ItemName("q."+item)
+	case "competencies":
+		return "Năng lực: " + ItemName("c."+item)
+	}
+	switch item {
+	case "test":
+		return assess.SubjectName(group) + " – bài kiểm tra"
+	case "level":
+		return assess.SubjectName(group) + " – mức đạt được"
+	}
+	return assess.SubjectName(group) + " – " + FieldLabel(item)
+}
+
+// missingNote is the note of a result that cannot be computed yet, with the
+// entries named for people.
+func missingNote(missing []string) string {
+	names := make([]string, len(missing))
+	for i, m := range missing {
+		names[i] = MissingName(m)
+	}
+	return "Chưa tính được: còn thiếu " + strings.Join(names, ", ") + "."
 }

@@ -16,11 +16,10 @@ type accountData struct {
 	Others   int // sign-ins from addresses other than the current one
 }
 
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) accountView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	act, err := s.app.MyActivity(r.Context(), p)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := accountData{Activity: act, Current: p.SessionID}
 	for _, si := range act.SignIns {
@@ -28,57 +27,41 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request, p *app.Prin
 			d.Others++
 		}
 	}
-	form := url.Values{"full_name": {p.User.FullName}, "email": {p.User.Email}, "phone": {p.User.Phone}}
-	s.render(w, r, http.StatusOK, "account", &Page{Title: "Tài khoản của tôi", Active: "account", Data: d, Form: form})
+	if !pg.retyped() {
+		pg.Form = url.Values{"full_name": {p.User.FullName}, "email": {p.User.Email}, "phone": {p.User.Phone}}
+	}
+	pg.Title, pg.Active, pg.Data = "Tài khoản của tôi", "account", d
+	return "account", nil
 }
 
-func (s *Server) profileSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	r.ParseForm()
-	err := s.app.UpdateProfile(r.Context(), p, r.PostForm.Get("full_name"), r.PostForm.Get("email"), r.PostForm.Get("phone"))
-	if sdgdt.ErrorCode(err) == sdgdt.EINVALID {
-		act, _ := s.app.MyActivity(r.Context(), p)
-		s.render(w, r, http.StatusUnprocessableEntity, "account", &Page{Title: "Tài khoản của tôi", Active: "account",
-			Data: accountData{Activity: act, Current: p.SessionID}, Error: sdgdt.ErrorMessage(err), Fields: sdgdt.ErrorFields(err), Form: r.PostForm})
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/account?msg=saved", http.StatusSeeOther)
+func (s *Server) profileSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	f := pg.Form
+	return "/account", "saved", s.app.UpdateProfile(r.Context(), p, f.Get("full_name"), f.Get("email"), f.Get("phone"))
 }
 
-func (s *Server) endSession(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id := r.PathValue("id")
 	if err := s.app.EndMySession(r.Context(), p, id); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if id == p.SessionID {
 		s.clearSession(w)
 		http.Redirect(w, r, "/login?msg=signed_out", http.StatusSeeOther)
-		return
+		return nil
 	}
 	http.Redirect(w, r, "/account?msg=ended", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.render(w, r, http.StatusOK, "password", &Page{Title: "Đổi mật khẩu", Active: "account", Bare: p.User.MustChangePW})
+func (s *Server) passwordView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
+	pg.Title, pg.Active, pg.Bare = "Đổi mật khẩu", "account", p.User.MustChangePW
+	pg.Form = nil // passwords are never shown again
+	return "password", nil
 }
 
-func (s *Server) passwordSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	r.ParseForm()
-	err := s.app.ChangePassword(r.Context(), p, r.PostForm.Get("old"), r.PostForm.Get("new"), r.PostForm.Get("confirm"))
-	if sdgdt.ErrorCode(err) == sdgdt.EINVALID {
-		s.render(w, r, http.StatusUnprocessableEntity, "password", &Page{Title: "Đổi mật khẩu", Active: "account", Bare: p.User.MustChangePW,
-			Error: sdgdt.ErrorMessage(err), Fields: sdgdt.ErrorFields(err)})
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/account?msg=password", http.StatusSeeOther)
+func (s *Server) passwordSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	f := pg.Form
+	return "/account", "password", s.app.ChangePassword(r.Context(), p, f.Get("old"), f.Get("new"), f.Get("confirm"))
 }
 
 // mfaData is the page data of second-factor enrolment.
@@ -88,46 +71,36 @@ type mfaData struct {
 	Required bool
 }
 
-func (s *Server) mfaPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) mfaView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	d := mfaData{Enabled: p.User.TOTPEnabled, Required: s.app.NeedsMFAEnrolment(p)}
-	if !d.Enabled {
+	switch {
+	case pg.retyped(): // a wrong code: the secret being enrolled stays
+		d.Enabled, d.Secret = false, p.User.TOTPSecret
+	case !d.Enabled:
 		secret, err := s.app.BeginTOTP(r.Context(), p)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return "", err
 		}
 		d.Secret = secret
 	}
-	s.render(w, r, http.StatusOK, "mfa", &Page{Title: "Xác thực hai lớp", Active: "account", Data: d, Bare: d.Required})
+	pg.Title, pg.Active, pg.Data, pg.Bare = "Xác thực hai lớp", "account", d, d.Required
+	return "mfa", nil
 }
 
-func (s *Server) mfaSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	r.ParseForm()
-	err := s.app.ConfirmTOTP(r.Context(), p, r.PostForm.Get("otp"))
-	if sdgdt.ErrorCode(err) == sdgdt.EINVALID {
-		d := mfaData{Secret: p.User.TOTPSecret, Required: s.app.NeedsMFAEnrolment(p)}
-		s.render(w, r, http.StatusUnprocessableEntity, "mfa", &Page{Title: "Xác thực hai lớp", Active: "account", Data: d, Bare: d.Required,
-			Error: sdgdt.ErrorMessage(err), Fields: sdgdt.ErrorFields(err)})
-		return
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/account?msg=mfa", http.StatusSeeOther)
+func (s *Server) mfaSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	return "/account", "mfa", s.app.ConfirmTOTP(r.Context(), p, pg.Form.Get("otp"))
 }
 
-func (s *Server) mfaQR(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) mfaQR(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	if p.User.TOTPEnabled || p.User.TOTPSecret == "" {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không có mã QR để hiển thị."})
-		return
+		return &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không có mã QR để hiển thị."}
 	}
 	png, err := auth.QRCodePNG(auth.OTPAuthURI(s.app.Cfg.Issuer, p.User.Username, p.User.TOTPSecret), 240)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(png)
+	return nil
 }

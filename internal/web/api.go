@@ -96,7 +96,9 @@ func (s *Server) api(h handlerFunc) http.Handler {
 			s.fail(w, r, &sdgdt.Error{Code: sdgdt.EPWCHANGE, Message: "Bạn cần đổi mật khẩu trên trang web trước khi dùng API."})
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)), p)
+		if err := h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)), p); err != nil {
+			s.fail(w, r, err)
+		}
 	})
 }
 
@@ -121,12 +123,12 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"token": res.Token, "expires_at": res.ExpiresAt.UTC().Format(time.RFC3339)})
 }
 
-func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	if err := s.app.SignOut(r.Context(), p); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 type apiRole struct {
@@ -155,7 +157,7 @@ func id64(id int64) string {
 	return strconv.FormatInt(id, 10)
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	me := apiMe{ID: id64(p.User.ID), Username: p.User.Username, FullName: p.User.FullName, Email: p.User.Email, Phone: p.User.Phone,
 		TOTPEnabled: p.User.TOTPEnabled, Roles: []apiRole{}}
 	for _, ro := range p.Roles {
@@ -163,6 +165,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request, p *app.Principal)
 			ScopeName: ro.ScopeName, SchoolID: id64(ro.SchoolID)})
 	}
 	writeJSON(w, http.StatusOK, me)
+	return nil
 }
 
 type apiUnit struct {
@@ -182,11 +185,10 @@ type apiSchool struct {
 	Address string `json:"address"`
 }
 
-func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	tree, err := s.app.VisibleTree(r.Context(), p)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := struct {
 		Units   []apiUnit   `json:"units"`
@@ -199,6 +201,7 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request, p *app.Princip
 		out.Schools = append(out.Schools, apiSchool{id64(sc.ID), id64(sc.UnitID), sc.Kind, sc.Name, sc.Code, sc.Address})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 type apiAuditEntry struct {
@@ -226,7 +229,7 @@ func rawOrNull(s string) json.RawMessage {
 	return json.RawMessage(s)
 }
 
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	q := r.URL.Query()
 	aq := app.AuditQuery{Action: q.Get("action"), Actor: q.Get("actor"), ObjectID: q.Get("object_id")}
 	aq.SchoolID, _ = strconv.ParseInt(q.Get("school_id"), 10, 64)
@@ -235,8 +238,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, p *app.Princip
 	aq.Limit, _ = strconv.Atoi(q.Get("limit"))
 	entries, err := s.app.AuditLog(r.Context(), p, aq)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []apiAuditEntry{}
 	for _, e := range entries {
@@ -244,6 +246,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request, p *app.Princip
 			e.ObjectKind, e.ObjectID, rawOrNull(e.Before), rawOrNull(e.After), e.IP, e.RequestID, e.Hash, e.PrevHash})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {

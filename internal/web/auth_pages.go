@@ -74,28 +74,35 @@ func (s *Server) authenticated(w http.ResponseWriter, r *http.Request, setup boo
 	return p, true
 }
 
-type handlerFunc func(w http.ResponseWriter, r *http.Request, p *app.Principal)
+// handlerFunc is a handler of a signed-in user: it answers the request, or
+// returns the error that s.fail answers (the one error path).
+type handlerFunc func(w http.ResponseWriter, r *http.Request, p *app.Principal) error
 
 // page wraps a handler that needs a fully set-up, signed-in user.
-func (s *Server) page(h handlerFunc) http.Handler {
+func (s *Server) page(h handlerFunc) http.Handler { return s.signedIn(h, false) }
+
+// setup wraps the pages that complete an account (password, second factor).
+func (s *Server) setup(h handlerFunc) http.Handler { return s.signedIn(h, true) }
+
+func (s *Server) signedIn(h handlerFunc, setup bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, ok := s.authenticated(w, r, false)
+		p, ok := s.authenticated(w, r, setup)
 		if !ok {
 			return
 		}
-		h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)), p)
+		if err := h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)), p); err != nil {
+			s.fail(w, r, err)
+		}
 	})
 }
 
-// setup wraps the pages that complete an account (password, second factor).
-func (s *Server) setup(h handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, ok := s.authenticated(w, r, true)
-		if !ok {
-			return
-		}
-		h(w, r.WithContext(context.WithValue(r.Context(), keyPrincipal, p)), p)
-	})
+// legacy adapts a handler that answers its own errors (the Excel handlers of
+// records_xlsx.go and sheet_xlsx.go, which move to package report) to handlerFunc.
+func legacy(h func(w http.ResponseWriter, r *http.Request, p *app.Principal)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+		h(w, r, p)
+		return nil
+	}
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -107,7 +114,10 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, badForm())
+		return
+	}
 	in := app.SignInInput{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password"),
 		IP: s.clientIP(r), UserAgent: r.UserAgent(), Kind: "web"}
 	res, err := s.app.SignIn(r.Context(), in)
@@ -141,7 +151,10 @@ func (s *Server) otpPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) otpSubmit(w http.ResponseWriter, r *http.Request) {
-	r.ParseForm()
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, badForm())
+		return
+	}
 	err := s.app.VerifyMFA(r.Context(), sessionToken(r), r.PostForm.Get("otp"))
 	if err != nil {
 		code := sdgdt.ErrorCode(err)

@@ -71,11 +71,10 @@ func parseID(field, v string, fields map[string]string) int64 {
 	return id
 }
 
-func (s *Server) apiCreateLock(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiCreateLock(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	var req apiLockRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	fields := map[string]string{}
 	in := app.LockInput{UnitID: parseID("unit_id", req.UnitID, fields), SchoolID: parseID("school_id", req.SchoolID, fields), Term: req.Term, Grade: req.Grade,
@@ -98,8 +97,7 @@ func (s *Server) apiCreateLock(w http.ResponseWriter, r *http.Request, p *app.Pr
 	if req.SchoolYear != "" {
 		years, err := s.app.SchoolYears(r.Context())
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		for _, y := range years {
 			if y.Name == req.SchoolYear || id64(y.ID) == req.SchoolYear {
@@ -111,51 +109,47 @@ func (s *Server) apiCreateLock(w http.ResponseWriter, r *http.Request, p *app.Pr
 		}
 	}
 	if len(fields) > 0 {
-		s.fail(w, r, sdgdt.Invalid(fields))
-		return
+		return sdgdt.Invalid(fields)
 	}
 	l, err := s.app.SetLock(r.Context(), p, in)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, toAPILock(l, s.app.Now()))
+	return nil
 }
 
-func (s *Server) apiListLocks(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiListLocks(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := strconv.ParseInt(r.URL.Query().Get("school_id"), 10, 64)
 	if err != nil {
-		s.fail(w, r, sdgdt.Invalid(map[string]string{"school_id": "Cần tham số school_id."}))
-		return
+		return sdgdt.Invalid(map[string]string{"school_id": "Cần tham số school_id."})
 	}
 	sl, err := s.app.LocksOf(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []apiLock{}
 	for _, l := range sl.Locks {
 		out = append(out, toAPILock(l, sl.Now))
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) apiLiftLock(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiLiftLock(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	fields := map[string]string{}
 	requestedBy := parseID("requested_by", q.Get("requested_by"), fields)
 	if len(fields) > 0 {
-		s.fail(w, r, sdgdt.Invalid(fields))
-		return
+		return sdgdt.Invalid(fields)
 	}
 	if err := s.app.LiftLock(r.Context(), p, id, q.Get("reason"), requestedBy); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

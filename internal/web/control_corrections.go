@@ -56,11 +56,10 @@ func toAPICorrection(c sdgdt.Correction) apiCorrectionOut {
 	return out
 }
 
-func (s *Server) apiRequestCorrection(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiRequestCorrection(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	var req apiCorrectionRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	fields := map[string]string{}
 	sheetID := parseID("sheet_id", req.SheetID, fields)
@@ -70,52 +69,48 @@ func (s *Server) apiRequestCorrection(w http.ResponseWriter, r *http.Request, p 
 		cells = append(cells, app.CorrectionCellInput{PupilID: id, Field: c.Field, Value: cellValue(c.Value)})
 	}
 	if len(fields) > 0 {
-		s.fail(w, r, sdgdt.Invalid(fields))
-		return
+		return sdgdt.Invalid(fields)
 	}
 	c, err := s.app.RequestCorrection(r.Context(), p, sheetID, cells, req.Reason)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	c, err = s.app.Correction(r.Context(), p, c.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, toAPICorrection(c))
+	return nil
 }
 
-func (s *Server) apiListCorrections(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiListCorrections(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := strconv.ParseInt(r.URL.Query().Get("school_id"), 10, 64)
 	if err != nil {
-		s.fail(w, r, sdgdt.Invalid(map[string]string{"school_id": "Cần tham số school_id."}))
-		return
+		return sdgdt.Invalid(map[string]string{"school_id": "Cần tham số school_id."})
 	}
 	sc, err := s.app.CorrectionsOf(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := []apiCorrectionOut{}
 	for _, c := range sc.Corrections {
 		out = append(out, toAPICorrection(c))
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) apiGetCorrection(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiGetCorrection(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	c, err := s.app.Correction(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, toAPICorrection(c))
+	return nil
 }
 
 type apiDecision struct {
@@ -125,11 +120,10 @@ type apiDecision struct {
 
 // apiCorrectionStep runs one step (decision, witness, cancel) and answers the request's new state.
 func (s *Server) apiCorrectionStep(step string) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+	return func(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 		id, err := pathID(r)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		switch step {
 		case "decision":
@@ -143,15 +137,14 @@ func (s *Server) apiCorrectionStep(step string) handlerFunc {
 			err = s.app.CancelCorrection(r.Context(), p, id)
 		}
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		c, err := s.app.Correction(r.Context(), p, id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, toAPICorrection(c))
+		return nil
 	}
 }
 
@@ -161,35 +154,33 @@ type correctionsData struct {
 	StatusName map[string]string
 }
 
-func (s *Server) correctionsPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) correctionsView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	sc, err := s.app.CorrectionsOf(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
-	s.render(w, r, http.StatusOK, "control_corrections", &Page{Title: "Sổ điều chỉnh — " + sc.School.Name, Active: "control",
-		Data: correctionsData{SchoolCorrections: sc, StatusName: app.CorrectionStatusName}})
+	pg.Title, pg.Active = "Sổ điều chỉnh — "+sc.School.Name, "control"
+	pg.Data = correctionsData{SchoolCorrections: sc, StatusName: app.CorrectionStatusName}
+	return "control_corrections", nil
 }
 
-// correctionStep runs one step from the register page.
-func (s *Server) correctionStep(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+// correctionStep runs one step from the register page (the form names the school).
+func (s *Server) correctionStep(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
+	f := pg.Form
 	msg := "saved"
-	switch r.PostForm.Get("step") {
+	switch f.Get("step") {
 	case "approve":
-		err = s.app.DecideCorrection(r.Context(), p, id, true, r.PostForm.Get("note"))
+		err = s.app.DecideCorrection(r.Context(), p, id, true, f.Get("note"))
 	case "reject":
-		err = s.app.DecideCorrection(r.Context(), p, id, false, r.PostForm.Get("note"))
+		err = s.app.DecideCorrection(r.Context(), p, id, false, f.Get("note"))
 	case "witness":
 		var applied bool
 		applied, err = s.app.WitnessCorrection(r.Context(), p, id)
@@ -201,30 +192,26 @@ func (s *Server) correctionStep(w http.ResponseWriter, r *http.Request, p *app.P
 	default:
 		err = &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Thao tác không hợp lệ."}
 	}
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/schools/"+r.PostForm.Get("school_id")+"/corrections?msg="+msg, http.StatusSeeOther)
+	school := formID(r, "school_id")
+	r.SetPathValue("id", strconv.FormatInt(school, 10))
+	return schoolURL(school, "corrections"), msg, err
 }
 
-func (s *Server) correctionsXLSX(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) correctionsXLSX(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sc, err := s.app.CorrectionsOf(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	data, err := report.Corrections(sc)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sendFile(w, "so-dieu-chinh.xlsx", data)
+	return nil
 }
 
 // correctionFormData is the page where a teacher asks to correct a locked sheet.
@@ -233,39 +220,29 @@ type correctionFormData struct {
 	Rows int
 }
 
-func (s *Server) correctionForm(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showCorrectionForm(w, r, p, http.StatusOK, nil)
-}
-
-func (s *Server) showCorrectionForm(w http.ResponseWriter, r *http.Request, p *app.Principal, status int, formErr error) {
+func (s *Server) correctionFormView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	v, err := s.app.GetSheet(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
-	pg := &Page{Title: "Đề nghị điều chỉnh — " + v.SubjectName + " " + v.Class.Name, Active: "sheets", Data: correctionFormData{V: v, Rows: 5}, Form: r.PostForm}
-	if formErr != nil {
-		pg.Error, pg.Fields = sdgdt.ErrorMessage(formErr), sdgdt.ErrorFields(formErr)
-	}
-	s.render(w, r, status, "control_correction_new", pg)
+	pg.Title, pg.Active, pg.Data = "Đề nghị điều chỉnh — "+v.SubjectName+" "+v.Class.Name, "sheets", correctionFormData{V: v, Rows: 5}
+	return "control_correction_new", nil
 }
 
-func (s *Server) correctionSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) correctionSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
+	f := pg.Form
 	var cells []app.CorrectionCellInput
 	for i := 0; i < 20; i++ {
 		n := strconv.Itoa(i)
-		pupil, field, value := formID(r, "pupil"+n), r.PostForm.Get("field"+n), r.PostForm.Get("value"+n)
+		pupil, field, value := formID(r, "pupil"+n), f.Get("field"+n), f.Get("value"+n)
 		if pupil == 0 && value == "" {
 			continue
 		}
@@ -275,15 +252,6 @@ func (s *Server) correctionSubmit(w http.ResponseWriter, r *http.Request, p *app
 		}
 		cells = append(cells, app.CorrectionCellInput{PupilID: pupil, Field: field, Value: v})
 	}
-	c, err := s.app.RequestCorrection(r.Context(), p, id, cells, r.PostForm.Get("reason"))
-	if err != nil {
-		code := sdgdt.ErrorCode(err)
-		if code != sdgdt.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		s.showCorrectionForm(w, r, p, http.StatusUnprocessableEntity, err)
-		return
-	}
-	http.Redirect(w, r, "/schools/"+strconv.FormatInt(c.SchoolID, 10)+"/corrections?msg=requested", http.StatusSeeOther)
+	c, err := s.app.RequestCorrection(r.Context(), p, id, cells, f.Get("reason"))
+	return schoolURL(c.SchoolID, "corrections"), "requested", err
 }

@@ -29,31 +29,23 @@ type userOption struct {
 	Name string
 }
 
-func (s *Server) locksPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showLocks(w, r, p, http.StatusOK, nil)
-}
-
-func (s *Server) showLocks(w http.ResponseWriter, r *http.Request, p *app.Principal, status int, formErr error) {
+func (s *Server) locksView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	sl, err := s.app.LocksOf(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := locksData{SchoolLocks: sl, IsAdmin: !app.Can(p, app.ActLock, app.SchoolTarget(sl.School))}
 	if d.Years, err = s.app.SchoolYears(r.Context()); err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	if sl.CanLock {
 		pl, err := s.app.SchoolPlace(r.Context(), p, id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return "", err
 		}
 		for _, c := range pl.Classes {
 			d.Classes = append(d.Classes, classOption{c.ID, c.Name})
@@ -66,11 +58,8 @@ func (s *Server) showLocks(w http.ResponseWriter, r *http.Request, p *app.Princi
 			}
 		}
 	}
-	pg := &Page{Title: "Khóa sổ — " + sl.School.Name, Active: "control", Data: d, Form: r.PostForm}
-	if formErr != nil {
-		pg.Error, pg.Fields = sdgdt.ErrorMessage(formErr), sdgdt.ErrorFields(formErr)
-	}
-	s.render(w, r, status, "control_locks", pg)
+	pg.Title, pg.Active, pg.Data = "Khóa sổ — "+sl.School.Name, "control", d
+	return "control_locks", nil
 }
 
 // parseDateTime reads "dd/mm/yyyy hh:mm" (or a date alone, or the value of a
@@ -88,14 +77,12 @@ func parseDateTime(v string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func (s *Server) createLock(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) createLock(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	f := r.PostForm
+	f := pg.Form
 	in := app.LockInput{SchoolID: id, Term: f.Get("term"), ClassID: formID(r, "class_id"), Reason: f.Get("reason"), RequestedBy: formID(r, "requested_by"), YearID: formID(r, "year_id")}
 	in.Grade, _ = strconv.Atoi(f.Get("grade"))
 	fields := map[string]string{}
@@ -107,33 +94,22 @@ func (s *Server) createLock(w http.ResponseWriter, r *http.Request, p *app.Princ
 		fields["until"] = "Nhập theo dạng dd/mm/yyyy hh:mm."
 	}
 	if len(fields) > 0 {
-		s.showLocks(w, r, p, http.StatusUnprocessableEntity, sdgdt.Invalid(fields))
-		return
+		return "", "", sdgdt.Invalid(fields)
 	}
-	if _, err := s.app.SetLock(r.Context(), p, in); err != nil {
-		if sdgdt.ErrorCode(err) != sdgdt.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		s.showLocks(w, r, p, http.StatusUnprocessableEntity, err)
-		return
-	}
-	http.Redirect(w, r, "/schools/"+strconv.FormatInt(id, 10)+"/locks?msg=locked", http.StatusSeeOther)
+	_, err = s.app.SetLock(r.Context(), p, in)
+	return schoolURL(id, "locks"), "locked", err
 }
 
-func (s *Server) liftLock(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+// liftLock is posted from the school's lock page (the form names the school).
+func (s *Server) liftLock(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	lockID, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
 	school := formID(r, "school_id")
-	if err := s.app.LiftLock(r.Context(), p, lockID, r.PostForm.Get("reason"), formID(r, "requested_by")); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/schools/"+strconv.FormatInt(school, 10)+"/locks?msg=unlocked", http.StatusSeeOther)
+	err = s.app.LiftLock(r.Context(), p, lockID, pg.Form.Get("reason"), formID(r, "requested_by"))
+	r.SetPathValue("id", strconv.FormatInt(school, 10))
+	return schoolURL(school, "locks"), "unlocked", err
 }
 
 // unitLocksData is the inspection-window page of a unit.
@@ -150,98 +126,87 @@ type lockRow struct {
 	Active              bool
 }
 
-func (s *Server) unitLocksPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) unitLocksView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	ul, err := s.app.UnitLocks(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := unitLocksData{Unit: ul.Unit, CanSet: ul.CanSet}
 	for _, l := range ul.Locks {
 		d.Locks = append(d.Locks, lockRow{ID: l.ID, Reason: l.Reason, SetBy: l.SetByName, From: l.From, Until: l.Until, Lifted: l.LiftedAt, Active: l.ActiveAt(ul.Now)})
 	}
-	s.render(w, r, http.StatusOK, "control_unit_locks", &Page{Title: "Khóa kiểm tra — " + ul.Unit.Name, Active: "control", Data: d, Form: r.PostForm})
+	pg.Title, pg.Active, pg.Data = "Khóa kiểm tra — "+ul.Unit.Name, "control", d
+	return "control_unit_locks", nil
 }
 
-func (s *Server) createUnitLock(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) createUnitLock(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	in := app.LockInput{UnitID: id, Reason: r.PostForm.Get("reason"), Term: r.PostForm.Get("term")}
-	var ok1, ok2 bool
-	in.From, ok1 = parseDateTime(r.PostForm.Get("from"))
-	in.Until, ok2 = parseDateTime(r.PostForm.Get("until"))
-	if !ok1 || !ok2 {
-		s.fail(w, r, sdgdt.Invalid(map[string]string{"from": "Nhập theo dạng dd/mm/yyyy hh:mm."}))
-		return
+	f := pg.Form
+	in := app.LockInput{UnitID: id, Reason: f.Get("reason"), Term: f.Get("term")}
+	fields := map[string]string{}
+	var ok bool
+	if in.From, ok = parseDateTime(f.Get("from")); !ok {
+		fields["from"] = "Nhập theo dạng dd/mm/yyyy hh:mm."
 	}
-	if _, err := s.app.SetLock(r.Context(), p, in); err != nil {
-		s.fail(w, r, err)
-		return
+	if in.Until, ok = parseDateTime(f.Get("until")); !ok {
+		fields["until"] = "Nhập theo dạng dd/mm/yyyy hh:mm."
 	}
-	http.Redirect(w, r, "/units/"+strconv.FormatInt(id, 10)+"/locks?msg=locked", http.StatusSeeOther)
+	if len(fields) > 0 {
+		return "", "", sdgdt.Invalid(fields)
+	}
+	_, err = s.app.SetLock(r.Context(), p, in)
+	return "/units/" + strconv.FormatInt(id, 10) + "/locks", "locked", err
 }
 
-func (s *Server) liftUnitLock(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+// liftUnitLock is posted from the unit's lock page (the form names the unit).
+func (s *Server) liftUnitLock(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	lockID, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	if err := s.app.LiftLock(r.Context(), p, lockID, r.PostForm.Get("reason"), 0); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/units/"+r.PostForm.Get("unit_id")+"/locks?msg=unlocked", http.StatusSeeOther)
+	unit := formID(r, "unit_id")
+	err = s.app.LiftLock(r.Context(), p, lockID, pg.Form.Get("reason"), 0)
+	r.SetPathValue("id", strconv.FormatInt(unit, 10))
+	return "/units/" + strconv.FormatInt(unit, 10) + "/locks", "unlocked", err
 }
 
-func (s *Server) approvalsPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) approvalsView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	sa, err := s.app.ApprovalsOf(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
-	s.render(w, r, http.StatusOK, "control_approvals", &Page{Title: "Phê duyệt sổ — " + sa.School.Name, Active: "control", Data: sa})
+	pg.Title, pg.Active, pg.Data = "Phê duyệt sổ — "+sa.School.Name, "control", sa
+	return "control_approvals", nil
 }
 
-func (s *Server) proposeApproval(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) proposeApproval(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	if _, err := s.app.ProposeApproval(r.Context(), p, formID(r, "class_id"), r.PostForm.Get("term"), r.PostForm.Get("note")); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/schools/"+strconv.FormatInt(id, 10)+"/approvals?msg=proposed", http.StatusSeeOther)
+	_, err = s.app.ProposeApproval(r.Context(), p, formID(r, "class_id"), pg.Form.Get("term"), pg.Form.Get("note"))
+	return schoolURL(id, "approvals"), "proposed", err
 }
 
-func (s *Server) decideApproval(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+// decideApproval is posted from the school's approvals page (the form names the school).
+func (s *Server) decideApproval(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	if err := s.app.DecideApproval(r.Context(), p, id, r.PostForm.Get("decision") == "approve", r.PostForm.Get("note")); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/schools/"+r.PostForm.Get("school_id")+"/approvals?msg=decided", http.StatusSeeOther)
+	school := formID(r, "school_id")
+	err = s.app.DecideApproval(r.Context(), p, id, pg.Form.Get("decision") == "approve", pg.Form.Get("note"))
+	r.SetPathValue("id", strconv.FormatInt(school, 10))
+	return schoolURL(school, "approvals"), "decided", err
 }

@@ -42,20 +42,18 @@ func progressQuery(r *http.Request) app.ProgressQuery {
 	return pq
 }
 
-func (s *Server) progressPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) progressPage(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	q := progressQuery(r)
 	sp, err := s.app.Progress(r.Context(), p, id, q)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	d := progressData{SchoolProgress: sp, Query: q, Chart: rateChart(sp.Teachers), Periods: periodOptions(sp.Year, s.app.Now())}
-	s.render(w, r, http.StatusOK, "control_progress", &Page{Title: "Tiến độ cập nhật — " + sp.School.Name, Active: "control", Data: d, Form: r.URL.Query()})
+	return s.render(w, r, http.StatusOK, "control_progress", &Page{Title: "Tiến độ cập nhật — " + sp.School.Name, Active: "control", Data: d, Form: r.URL.Query()})
 }
 
 // rateChart draws the teachers' rates as horizontal bars, in SVG (presentation
@@ -95,28 +93,26 @@ func rateChart(ts []app.TeacherProgress) template.HTML {
 	return template.HTML(b.String())
 }
 
-func (s *Server) progressXLSX(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) progressXLSX(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	q := progressQuery(r)
 	sp, err := s.app.Progress(r.Context(), p, id, q)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	data, err := report.Progress(sp)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	name := "tien-do-cap-nhat"
 	if q.Period != "" {
 		name += "-" + q.Period
 	}
 	sendFile(w, name+".xlsx", data)
+	return nil
 }
 
 // sendFile answers a download, the whole file built already.
@@ -146,17 +142,15 @@ type unitProgressData struct {
 	Periods []periodOption
 }
 
-func (s *Server) unitProgressPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) unitProgressPage(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	period := r.URL.Query().Get("period")
 	up, err := s.app.UnitProgressOf(r.Context(), p, id, period)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	years, _ := s.app.SchoolYears(r.Context())
 	var opts []periodOption
@@ -167,4 +161,5 @@ func (s *Server) unitProgressPage(w http.ResponseWriter, r *http.Request, p *app
 	}
 	s.render(w, r, http.StatusOK, "control_unit_progress", &Page{Title: "Tiến độ cập nhật — " + up.Unit.Name, Active: "control",
 		Data: unitProgressData{UnitProgress: up, Key: period, Periods: opts}})
+	return nil
 }

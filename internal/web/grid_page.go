@@ -129,13 +129,13 @@ func buildGrid(v *app.SheetView) gridData {
 	return d
 }
 
-func (s *Server) gridPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) gridPage(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.showGrid(w, r, p, id, http.StatusOK, nil, nil)
+	return nil
 }
 
 // showGrid renders the grid of a sheet, with an upload preview or an error.
@@ -174,11 +174,10 @@ type sheetsClass struct {
 	Sheets     []app.SheetAssignment
 }
 
-func (s *Server) sheetsPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) sheetsPage(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	list, err := s.app.MyAssignments(r.Context(), p)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var d sheetsData
 	for _, a := range list {
@@ -188,7 +187,7 @@ func (s *Server) sheetsPage(w http.ResponseWriter, r *http.Request, p *app.Princ
 		c := &d.Classes[len(d.Classes)-1]
 		c.Sheets = append(c.Sheets, a)
 	}
-	s.render(w, r, http.StatusOK, "sheets", &Page{Title: "Sổ điểm", Active: "sheets", Data: d})
+	return s.render(w, r, http.StatusOK, "sheets", &Page{Title: "Sổ điểm", Active: "sheets", Data: d})
 }
 
 // hasSubjectRole reports whether the principal teaches (for the navigation).

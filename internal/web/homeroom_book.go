@@ -80,25 +80,25 @@ func yearLists(cy *app.ClassYear) ([]yearList, []listRow) {
 	return out, rows(l.Pending, nil)
 }
 
-func (s *Server) homeroomLists(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	cy, ok := s.classYear(w, r, p)
-	if !ok {
-		return
+func (s *Server) homeroomLists(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+	cy, err := s.classYear(r, p)
+	if err != nil {
+		return err
 	}
 	d := listsData{Head: s.hrHeadOf(&cy, p, "lists", "year")}
 	d.Lists, d.Pending = yearLists(&cy)
-	s.render(w, r, http.StatusOK, "homeroom_lists", &Page{Title: "Danh sách cuối năm lớp " + cy.Class.Name, Active: "class", Data: d})
+	return s.render(w, r, http.StatusOK, "homeroom_lists", &Page{Title: "Danh sách cuối năm lớp " + cy.Class.Name, Active: "class", Data: d})
 }
 
-func (s *Server) homeroomListXLSX(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) homeroomListXLSX(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	key, ok := strings.CutSuffix(r.PathValue("file"), ".xlsx")
 	if !ok {
 		s.notFound(w, r)
-		return
+		return nil
 	}
-	cy, ok := s.classYear(w, r, p)
-	if !ok {
-		return
+	cy, err := s.classYear(r, p)
+	if err != nil {
+		return err
 	}
 	lists, _ := yearLists(&cy)
 	for _, l := range lists {
@@ -111,13 +111,13 @@ func (s *Server) homeroomListXLSX(w http.ResponseWriter, r *http.Request, p *app
 		}
 		b, err := report.HomeroomList(&cy, rl)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		sendXLSX(w, "danh-sach-"+key+"-lop-"+report.Slug(cy.Class.Name)+".xlsx", b)
-		return
+		return nil
 	}
 	s.notFound(w, r)
+	return nil
 }
 
 // --- The class book ---
@@ -179,18 +179,16 @@ type bookYearRow struct {
 	Award         string
 }
 
-func (s *Server) homeroomBook(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) homeroomBook(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	cy, err := s.app.ClassBook(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, "homeroom_book", &Page{Title: "Sổ theo dõi và đánh giá học sinh lớp " + cy.Class.Name, Active: "class", Data: s.bookOf(&cy, p)})
+	return s.render(w, r, http.StatusOK, "homeroom_book", &Page{Title: "Sổ theo dõi và đánh giá học sinh lớp " + cy.Class.Name, Active: "class", Data: s.bookOf(&cy, p)})
 }
 
 func (s *Server) bookOf(cy *app.ClassYear, p *app.Principal) bookData {

@@ -7,6 +7,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -14,17 +15,6 @@ import (
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
 )
-
-func init() {
-	funcs["levelClass"] = levelClass
-	funcs["levelName"] = func(code string) string { l, _ := assess.ParseLevel(code); return l.String() }
-	funcs["classTermName"] = app.ClassTermName
-	funcs["subjectName"] = assess.SubjectName
-	funcs["vn"] = avgText
-	funcs["upper"] = strings.ToUpper
-	funcs["termLower"] = termLower
-	funcs["readsBook"] = readsBook
-}
 
 // levelClass is the tag style of a level: T ok, K brand, D neutral, CD bad.
 func levelClass(l assess.Level) string {
@@ -161,10 +151,10 @@ type overviewData struct {
 	Complete int // pupils whose learning level is computed
 }
 
-func (s *Server) homeroomOverview(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	cy, ok := s.classYear(w, r, p)
-	if !ok {
-		return
+func (s *Server) homeroomOverview(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+	cy, err := s.classYear(r, p)
+	if err != nil {
+		return err
 	}
 	term := s.termOf(r, cy.Year)
 	d := overviewData{Head: s.hrHeadOf(&cy, p, "overview", term, app.ClassTerms...)}
@@ -203,7 +193,7 @@ func (s *Server) homeroomOverview(w http.ResponseWriter, r *http.Request, p *app
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	s.render(w, r, http.StatusOK, "homeroom_overview", &Page{Title: "Tổng hợp điểm lớp " + cy.Class.Name, Active: "class", Data: d})
+	return s.render(w, r, http.StatusOK, "homeroom_overview", &Page{Title: "Tổng hợp điểm lớp " + cy.Class.Name, Active: "class", Data: d})
 }
 
 // missingLabel names a missing cell: "ĐĐGtx3", "HK II ĐĐGck".
@@ -215,19 +205,13 @@ func missingLabel(f string) string {
 	return prefix + app.FieldLabel(f)
 }
 
-// classYear loads the class of the request's {id} and answers errors.
-func (s *Server) classYear(w http.ResponseWriter, r *http.Request, p *app.Principal) (app.ClassYear, bool) {
+// classYear loads the class of the request's {id}.
+func (s *Server) classYear(r *http.Request, p *app.Principal) (app.ClassYear, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return app.ClassYear{}, false
+		return app.ClassYear{}, err
 	}
-	cy, err := s.app.ClassYear(r.Context(), p, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return cy, false
-	}
-	return cy, true
+	return s.app.ClassYear(r.Context(), p, id)
 }
 
 // --- Results: levels and "vì sao" ---
@@ -324,17 +308,15 @@ func countLevels(rows []resultRow, of func(*resultRow) assess.Level) []levelCoun
 	return out
 }
 
-func (s *Server) homeroomResults(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) homeroomResults(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	term := r.URL.Query().Get("term")
 	cy, err := s.app.ClassYear(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if !app.ValidClassTerm(term) {
 		term = s.defaultTerm(cy.Year)
@@ -398,7 +380,7 @@ func (s *Server) homeroomResults(w http.ResponseWriter, r *http.Request, p *app.
 	if d.Year {
 		d.Lists = app.Lists(&cy)
 	}
-	s.render(w, r, http.StatusOK, "homeroom_results", &Page{Title: "Kết quả học tập, rèn luyện lớp " + cy.Class.Name, Active: "class", Data: d})
+	return s.render(w, r, http.StatusOK, "homeroom_results", &Page{Title: "Kết quả học tập, rèn luyện lớp " + cy.Class.Name, Active: "class", Data: d})
 }
 
 // --- Conduct entry ---
@@ -423,43 +405,44 @@ type conductData struct {
 	Summer   int // pupils who need a summer re-assessment
 }
 
-var conductLevels = []hrTerm{{"T", "Tốt"}, {"K", "Khá"}, {"D", "Đạt"}, {"CD", "Chưa đạt"}}
+// conductLevels are the choices of a conduct rating.
+func conductLevels() []hrTerm {
+	return []hrTerm{{"T", "Tốt"}, {"K", "Khá"}, {"D", "Đạt"}, {"CD", "Chưa đạt"}}
+}
 
-func conductTermOf(r *http.Request, s *Server, y sdgdt.SchoolYear) string {
+// conductTermOf is the term of the conduct page: the posted one when the form
+// is shown again, else ?term=, else the current semester.
+func (s *Server) conductTermOf(r *http.Request, pg *Page, y sdgdt.SchoolYear) string {
 	t := r.URL.Query().Get("term")
-	if r.Method == http.MethodPost {
-		t = r.PostForm.Get("term")
+	if pg.retyped() {
+		t = pg.Form.Get("term")
 	}
-	switch t {
-	case "hk1", "hk2", "summer":
+	switch sdgdt.Term(t) {
+	case sdgdt.TermHK1, sdgdt.TermHK2, sdgdt.TermSummer:
 		return t
 	}
-	if d := s.defaultTerm(y); d != "year" {
+	if d := s.defaultTerm(y); d != string(sdgdt.TermYear) {
 		return d
 	}
-	return "hk2"
+	return string(sdgdt.TermHK2)
 }
 
-func (s *Server) homeroomConduct(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showConduct(w, r, p, nil, nil)
-}
-
-func (s *Server) showConduct(w http.ResponseWriter, r *http.Request, p *app.Principal, typed map[int64][2]string, formErr error) {
-	cy, ok := s.classYear(w, r, p)
-	if !ok {
-		return
+func (s *Server) conductView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
+	cy, err := s.classYear(r, p)
+	if err != nil {
+		return "", err
 	}
-	term := conductTermOf(r, s, cy.Year)
-	d := conductData{Head: s.hrHeadOf(&cy, p, "conduct", term, "hk1", "hk2", "summer"), Levels: conductLevels, Lock: cy.Locks[term]}
+	term := s.conductTermOf(r, pg, cy.Year)
+	d := conductData{Head: s.hrHeadOf(&cy, p, "conduct", term, "hk1", "hk2", "summer"), Levels: conductLevels(), Lock: cy.Locks[term]}
 	d.Editable = cy.CanConduct && d.Lock == ""
-	fields := sdgdt.ErrorFields(formErr)
 	for i := range cy.Pupils {
 		v := &cy.Pupils[i]
+		id := strconv.FormatInt(v.Pupil.ID, 10)
 		row := conductRow{V: v, HK1: v.Conduct["hk1"].Level, HK2: v.Conduct["hk2"].Level}
 		cur := v.Conduct[term]
 		row.Level, row.Comment = cur.Level, cur.Comment
-		if t, ok := typed[v.Pupil.ID]; ok {
-			row.Level, row.Comment = t[0], t[1]
+		if _, ok := pg.Form["level_"+id]; ok && pg.retyped() {
+			row.Level, row.Comment = pg.Form.Get("level_"+id), pg.Form.Get("comment_"+id)
 		}
 		hk1, hk2 := row.HK1, row.HK2
 		switch term {
@@ -475,68 +458,27 @@ func (s *Server) showConduct(w http.ResponseWriter, r *http.Request, p *app.Prin
 		if row.Needs {
 			d.Summer++
 		}
-		row.Err = fields[strconv.FormatInt(v.Pupil.ID, 10)+"."+term]
+		row.Err = pg.Field(id + "." + term)
 		d.Rows = append(d.Rows, row)
 	}
-	pg := &Page{Title: "Rèn luyện lớp " + cy.Class.Name, Active: "class", Data: d}
-	status := http.StatusOK
-	if formErr != nil {
-		pg.Error, status = sdgdt.ErrorMessage(formErr), statusOf(sdgdt.ErrorCode(formErr))
-	}
-	s.render(w, r, status, "homeroom_conduct", pg)
+	pg.Title, pg.Active, pg.Data = "Rèn luyện lớp "+cy.Class.Name, "class", d
+	return "homeroom_conduct", nil
 }
 
-func (s *Server) homeroomConductSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) conductSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."})
-		return
-	}
-	term := r.PostForm.Get("term")
-	if term != "hk1" && term != "hk2" && term != "summer" {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Kì đánh giá rèn luyện là hk1, hk2 hoặc summer."})
-		return
-	}
-	current, err := s.app.ClassConduct(r.Context(), p, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	old := map[int64]sdgdt.Conduct{}
-	for _, c := range current {
-		if c.Term == term {
-			old[c.PupilID] = c
+	f := pg.Form
+	in := app.ConductForm{ClassID: id, Term: f.Get("term")}
+	for _, raw := range f["pupil"] {
+		if pid, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			in.Rows = append(in.Rows, app.ConductEntry{PupilID: pid, Level: f.Get("level_" + raw), Comment: f.Get("comment_" + raw)})
 		}
 	}
-	typed := map[int64][2]string{}
-	var entries []app.ConductEntry
-	for _, raw := range r.PostForm["pupil"] {
-		pid, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			continue
-		}
-		lv, cm := r.PostForm.Get("level_"+raw), r.PostForm.Get("comment_"+raw)
-		typed[pid] = [2]string{lv, cm}
-		o := old[pid]
-		if lv != o.Level || strings.TrimSpace(cm) != o.Comment {
-			entries = append(entries, app.ConductEntry{PupilID: pid, Term: term, Level: lv, Comment: cm})
-		}
-	}
-	if len(entries) > 0 {
-		if err := s.app.SetConduct(r.Context(), p, id, entries); err != nil {
-			if code := sdgdt.ErrorCode(err); code == sdgdt.EINVALID || code == sdgdt.ELOCKED {
-				s.showConduct(w, r, p, typed, err)
-				return
-			}
-			s.fail(w, r, err)
-			return
-		}
-	}
-	http.Redirect(w, r, classURL(id, "conduct")+"?term="+term+"&msg=saved", http.StatusSeeOther)
+	err = s.app.SaveConductForm(r.Context(), p, in)
+	return classURL(id, "conduct") + "?term=" + url.QueryEscape(in.Term), "saved", err
 }
 
 // --- Homeroom comments ---
@@ -556,77 +498,49 @@ type commentsData struct {
 	Lock     string
 }
 
-func (s *Server) homeroomComments(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showComments(w, r, p, nil, nil)
-}
-
-func (s *Server) showComments(w http.ResponseWriter, r *http.Request, p *app.Principal, typed map[int64]string, formErr error) {
-	cy, ok := s.classYear(w, r, p)
-	if !ok {
-		return
+func (s *Server) commentsView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
+	cy, err := s.classYear(r, p)
+	if err != nil {
+		return "", err
 	}
 	term := s.termOf(r, cy.Year)
-	if r.Method == http.MethodPost {
-		term = r.PostForm.Get("term")
+	if t := pg.Form.Get("term"); pg.retyped() && app.ValidClassTerm(t) {
+		term = t
 	}
 	d := commentsData{Head: s.hrHeadOf(&cy, p, "comments", term, app.ClassTerms...), Lock: cy.Locks[term]}
 	d.Editable = cy.CanConduct && d.Lock == ""
-	fields := sdgdt.ErrorFields(formErr)
 	for i := range cy.Pupils {
 		v := &cy.Pupils[i]
+		id := strconv.FormatInt(v.Pupil.ID, 10)
 		tr := v.Term(term)
 		row := commentRow{V: v, Learning: tr.Learning, Conduct: tr.Conduct, Comment: v.Comments[term]}
 		if term == "year" {
 			row.Learning, row.Conduct = v.Result.Year.LearningFinal, v.Result.Year.ConductFinal
 		}
-		if t, ok := typed[v.Pupil.ID]; ok {
-			row.Comment = t
+		if t, ok := pg.Form["comment_"+id]; ok && len(t) > 0 {
+			row.Comment = t[0]
 		}
-		row.Err = fields[strconv.FormatInt(v.Pupil.ID, 10)+"."+term]
+		row.Err = pg.Field(id + "." + term)
 		d.Rows = append(d.Rows, row)
 	}
-	pg := &Page{Title: "Nhận xét của giáo viên chủ nhiệm lớp " + cy.Class.Name, Active: "class", Data: d}
-	status := http.StatusOK
-	if formErr != nil {
-		pg.Error, status = sdgdt.ErrorMessage(formErr), statusOf(sdgdt.ErrorCode(formErr))
-	}
-	s.render(w, r, status, "homeroom_comments", pg)
+	pg.Title, pg.Active, pg.Data = "Nhận xét của giáo viên chủ nhiệm lớp "+cy.Class.Name, "class", d
+	return "homeroom_comments", nil
 }
 
-func (s *Server) homeroomCommentsSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) commentsSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."})
-		return
-	}
-	term := r.PostForm.Get("term")
-	if !app.ValidClassTerm(term) {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Kì nhận xét là hk1, hk2 hoặc year."})
-		return
-	}
-	typed := map[int64]string{}
-	var entries []app.HomeroomCommentEntry
-	for _, raw := range r.PostForm["pupil"] {
-		pid, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil {
-			continue
+	f := pg.Form
+	in := app.CommentsForm{ClassID: id, Term: f.Get("term")}
+	for _, raw := range f["pupil"] {
+		if pid, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			in.Rows = append(in.Rows, app.HomeroomCommentEntry{PupilID: pid, Comment: f.Get("comment_" + raw)})
 		}
-		typed[pid] = r.PostForm.Get("comment_" + raw)
-		entries = append(entries, app.HomeroomCommentEntry{PupilID: pid, Term: term, Comment: typed[pid]})
 	}
-	if err := s.app.SetHomeroomComments(r.Context(), p, id, entries); err != nil {
-		if code := sdgdt.ErrorCode(err); code == sdgdt.EINVALID || code == sdgdt.ELOCKED {
-			s.showComments(w, r, p, typed, err)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, classURL(id, "comments")+"?term="+term+"&msg=saved", http.StatusSeeOther)
+	err = s.app.SaveCommentsForm(r.Context(), p, in)
+	return classURL(id, "comments") + "?term=" + url.QueryEscape(in.Term), "saved", err
 }
 
 // --- Re-tests ---
@@ -659,20 +573,14 @@ type retestsData struct {
 	Mine     []string
 }
 
-func (s *Server) homeroomRetests(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showRetests(w, r, p, nil, nil)
-}
-
-func (s *Server) showRetests(w http.ResponseWriter, r *http.Request, p *app.Principal, typed map[string]string, formErr error) {
+func (s *Server) retestsView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	rv, err := s.app.ClassRetests(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	cy := &rv.ClassYear
 	d := retestsData{Head: s.hrHeadOf(cy, p, "retests", "year"), Lock: cy.Locks["hk2"], All: rv.All}
@@ -683,7 +591,6 @@ func (s *Server) showRetests(w http.ResponseWriter, r *http.Request, p *app.Prin
 	for i, sub := range cy.Subjects {
 		index[sub.Code] = i
 	}
-	fields := sdgdt.ErrorFields(formErr)
 	for _, e := range rv.Entries {
 		v := e.Pupil
 		y := &v.Result.Year
@@ -691,43 +598,28 @@ func (s *Server) showRetests(w http.ResponseWriter, r *http.Request, p *app.Prin
 			Completed: y.Promotion == assess.Promoted || y.Promotion == assess.Retained}
 		for _, code := range e.Subjects {
 			j := index[code]
-			key := strconv.FormatInt(v.Pupil.ID, 10) + "." + code
+			pid := strconv.FormatInt(v.Pupil.ID, 10)
 			c := retestCell{Code: code, Name: assess.SubjectName(code), Year: avgText(v.Subjects[j].Year), Value: markText("", rv.Values[v.Pupil.ID][code]),
-				Editable: (rv.All || rv.Editable[code]) && d.Lock == "", Scored: cy.Subjects[j].Scored(), Err: fields[key]}
-			if t, ok := typed[key]; ok {
-				c.Value = t
+				Editable: (rv.All || rv.Editable[code]) && d.Lock == "", Scored: cy.Subjects[j].Scored(), Err: pg.Field(pid + "." + code)}
+			if t, ok := pg.Form["retest_"+pid+"_"+code]; ok && len(t) > 0 {
+				c.Value = t[0]
 			}
 			d.Editable = d.Editable || c.Editable
 			row.Cells = append(row.Cells, c)
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	pg := &Page{Title: "Kiểm tra lại lớp " + cy.Class.Name, Active: "class", Data: d}
-	status := http.StatusOK
-	if formErr != nil {
-		pg.Error, status = sdgdt.ErrorMessage(formErr), statusOf(sdgdt.ErrorCode(formErr))
-	}
-	s.render(w, r, status, "homeroom_retests", pg)
+	pg.Title, pg.Active, pg.Data = "Kiểm tra lại lớp "+cy.Class.Name, "class", d
+	return "homeroom_retests", nil
 }
 
-func (s *Server) homeroomRetestsSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) retestsSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."})
-		return
-	}
-	rv, err := s.app.ClassRetests(r.Context(), p, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	typed := map[string]string{}
 	var entries []app.RetestEntry
-	for name, vals := range r.PostForm {
+	for name, vals := range pg.Form {
 		rest, ok := strings.CutPrefix(name, "retest_")
 		if !ok || len(vals) == 0 {
 			continue
@@ -737,21 +629,7 @@ func (s *Server) homeroomRetestsSubmit(w http.ResponseWriter, r *http.Request, p
 		if !ok || err != nil {
 			continue
 		}
-		typed[ps+"."+code] = vals[0]
-		if strings.TrimSpace(vals[0]) == markText("", rv.Values[pid][code]) {
-			continue
-		}
 		entries = append(entries, app.RetestEntry{PupilID: pid, Subject: code, Value: vals[0]})
 	}
-	if len(entries) > 0 {
-		if err := s.app.RecordRetests(r.Context(), p, id, entries); err != nil {
-			if code := sdgdt.ErrorCode(err); code == sdgdt.EINVALID || code == sdgdt.ELOCKED {
-				s.showRetests(w, r, p, typed, err)
-				return
-			}
-			s.fail(w, r, err)
-			return
-		}
-	}
-	http.Redirect(w, r, classURL(id, "retests")+"?msg=saved", http.StatusSeeOther)
+	return classURL(id, "retests"), "saved", s.app.SaveRetestsForm(r.Context(), p, id, entries)
 }

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ type Page struct {
 	Version string
 	Data    any
 	Bare    bool // sign-in pages: no navigation
+	Result  any  // what a submit that shows a page instead of redirecting gives its view
 }
 
 // NavItem is one entry of the navigation.
@@ -35,28 +37,79 @@ type NavItem struct {
 	Href, Label, Key string
 }
 
-// flashes are the messages a redirect can ask to show.
-var flashes = map[string]string{
-	"saved":       "Đã lưu thay đổi.",
-	"password":    "Đã đổi mật khẩu.",
-	"mfa":         "Đã bật xác thực hai lớp.",
-	"ended":       "Đã kết thúc phiên đăng nhập.",
-	"granted":     "Đã cấp vai trò.",
-	"revoked":     "Đã thu hồi vai trò.",
-	"disabled":    "Đã khóa tài khoản.",
-	"enabled":     "Đã mở khóa tài khoản.",
-	"mfa_reset":   "Đã đặt lại xác thực hai lớp; người dùng sẽ đăng ký lại khi đăng nhập.",
-	"signed_out":  "Bạn đã đăng xuất.",
-	"created":     "Đã tạo.",
-	"year":        "Đã tạo năm học.",
-	"expired":     "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
-	"must_change": "Bạn cần đổi mật khẩu trước khi tiếp tục.",
-	"locked":      "Đã khóa.",
-	"unlocked":    "Đã mở khóa; việc mở khóa được ghi vào nhật ký.",
-	"proposed":    "Đã gửi đề nghị phê duyệt.",
-	"decided":     "Đã ghi quyết định.",
-	"requested":   "Đã gửi đề nghị điều chỉnh; lãnh đạo nhà trường sẽ xem xét.",
-	"applied":     "Đủ hai người chứng kiến: các ô đã được điều chỉnh và kết quả được tính lại.",
+// flash returns the message a redirect asks to show with ?msg=key, or "".
+func flash(key string) string {
+	switch key {
+	case "saved":
+		return "Đã lưu thay đổi."
+	case "password":
+		return "Đã đổi mật khẩu."
+	case "mfa":
+		return "Đã bật xác thực hai lớp."
+	case "ended":
+		return "Đã kết thúc phiên đăng nhập."
+	case "granted":
+		return "Đã cấp vai trò."
+	case "revoked":
+		return "Đã thu hồi vai trò."
+	case "disabled":
+		return "Đã khóa tài khoản."
+	case "enabled":
+		return "Đã mở khóa tài khoản."
+	case "mfa_reset":
+		return "Đã đặt lại xác thực hai lớp; người dùng sẽ đăng ký lại khi đăng nhập."
+	case "signed_out":
+		return "Bạn đã đăng xuất."
+	case "created":
+		return "Đã tạo."
+	case "year":
+		return "Đã tạo năm học."
+	case "expired":
+		return "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại."
+	case "must_change":
+		return "Bạn cần đổi mật khẩu trước khi tiếp tục."
+	case "locked":
+		return "Đã khóa."
+	case "unlocked":
+		return "Đã mở khóa; việc mở khóa được ghi vào nhật ký."
+	case "proposed":
+		return "Đã gửi đề nghị phê duyệt."
+	case "decided":
+		return "Đã ghi quyết định."
+	case "requested":
+		return "Đã gửi đề nghị điều chỉnh; lãnh đạo nhà trường sẽ xem xét."
+	case "applied":
+		return "Đủ hai người chứng kiến: các ô đã được điều chỉnh và kết quả được tính lại."
+	case "class_created":
+		return "Đã tạo lớp."
+	case "homeroom":
+		return "Đã cập nhật giáo viên chủ nhiệm."
+	case "curriculum":
+		return "Đã lưu chương trình của lớp."
+	case "assigned":
+		return "Đã lưu phân công giảng dạy."
+	case "staff_saved":
+		return "Đã lưu hồ sơ cán bộ."
+	case "accepted":
+		return "Đã tiếp nhận học sinh chuyển đến."
+	case "refused":
+		return "Đã từ chối đề nghị chuyển trường."
+	case "pupil_saved":
+		return "Đã lưu hồ sơ học sinh."
+	case "pupil_added":
+		return "Đã thêm học sinh vào lớp."
+	case "movement":
+		return "Đã ghi nhận biến động."
+	case "transfer_req":
+		return "Đã gửi đề nghị chuyển trường; học sinh vẫn ở lớp cho đến khi trường đến tiếp nhận."
+	case "absences":
+		return "Đã lưu điểm danh."
+	case "totals":
+		return "Đã lưu số buổi vắng của tháng."
+	case "confirmed":
+		return "Đã xác nhận số liệu tháng."
+	}
+	return ""
 }
 
 func (pg *Page) fill(s *Server, r *http.Request) {
@@ -65,7 +118,7 @@ func (pg *Page) fill(s *Server, r *http.Request) {
 	}
 	pg.Version = s.opt.Version
 	if pg.Flash == "" {
-		pg.Flash = flashes[r.URL.Query().Get("msg")]
+		pg.Flash = flash(r.URL.Query().Get("msg"))
 	}
 	if pg.User != nil && !pg.Bare {
 		pg.Nav = navFor(pg.User)
@@ -130,47 +183,90 @@ func (pg *Page) Value(name string) string {
 // Field returns the message for a field, or "".
 func (pg *Page) Field(name string) string { return pg.Fields[name] }
 
-var funcs = template.FuncMap{
-	"date":       sdgdt.FormatDate,
-	"datetime":   sdgdt.FormatDateTime,
-	"roleName":   sdgdt.RoleName,
-	"schoolKind": sdgdt.SchoolKindName,
-	"unitKind":   func(k string) string { return sdgdt.UnitKindName[k] },
-	"ago":        ago,
-	"device":     device,
-	"short": func(s string, n int) string {
-		r := []rune(s)
-		if len(r) <= n {
-			return s
-		}
-		return string(r[:n]) + "…"
-	},
-	"initials":   initials,
-	"depth":      func(path string) int { return strings.Count(path, "/") - 2 },
-	"field":      field,
-	"fieldLabel": app.FieldLabel,
-	"seq":        func(n int) []int { return make([]int, n) },
-	"inc":        func(i int) int { return i + 1 },
-	"tabs":       func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },
-	"termName":   app.SheetTermName,
-	"lower":      strings.ToLower,
-	"grades":     func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
-	// Primary book (primary_*.go).
-	"qlv":           qualityText,
-	"outcomeName":   app.OutcomeName,
-	"promotionName": app.PromotionName,
-	"itemName":      app.ItemName,
-	"awardName":     func(a string) string { return assess.AwardName(assess.Award(a)) },
-	"subjectCols":   subjectCols,
-	"levelRows":     func() [][2]string { return levelRows },
-	"pickCount":     pickCount,
-	"pcnlGroups":    pcnlGroups,
-	"primaryPoints": func() []string { return app.PrimaryPoints },
-	"pcnlItem":      func(item string) bool { return strings.HasPrefix(item, "q.") || strings.HasPrefix(item, "c.") },
+// funcMap is the functions the templates call; the clock is the server's.
+func (s *Server) funcMap() template.FuncMap {
+	return template.FuncMap{
+		"date":       sdgdt.FormatDate,
+		"datetime":   sdgdt.FormatDateTime,
+		"roleName":   sdgdt.RoleName,
+		"scopeName":  scopeName,
+		"fieldName":  fieldName,
+		"schoolKind": sdgdt.SchoolKindName,
+		"unitKind":   func(k string) string { return sdgdt.UnitKindName[k] },
+		"ago":        func(t time.Time) string { return ago(s.app.Now(), t) },
+		"device":     device,
+		"short": func(s string, n int) string {
+			r := []rune(s)
+			if len(r) <= n {
+				return s
+			}
+			return string(r[:n]) + "…"
+		},
+		"initials":   initials,
+		"depth":      func(path string) int { return strings.Count(path, "/") - 2 },
+		"field":      field,
+		"fieldLabel": app.FieldLabel,
+		"seq":        func(n int) []int { return make([]int, n) },
+		"inc":        func(i int) int { return i + 1 },
+		"tabs":       func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },
+		"termName":   sdgdt.TermName,
+		"lower":      strings.ToLower,
+		"grades":     func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
+		// Primary book (primary_*.go).
+		"qlv":           qualityText,
+		"outcomeName":   app.OutcomeName,
+		"promotionName": app.PromotionName,
+		"itemName":      app.ItemName,
+		"awardName":     func(a string) string { return assess.AwardName(assess.Award(a)) },
+		"subjectCols":   subjectCols,
+		"levelRows":     levelRows,
+		"pickCount":     pickCount,
+		"pcnlGroups":    pcnlGroups,
+		"primaryPoints": func() []string { return app.PrimaryPoints },
+		"pcnlItem":      func(item string) bool { return strings.HasPrefix(item, "q.") || strings.HasPrefix(item, "c.") },
+		// Homeroom pages (homeroom_*.go).
+		"levelClass":    levelClass,
+		"levelName":     func(code string) string { l, _ := assess.ParseLevel(code); return l.String() },
+		"classTermName": app.ClassTermName,
+		"subjectName":   assess.SubjectName,
+		"vn":            avgText,
+		"upper":         strings.ToUpper,
+		"termLower":     termLower,
+		"readsBook":     readsBook,
+		// School records (records_*.go).
+		"hasValue": func(f url.Values, name, v string) bool { return slices.Contains(f[name], v) },
+		"sexName":  sdgdt.SexName,
+		"isoDate": func(v string) string {
+			if t, ok := app.ParseDay(v); ok && v != "" {
+				return sdgdt.FormatDate(t)
+			}
+			return ""
+		},
+		"subjectNames": func(csv string) []string {
+			var out []string
+			for _, c := range strings.Split(csv, ",") {
+				if n := assess.SubjectName(c); n != c {
+					out = append(out, n)
+				}
+			}
+			return out
+		},
+		"kindName": func(k string) string { return app.MovementKindName[k] },
+		"dict2": func(p *Page, k string) struct {
+			P *Page
+			K string
+		} {
+			return struct {
+				P *Page
+				K string
+			}{p, k}
+		},
+	}
 }
 
-func ago(t time.Time) string {
-	d := time.Since(t)
+// ago says how long before now t was.
+func ago(now, t time.Time) string {
+	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
 		return "vừa xong"
@@ -246,4 +342,17 @@ type fieldArgs struct {
 
 func field(p *Page, name, label, typ, auto string) fieldArgs {
 	return fieldArgs{P: p, Name: name, Label: label, Type: typ, Auto: auto}
+}
+
+// scopeName names the scope of a role: a teaching assignment's scope comes as
+// "class – subject code – term code" and is shown with the names.
+func scopeName(r sdgdt.RoleRef) string {
+	if r.ScopeKind != "assignment" {
+		return r.ScopeName
+	}
+	parts := strings.Split(r.ScopeName, " – ")
+	if len(parts) != 3 {
+		return r.ScopeName
+	}
+	return parts[0] + " – " + assess.SubjectName(parts[1]) + " – " + sdgdt.TermName(parts[2])
 }

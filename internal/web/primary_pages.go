@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,72 +78,61 @@ func (s *Server) primaryData(r *http.Request, p *app.Principal, id int64, point,
 	return d, nil
 }
 
-func (s *Server) primarySummaryPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) primarySummaryPage(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	point := r.URL.Query().Get("point")
 	if point == "" {
 		y, err := s.app.PrimaryClassYear(r.Context(), p, id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		point = s.defaultPoint(y)
 	}
 	d, err := s.primaryData(r, p, id, point, "p-summary")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.render(w, r, http.StatusOK, "primary_summary", &Page{Title: "Bảng tổng hợp · Lớp " + d.S.Class.Name + " · " + d.PointName(), Active: "class", Data: d})
+	return s.render(w, r, http.StatusOK, "primary_summary", &Page{Title: "Bảng tổng hợp · Lớp " + d.S.Class.Name + " · " + d.PointName(), Active: "class", Data: d})
 }
 
 // primaryQualities opens the class's qualities-and-competencies grid of a point.
-func (s *Server) primaryQualities(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) primaryQualities(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	point := r.URL.Query().Get("point")
 	if point == "" {
 		y, err := s.app.PrimaryClassYear(r.Context(), p, id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		point = s.defaultPoint(y)
 	}
 	sheet, err := s.app.PCNLSheet(r.Context(), p, id, point)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/sheets/"+strconv.FormatInt(sheet, 10), http.StatusSeeOther)
+	return nil
 }
 
-func (s *Server) primaryYearEndPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) yearEndView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
-	s.showYearEnd(w, r, p, id, http.StatusOK, nil, 0)
-}
-
-func (s *Server) showYearEnd(w http.ResponseWriter, r *http.Request, p *app.Principal, id int64, status int, formErr error, pupil int64) {
 	d, err := s.primaryData(r, p, id, assess.PointCN, "p-yearend")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
-	pg := &Page{Title: "Cuối năm học · Lớp " + d.S.Class.Name, Active: "class", Data: &d}
-	if formErr != nil {
-		pg.Error = sdgdt.ErrorMessage(formErr)
-		d.FormPupil, d.FormFields = pupil, sdgdt.ErrorFields(formErr)
+	pg.Title, pg.Active, pg.Data = "Cuối năm học · Lớp "+d.S.Class.Name, "class", &d
+	if pg.retyped() && (pg.Error != "" || len(pg.Fields) > 0) {
+		d.FormPupil, _ = strconv.ParseInt(pg.Form.Get("pupil_id"), 10, 64)
+		d.FormFields = pg.Fields
 		if len(d.FormFields) > 0 {
 			var parts []string
 			for k, v := range d.FormFields {
@@ -151,79 +141,65 @@ func (s *Server) showYearEnd(w http.ResponseWriter, r *http.Request, p *app.Prin
 			sort.Strings(parts)
 			pg.Error += " " + strings.Join(parts, " · ")
 		}
-		status = statusOf(sdgdt.ErrorCode(formErr))
 	}
-	s.render(w, r, status, "primary_yearend", pg)
+	return "primary_yearend", nil
 }
 
-// yearEndForm reads the class and the pupil of a year-end form.
-func yearEndForm(r *http.Request) (int64, int64, error) {
+// yearEndPupil reads the class and the pupil of a year-end form.
+func yearEndPupil(r *http.Request, f url.Values) (int64, int64, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return 0, 0, err
 	}
-	if err := r.ParseForm(); err != nil {
-		return 0, 0, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."}
-	}
-	pupil, err := strconv.ParseInt(r.PostForm.Get("pupil_id"), 10, 64)
+	pupil, err := strconv.ParseInt(f.Get("pupil_id"), 10, 64)
 	if err != nil {
 		return 0, 0, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Thiếu học sinh."}
 	}
 	return id, pupil, nil
 }
 
-func (s *Server) yearEndDone(w http.ResponseWriter, r *http.Request, p *app.Principal, id, pupil int64, err error) {
-	if err != nil {
-		if code := sdgdt.ErrorCode(err); code == sdgdt.EINVALID || code == sdgdt.ELOCKED || code == sdgdt.EFORBIDDEN {
-			s.showYearEnd(w, r, p, id, http.StatusOK, err, pupil)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, classURL(id, "yearend")+"?msg=saved#p"+strconv.FormatInt(pupil, 10), http.StatusSeeOther)
+// yearEndURL is the year-end page at a pupil's line.
+func yearEndURL(id, pupil int64) string {
+	return classURL(id, "yearend") + "#p" + strconv.FormatInt(pupil, 10)
 }
 
-func (s *Server) primaryNominationSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	id, pupil, err := yearEndForm(r)
+func (s *Server) primaryNominationSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	id, pupil, err := yearEndPupil(r, pg.Form)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	err = s.app.SetNomination(r.Context(), p, id, pupil, r.PostForm.Get("nominated") == "1", r.PostForm.Get("reason"))
-	s.yearEndDone(w, r, p, id, pupil, err)
+	err = s.app.SetNomination(r.Context(), p, id, pupil, pg.Form.Get("nominated") == "1", pg.Form.Get("reason"))
+	return yearEndURL(id, pupil), "saved", err
 }
 
-func (s *Server) primarySupplementSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	id, pupil, err := yearEndForm(r)
+func (s *Server) primarySupplementSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	f := pg.Form
+	id, pupil, err := yearEndPupil(r, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
 	var entries []app.SupplementEntry
-	for _, item := range r.PostForm["item"] {
-		lv, test := r.PostForm.Get("level_"+item), r.PostForm.Get("test_"+item)
+	for _, item := range f["item"] {
+		lv, test := f.Get("level_"+item), f.Get("test_"+item)
 		if lv == "" && test == "" {
 			continue
 		}
 		entries = append(entries, app.SupplementEntry{Item: item, Level: lv, Test: test})
 	}
-	err = s.app.RecordSupplement(r.Context(), p, id, pupil, entries, r.PostForm.Get("note"))
-	s.yearEndDone(w, r, p, id, pupil, err)
+	err = s.app.RecordSupplement(r.Context(), p, id, pupil, entries, f.Get("note"))
+	return yearEndURL(id, pupil), "saved", err
 }
 
-func (s *Server) primaryDecisionSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	id, pupil, err := yearEndForm(r)
+func (s *Server) primaryDecisionSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	id, pupil, err := yearEndPupil(r, pg.Form)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	err = s.app.DecidePromotion(r.Context(), p, id, pupil, r.PostForm.Get("decision"), r.PostForm.Get("note"))
-	s.yearEndDone(w, r, p, id, pupil, err)
+	err = s.app.DecidePromotion(r.Context(), p, id, pupil, pg.Form.Get("decision"), pg.Form.Get("note"))
+	return yearEndURL(id, pupil), "saved", err
 }
 
 // --- JSON API ---
-
 func nullStr(s string) any {
 	if s == "" {
 		return nil
@@ -240,22 +216,19 @@ func testJSON(s string) any {
 
 // apiPrimarySummary is GET /api/v1/classes/{class_id}/primary?point=: the
 // Bảng tổng hợp as JSON, with the stored results.
-func (s *Server) apiPrimarySummary(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiPrimarySummary(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "class_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	point := r.URL.Query().Get("point")
 	sum, err := s.app.ClassPrimarySummary(r.Context(), p, id, point)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	pcnl, err := s.app.PCNLSheet(r.Context(), p, id, point)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	subjects := make([]map[string]any, 0, len(sum.Subjects))
 	for _, sub := range sum.Subjects {
@@ -307,6 +280,7 @@ func (s *Server) apiPrimarySummary(w http.ResponseWriter, r *http.Request, p *ap
 	writeJSON(w, http.StatusOK, map[string]any{"class_id": id64(sum.Class.ID), "class_name": sum.Class.Name, "grade": sum.Class.Grade,
 		"school_year": sum.Year.Name, "point": sum.Point, "point_name": app.SheetTermName(sum.Point), "ruleset": sum.Class.Ruleset,
 		"ruleset_version": sum.RulesetVersion, "qualities_sheet_id": id64(pcnl), "locked": sum.Locked, "subjects": subjects, "rows": rows})
+	return nil
 }
 
 func jsonRaw(s string) any {
@@ -320,11 +294,10 @@ type rawJSON string
 
 func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
 
-func (s *Server) apiPrimaryNomination(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiPrimaryNomination(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "class_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var req struct {
 		PupilID   flexID `json:"pupil_id"`
@@ -332,21 +305,19 @@ func (s *Server) apiPrimaryNomination(w http.ResponseWriter, r *http.Request, p 
 		Reason    string `json:"reason"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err := s.app.SetNomination(r.Context(), p, id, int64(req.PupilID), req.Nominated, req.Reason); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"saved": true})
+	return nil
 }
 
-func (s *Server) apiPrimarySupplement(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiPrimarySupplement(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "class_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var req struct {
 		PupilID flexID `json:"pupil_id"`
@@ -358,18 +329,17 @@ func (s *Server) apiPrimarySupplement(w http.ResponseWriter, r *http.Request, p 
 		Note string `json:"note"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var entries []app.SupplementEntry
 	for _, it := range req.Items {
 		entries = append(entries, app.SupplementEntry{Item: it.Item, Level: it.Level, Test: string(it.Test)})
 	}
 	if err := s.app.RecordSupplement(r.Context(), p, id, int64(req.PupilID), entries, req.Note); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"saved": len(entries)})
+	return nil
 }
 
 // flexNum keeps a JSON number or string as its text (never through a float).
@@ -385,11 +355,10 @@ func (f *flexNum) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (s *Server) apiPrimaryDecision(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiPrimaryDecision(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "class_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var req struct {
 		PupilID  flexID `json:"pupil_id"`
@@ -397,14 +366,13 @@ func (s *Server) apiPrimaryDecision(w http.ResponseWriter, r *http.Request, p *a
 		Note     string `json:"note"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err := s.app.DecidePromotion(r.Context(), p, id, int64(req.PupilID), req.Decision, req.Note); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"saved": true})
+	return nil
 }
 
 // qualityText shows a stored quality or competency level: T, Đ, C.
@@ -428,7 +396,9 @@ func subjectCols(subs []app.SummarySubject) int {
 }
 
 // levelRows label the totals at the foot of the Bảng tổng hợp.
-var levelRows = [][2]string{{"Số HS mức T (Hoàn thành tốt / Tốt)", "T"}, {"Số HS mức H / Đ", "M"}, {"Số HS mức C", "C"}}
+func levelRows() [][2]string {
+	return [][2]string{{"Số HS mức T (Hoàn thành tốt / Tốt)", "T"}, {"Số HS mức H / Đ", "M"}, {"Số HS mức C", "C"}}
+}
 
 func pickCount(lc app.LevelCount, k int) int {
 	switch k {

@@ -87,16 +87,14 @@ type classListData struct {
 	Masked   bool
 }
 
-func (s *Server) classPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) classPage(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	cr, err := s.app.ClassRecords(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	d := classListData{Head: s.classHeadOf(cr, p, "list"), Masked: !cr.CanProfiles}
 	for i, e := range cr.Roster {
@@ -112,7 +110,7 @@ func (s *Server) classPage(w http.ResponseWriter, r *http.Request, p *app.Princi
 	for i, e := range cr.Former {
 		d.Former = append(d.Former, classRow{N: i + 1, Entry: e, Abs: cr.Absences[e.Pupil.ID], Status: statusNames[e.Status]})
 	}
-	s.render(w, r, http.StatusOK, "records_class", &Page{Title: "Lớp " + cr.Class.Name + " — " + cr.School.Name, Active: "class", Data: d})
+	return s.render(w, r, http.StatusOK, "records_class", &Page{Title: "Lớp " + cr.Class.Name + " — " + cr.School.Name, Active: "class", Data: d})
 }
 
 // --- New pupil ---
@@ -126,12 +124,14 @@ type pupilFormData struct {
 }
 
 // pupilFields are the profile form's fields, in order, with their labels.
-var pupilFields = []struct{ Name, Label, Type string }{
-	{"full_name", "Họ và tên", "text"}, {"date_of_birth", "Ngày sinh (dd/mm/yyyy)", "text"}, {"sex", "Giới tính", "sex"},
-	{"ethnicity", "Dân tộc", "text"}, {"place_of_birth", "Nơi sinh", "text"}, {"home_town", "Quê quán", "text"},
-	{"address", "Địa chỉ thường trú", "text"}, {"father_name", "Họ tên cha", "text"}, {"mother_name", "Họ tên mẹ", "text"},
-	{"guardian_name", "Người giám hộ", "text"}, {"guardian_phone", "SĐT phụ huynh", "tel"},
-	{"identity_number", "Số định danh cá nhân (12 chữ số)", "text"}, {"ministry_code", "Mã học sinh (Bộ GDĐT)", "text"},
+func pupilFields() []struct{ Name, Label, Type string } {
+	return []struct{ Name, Label, Type string }{
+		{"full_name", "Họ và tên", "text"}, {"date_of_birth", "Ngày sinh (dd/mm/yyyy)", "text"}, {"sex", "Giới tính", "sex"},
+		{"ethnicity", "Dân tộc", "text"}, {"place_of_birth", "Nơi sinh", "text"}, {"home_town", "Quê quán", "text"},
+		{"address", "Địa chỉ thường trú", "text"}, {"father_name", "Họ tên cha", "text"}, {"mother_name", "Họ tên mẹ", "text"},
+		{"guardian_name", "Người giám hộ", "text"}, {"guardian_phone", "SĐT phụ huynh", "tel"},
+		{"identity_number", "Số định danh cá nhân (12 chữ số)", "text"}, {"ministry_code", "Mã học sinh (Bộ GDĐT)", "text"},
+	}
 }
 
 func pupilInput(f url.Values) app.PupilInput {
@@ -148,34 +148,26 @@ func pupilValues(p sdgdt.Pupil) url.Values {
 		"identity_number": {p.IdentityNumber}, "ministry_code": {p.MinistryCode}}
 }
 
-func (s *Server) newPupilPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showNewPupil(w, r, p, nil)
-}
-
-func (s *Server) showNewPupil(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) newPupilView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	cr, err := s.app.ClassRecords(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	if !cr.CanKeep {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm của lớp và quản trị hệ thống của trường thêm học sinh."})
-		return
+		return "", &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm của lớp và quản trị hệ thống của trường thêm học sinh."}
 	}
 	d := pupilFormData{Head: s.classHeadOf(cr, p, "list"), Mode: r.URL.Query().Get("mode")}
-	pg := &Page{Title: "Thêm học sinh — lớp " + cr.Class.Name, Active: "class", Data: d}
-	if formErr == nil {
-		pg.Form = url.Values{"ethnicity": {"Kinh"}, "from": {sdgdt.FormatDate(clampDay(s.today(), cr.Year))}, "mode": {d.Mode}}
+	if pg.retyped() {
+		d.Mode = pg.Form.Get("mode")
 	} else {
-		d.Mode = r.PostForm.Get("mode")
-		pg.Data = d
+		pg.Form = url.Values{"ethnicity": {"Kinh"}, "from": {sdgdt.FormatDate(clampDay(s.today(), cr.Year))}, "mode": {d.Mode}}
 	}
-	s.showForm(w, r, "records_pupil_new", pg, formErr)
+	pg.Title, pg.Active, pg.Data = "Thêm học sinh — lớp "+cr.Class.Name, "class", d
+	return "records_pupil_new", nil
 }
 
 // clampDay keeps a day inside a school year.
@@ -189,31 +181,22 @@ func clampDay(t time.Time, y sdgdt.SchoolYear) time.Time {
 	return t
 }
 
-func (s *Server) newPupilSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) newPupilSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	f := r.PostForm
+	f := pg.Form
 	from := parseDay(f.Get("from"))
 	if from.IsZero() {
-		s.showNewPupil(w, r, p, sdgdt.Invalid(map[string]string{"from": "Ngày vào lớp không hợp lệ (dd/mm/yyyy)."}))
-		return
+		return "", "", sdgdt.Invalid(map[string]string{"from": "Ngày vào lớp không hợp lệ (dd/mm/yyyy)."})
 	}
-	var pu sdgdt.Pupil
 	if f.Get("mode") == "transfer_in" {
-		pu, err = s.app.TransferIn(r.Context(), p, id, pupilInput(f), from, f.Get("from_school"), f.Get("reason"))
+		_, err = s.app.TransferIn(r.Context(), p, id, pupilInput(f), from, f.Get("from_school"), f.Get("reason"))
 	} else {
-		pu, err = s.app.EnrolNewPupil(r.Context(), p, id, pupilInput(f), from)
+		_, err = s.app.EnrolNewPupil(r.Context(), p, id, pupilInput(f), from)
 	}
-	if err != nil {
-		s.showNewPupil(w, r, p, err)
-		return
-	}
-	_ = pu
-	http.Redirect(w, r, classURL(id, "")+"?msg=pupil_added", http.StatusSeeOther)
+	return classURL(id, ""), "pupil_added", err
 }
 
 // --- Pupil profile ---
@@ -254,7 +237,7 @@ func changesOf(before, after string) []fieldChange {
 		a = p
 	}
 	var out []fieldChange
-	for _, f := range pupilFields {
+	for _, f := range pupilFields() {
 		ov, nv := str(b[f.Name]), str(a[f.Name])
 		if ov != nv && (b != nil || nv != "") {
 			out = append(out, fieldChange{Label: pupilLabels[f.Name], Old: ov, New: nv})
@@ -277,38 +260,31 @@ func str(v any) string {
 	return string(b)
 }
 
-func (s *Server) pupilPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showPupil(w, r, p, nil)
-}
-
-func (s *Server) showPupil(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) pupilView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	pp, err := s.app.PupilProfile(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
-	d := pupilPageData{PP: pp, HasClass: pp.Class.ID != 0, Status: statusNames[pp.Status], Movements: transferRows(pp.Movements), Fields: pupilFields}
+	d := pupilPageData{PP: pp, HasClass: pp.Class.ID != 0, Status: statusNames[pp.Status], Movements: transferRows(pp.Movements), Fields: pupilFields()}
 	if d.Status == "" {
 		d.Status = "Không còn học ở trường"
 	}
 	if d.HasClass {
 		cr, err := s.app.ClassRecords(r.Context(), p, pp.Class.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return "", err
 		}
 		d.Head = s.classHeadOf(cr, p, "list")
 	} else {
 		d.Head = classHead{School: pp.School}
 	}
 	for _, h := range pp.History {
-		hr := historyRow{At: h.At, By: h.By, Action: actionName(h.Action)}
-		if !pp.Masked && h.Action == "pupil.update" {
+		hr := historyRow{At: h.At, By: h.By, Action: sdgdt.Action(h.Action).Name()}
+		if !pp.Masked && sdgdt.Action(h.Action) == sdgdt.ActPupilUpdate {
 			hr.Changes = changesOf(h.Before, h.After)
 		}
 		d.History = append(d.History, hr)
@@ -317,8 +293,7 @@ func (s *Server) showPupil(w http.ResponseWriter, r *http.Request, p *app.Princi
 	if d.CanMove {
 		sr, err := s.app.SchoolRecords(r.Context(), p, pp.School.ID, 0)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return "", err
 		}
 		for _, c := range sr.Classes {
 			if c.ID != pp.Class.ID {
@@ -327,8 +302,7 @@ func (s *Server) showPupil(w http.ResponseWriter, r *http.Request, p *app.Princi
 		}
 		all, err := s.app.SchoolDirectory(r.Context(), p)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return "", err
 		}
 		for _, sc := range all {
 			if sc.ID != pp.School.ID {
@@ -336,48 +310,40 @@ func (s *Server) showPupil(w http.ResponseWriter, r *http.Request, p *app.Princi
 			}
 		}
 	}
-	pg := &Page{Title: pp.Pupil.FullName(), Active: "class", Data: &d}
-	if formErr == nil && pp.CanEdit && !pp.Masked {
-		pg.Form = pupilValues(pp.Pupil)
-		pg.Form.Set("on", sdgdt.FormatDate(s.today()))
-	} else if formErr != nil {
-		d.MoveKind = r.PostForm.Get("kind")
-		if d.MoveKind == "" { // the profile form: keep what was typed
-			pg.Form = r.PostForm
+	pg.Title, pg.Active, pg.Data = pp.Pupil.FullName(), "class", &d
+	switch {
+	case !pg.retyped():
+		if pp.CanEdit && !pp.Masked {
+			pg.Form = pupilValues(pp.Pupil)
 			pg.Form.Set("on", sdgdt.FormatDate(s.today()))
-		} else {
-			f := pupilValues(pp.Pupil)
-			for k, v := range r.PostForm {
-				f[k] = v
-			}
-			pg.Form = f
 		}
+	case pg.Form.Get("kind") == "": // the profile form: keep what was typed
+		pg.Form.Set("on", sdgdt.FormatDate(s.today()))
+	default: // a movement: the profile as stored, the movement as typed
+		d.MoveKind = pg.Form.Get("kind")
+		f := pupilValues(pp.Pupil)
+		for k, v := range pg.Form {
+			f[k] = v
+		}
+		pg.Form = f
 	}
-	s.showForm(w, r, "records_pupil", pg, formErr)
+	return "records_pupil", nil
 }
 
-func (s *Server) pupilSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) pupilSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	if err := s.app.UpdatePupil(r.Context(), p, id, pupilInput(r.PostForm)); err != nil {
-		s.showPupil(w, r, p, err)
-		return
-	}
-	http.Redirect(w, r, "/pupils/"+strconv.FormatInt(id, 10)+"?msg=pupil_saved", http.StatusSeeOther)
+	return "/pupils/" + strconv.FormatInt(id, 10), "pupil_saved", s.app.UpdatePupil(r.Context(), p, id, pupilInput(pg.Form))
 }
 
-func (s *Server) movementSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) movementSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	f := r.PostForm
+	f := pg.Form
 	in := app.MovementInput{PupilID: id, Kind: f.Get("kind"), On: parseDay(f.Get("on")), Reason: f.Get("reason")}
 	switch in.Kind {
 	case "class_move":
@@ -394,18 +360,16 @@ func (s *Server) movementSubmit(w http.ResponseWriter, r *http.Request, p *app.P
 	}
 	m, err := s.app.RecordMovement(r.Context(), p, in)
 	if err != nil {
-		s.showPupil(w, r, p, err)
-		return
+		return "", "", err
 	}
 	msg := "movement"
 	if m.Status == "requested" {
 		msg = "transfer_req"
 	}
 	if m.FromClassID != 0 && m.Status == "done" {
-		http.Redirect(w, r, classURL(m.FromClassID, "")+"?msg="+msg, http.StatusSeeOther)
-		return
+		return classURL(m.FromClassID, ""), msg, nil
 	}
-	http.Redirect(w, r, "/pupils/"+strconv.FormatInt(id, 10)+"?msg="+msg, http.StatusSeeOther)
+	return "/pupils/" + strconv.FormatInt(id, 10), msg, nil
 }
 
 // --- Absences of a day ---
@@ -432,41 +396,36 @@ type absencesData struct {
 	InYear     bool
 }
 
-var weekdays = []string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}
-
-func (s *Server) absencesPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showAbsences(w, r, p, nil)
+// weekday is the Vietnamese name of a day of the week.
+func weekday(d time.Weekday) string {
+	return [...]string{"Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"}[d]
 }
 
-func (s *Server) showAbsences(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) absencesView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	cr, err := s.app.ClassRecords(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	v := r.URL.Query().Get("date")
-	if r.Method == http.MethodPost {
-		v = r.PostForm.Get("date")
+	if pg.retyped() {
+		v = pg.Form.Get("date")
 	}
 	day := parseDay(v)
 	if day.IsZero() {
 		if v != "" {
-			s.fail(w, r, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy."})
-			return
+			return "", &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy."}
 		}
 		day = clampDay(s.today(), cr.Year)
 	}
 	marks, err := s.app.DayAbsences(r.Context(), p, id, day)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
-	d := absencesData{Head: s.classHeadOf(cr, p, "absences"), Day: day, DayName: weekdays[day.Weekday()], Future: day.After(s.today()),
+	d := absencesData{Head: s.classHeadOf(cr, p, "absences"), Day: day, DayName: weekday(day.Weekday()), Future: day.After(s.today()),
 		InYear: !day.Before(cr.Year.StartsOn) && !day.After(cr.Year.EndsOn)}
 	prev, next := day.AddDate(0, 0, -1), day.AddDate(0, 0, 1)
 	if prev.Weekday() == time.Sunday {
@@ -499,13 +458,13 @@ func (s *Server) showAbsences(w http.ResponseWriter, r *http.Request, p *app.Pri
 		}
 		d.Sessions++
 	}
-	if formErr != nil { // show what was typed
+	if pg.retyped() { // show what was typed
 		d.Sessions = 0
 		for i := range d.Rows {
 			row := &d.Rows[i]
 			k := strconv.FormatInt(row.Pupil.ID, 10)
-			row.Sang, row.Chieu = r.PostForm.Get("s_"+k) == "on", r.PostForm.Get("c_"+k) == "on"
-			row.Excused, row.Reason = r.PostForm.Get("e_"+k) == "on", r.PostForm.Get("r_"+k)
+			row.Sang, row.Chieu = pg.Form.Get("s_"+k) == "on", pg.Form.Get("c_"+k) == "on"
+			row.Excused, row.Reason = pg.Form.Get("e_"+k) == "on", pg.Form.Get("r_"+k)
 		}
 	}
 	for _, row := range d.Rows {
@@ -513,17 +472,16 @@ func (s *Server) showAbsences(w http.ResponseWriter, r *http.Request, p *app.Pri
 			d.Absent++
 		}
 	}
-	s.showForm(w, r, "records_absences", &Page{Title: "Điểm danh lớp " + cr.Class.Name, Active: "class", Data: d}, formErr)
+	pg.Title, pg.Active, pg.Data = "Điểm danh lớp "+cr.Class.Name, "class", d
+	return "records_absences", nil
 }
 
-func (s *Server) absencesSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) absencesSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	f := r.PostForm
+	f := pg.Form
 	day := parseDay(f.Get("date"))
 	var marks []app.AbsenceMark
 	var ids []int64
@@ -544,11 +502,8 @@ func (s *Server) absencesSubmit(w http.ResponseWriter, r *http.Request, p *app.P
 			}
 		}
 	}
-	if err := s.app.RecordDay(r.Context(), p, id, day, marks); err != nil {
-		s.showAbsences(w, r, p, err)
-		return
-	}
-	http.Redirect(w, r, classURL(id, "absences")+"?date="+url.QueryEscape(sdgdt.FormatDate(day))+"&msg=absences", http.StatusSeeOther)
+	err = s.app.RecordDay(r.Context(), p, id, day, marks)
+	return classURL(id, "absences") + "?date=" + url.QueryEscape(sdgdt.FormatDate(day)), "absences", err
 }
 
 // --- Monthly totals ---
@@ -556,8 +511,9 @@ func (s *Server) absencesSubmit(w http.ResponseWriter, r *http.Request, p *app.P
 type totalsRow struct {
 	N         int
 	Pupil     sdgdt.Pupil
-	Excused   int
-	Unexcused int
+	Excused   string // as stored, or as typed
+	Unexcused string
+	Err       string
 }
 
 type monthTotalsData struct {
@@ -584,32 +540,25 @@ func shiftMonth(m string, n int) string {
 	return t.AddDate(0, n, 0).Format("2006-01")
 }
 
-func (s *Server) monthTotalsPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showMonthTotals(w, r, p, nil)
-}
-
-func (s *Server) showMonthTotals(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) monthTotalsView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	cr, err := s.app.ClassRecords(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	month := r.URL.Query().Get("m")
-	if r.Method == http.MethodPost {
-		month = r.PostForm.Get("m")
+	if pg.retyped() {
+		month = pg.Form.Get("m")
 	}
 	if month == "" {
 		month = s.currentMonth(cr.Year)
 	}
 	mr, err := s.app.MonthReview(r.Context(), p, id, month)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := monthTotalsData{Head: s.classHeadOf(cr, p, "totals"), Month: month, MonthName: monthName(month), Prev: shiftMonth(month, -1), Next: shiftMonth(month, 1)}
 	counts := map[int64]*sdgdt.AbsenceCount{}
@@ -626,66 +575,37 @@ func (s *Server) showMonthTotals(w http.ResponseWriter, r *http.Request, p *app.
 		}
 	}
 	for i, e := range cr.Roster {
-		row := totalsRow{N: i + 1, Pupil: e.Pupil}
+		row := totalsRow{N: i + 1, Pupil: e.Pupil, Excused: "0", Unexcused: "0", Err: pg.Field(app.MonthTotalsField(e.Pupil.ID))}
 		if c := counts[e.Pupil.ID]; c != nil {
-			row.Excused, row.Unexcused = c.Excused, c.Unexcused
+			row.Excused, row.Unexcused = strconv.Itoa(c.Excused), strconv.Itoa(c.Unexcused)
 		}
-		if formErr != nil {
+		if pg.retyped() {
 			k := strconv.FormatInt(e.Pupil.ID, 10)
-			row.Excused, _ = strconv.Atoi(r.PostForm.Get("ex_" + k))
-			row.Unexcused, _ = strconv.Atoi(r.PostForm.Get("un_" + k))
+			row.Excused, row.Unexcused = pg.Form.Get("ex_"+k), pg.Form.Get("un_"+k)
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	s.showForm(w, r, "records_totals", &Page{Title: "Số buổi vắng " + d.MonthName + " — lớp " + cr.Class.Name, Active: "class", Data: d}, formErr)
+	pg.Title, pg.Active, pg.Data = "Số buổi vắng "+d.MonthName+" — lớp "+cr.Class.Name, "class", d
+	return "records_totals", nil
 }
 
-func (s *Server) monthTotalsSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) monthTotalsSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	f := r.PostForm
-	month := f.Get("m")
-	var totals []sdgdt.AbsenceTotal
-	fields := map[string]string{}
+	f := pg.Form
+	var rows []app.MonthTotalsRow
 	for k := range f {
-		if !strings.HasPrefix(k, "ex_") {
-			continue
+		if pid, err := strconv.ParseInt(strings.TrimPrefix(k, "ex_"), 10, 64); err == nil && strings.HasPrefix(k, "ex_") {
+			ks := strconv.FormatInt(pid, 10)
+			rows = append(rows, app.MonthTotalsRow{PupilID: pid, Excused: f.Get("ex_" + ks), Unexcused: f.Get("un_" + ks)})
 		}
-		pid, err := strconv.ParseInt(k[3:], 10, 64)
-		if err != nil {
-			continue
-		}
-		ks := strconv.FormatInt(pid, 10)
-		ex, err1 := atoiBlank(f.Get("ex_" + ks))
-		un, err2 := atoiBlank(f.Get("un_" + ks))
-		if err1 != nil || err2 != nil {
-			fields["ex_"+ks] = "Nhập số buổi (số nguyên từ 0)."
-			continue
-		}
-		totals = append(totals, sdgdt.AbsenceTotal{PupilID: pid, Excused: ex, Unexcused: un})
 	}
-	sort.Slice(totals, func(i, j int) bool { return totals[i].PupilID < totals[j].PupilID })
-	if len(fields) > 0 {
-		s.showMonthTotals(w, r, p, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Số buổi vắng phải là số nguyên.", Fields: fields})
-		return
-	}
-	if err := s.app.SetMonthTotals(r.Context(), p, id, month, totals); err != nil {
-		s.showMonthTotals(w, r, p, err)
-		return
-	}
-	http.Redirect(w, r, classURL(id, "absences/month")+"?m="+url.QueryEscape(month)+"&msg=totals", http.StatusSeeOther)
-}
-
-func atoiBlank(v string) (int, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, nil
-	}
-	return strconv.Atoi(v)
+	sort.Slice(rows, func(i, j int) bool { return rows[i].PupilID < rows[j].PupilID })
+	month := f.Get("m")
+	err = s.app.SaveMonthTotalsForm(r.Context(), p, id, month, rows)
+	return classURL(id, "absences/month") + "?m=" + url.QueryEscape(month), "totals", err
 }
 
 // --- Month review and confirmation ---
@@ -710,26 +630,19 @@ type monthReviewData struct {
 	Started    bool
 }
 
-func (s *Server) monthPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showMonth(w, r, p, nil)
-}
-
-func (s *Server) showMonth(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) monthView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	month := r.PathValue("month")
 	cr, err := s.app.ClassRecords(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	mr, err := s.app.MonthReview(r.Context(), p, id, month)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := monthReviewData{Head: s.classHeadOf(cr, p, "month"), MR: mr, MonthName: monthName(month), Prev: shiftMonth(month, -1), Next: shiftMonth(month, 1),
 		Movements: transferRows(mr.Movements), Started: month <= s.today().Format("2006-01")}
@@ -773,20 +686,15 @@ func (s *Server) showMonth(w http.ResponseWriter, r *http.Request, p *app.Princi
 	for _, pid := range order {
 		d.Pupils = append(d.Pupils, *byPupil[pid])
 	}
-	s.showForm(w, r, "records_month", &Page{Title: "Xác nhận " + d.MonthName + " — lớp " + cr.Class.Name, Active: "class", Data: d}, formErr)
+	pg.Title, pg.Active, pg.Data = "Xác nhận "+d.MonthName+" — lớp "+cr.Class.Name, "class", d
+	return "records_month", nil
 }
 
-func (s *Server) confirmMonthSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) confirmMonthSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
 	month := r.PathValue("month")
-	if err := s.app.ConfirmMonth(r.Context(), p, id, month, r.PostForm.Get("note")); err != nil {
-		s.showMonth(w, r, p, err)
-		return
-	}
-	http.Redirect(w, r, classURL(id, "months/"+month)+"?msg=confirmed", http.StatusSeeOther)
+	return classURL(id, "months/"+month), "confirmed", s.app.ConfirmMonth(r.Context(), p, id, month, pg.Form.Get("note"))
 }

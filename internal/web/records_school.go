@@ -17,87 +17,6 @@ import (
 	"sdgdt/internal/assess"
 )
 
-func init() {
-	for k, v := range map[string]string{
-		"class_created": "Đã tạo lớp.",
-		"homeroom":      "Đã cập nhật giáo viên chủ nhiệm.",
-		"curriculum":    "Đã lưu chương trình của lớp.",
-		"assigned":      "Đã lưu phân công giảng dạy.",
-		"staff_saved":   "Đã lưu hồ sơ cán bộ.",
-		"accepted":      "Đã tiếp nhận học sinh chuyển đến.",
-		"refused":       "Đã từ chối đề nghị chuyển trường.",
-		"pupil_saved":   "Đã lưu hồ sơ học sinh.",
-		"pupil_added":   "Đã thêm học sinh vào lớp.",
-		"movement":      "Đã ghi nhận biến động.",
-		"transfer_req":  "Đã gửi đề nghị chuyển trường; học sinh vẫn ở lớp cho đến khi trường đến tiếp nhận.",
-		"absences":      "Đã lưu điểm danh.",
-		"totals":        "Đã lưu số buổi vắng của tháng.",
-		"confirmed":     "Đã xác nhận số liệu tháng.",
-	} {
-		flashes[k] = v
-	}
-	for k, v := range map[string]string{
-		"pupil.create":                           "Thêm học sinh",
-		"pupil.update":                           "Sửa hồ sơ học sinh",
-		"pupil.view":                             "Xem hồ sơ đầy đủ của học sinh",
-		"pupil.export":                           "Xuất danh sách có dữ liệu cá nhân",
-		"pupil.import":                           "Nhập học sinh từ Excel",
-		"pupil.movement.leave":                   "Ghi nhận nghỉ học",
-		"pupil.movement.class_move":              "Chuyển lớp",
-		"pupil.movement.transfer_out":            "Chuyển trường (đi)",
-		"pupil.movement.transfer_in":             "Chuyển trường (đến)",
-		"pupil.transfer.accept":                  "Tiếp nhận học sinh chuyển đến",
-		"pupil.transfer.refuse":                  "Từ chối học sinh chuyển đến",
-		"pupil.transfer.accepted_by_destination": "Trường đến đã tiếp nhận học sinh",
-		"absence.record_day":                     "Điểm danh",
-		"absence.month_totals":                   "Nhập số buổi vắng của tháng",
-		"class.confirm_month":                    "Xác nhận số liệu tháng",
-		"class.curriculum":                       "Sửa chương trình lớp",
-		"class.set_homeroom":                     "Phân công chủ nhiệm",
-		"class.import":                           "Nhập lớp từ Excel",
-		"assignment.change_teacher":              "Đổi giáo viên giảng dạy",
-		"assignment.import":                      "Nhập phân công từ Excel",
-		"staff.profile":                          "Sửa hồ sơ cán bộ",
-		"staff.import":                           "Nhập cán bộ từ Excel",
-		"staff.export":                           "Xuất danh sách cán bộ",
-		"school.rollover":                        "Chuyển năm học (lên lớp)",
-	} {
-		actionNames[k] = v
-	}
-	funcs["hasValue"] = func(f url.Values, name, v string) bool { return slices.Contains(f[name], v) }
-	funcs["sexName"] = sdgdt.SexName
-	funcs["isoDate"] = func(v string) string {
-		if t, ok := app.ParseDay(v); ok && v != "" {
-			return sdgdt.FormatDate(t)
-		}
-		return ""
-	}
-	funcs["subjectNames"] = func(csv string) []string {
-		var out []string
-		for _, c := range strings.Split(csv, ",") {
-			if n := assess.SubjectName(c); n != c {
-				out = append(out, n)
-			}
-		}
-		return out
-	}
-	funcs["subjectName"] = assess.SubjectName
-	funcs["termName"] = func(t string) string { return termNames[t] }
-	funcs["kindName"] = func(k string) string { return app.MovementKindName[k] }
-	funcs["dict2"] = func(p *Page, k string) struct {
-		P *Page
-		K string
-	} {
-		return struct {
-			P *Page
-			K string
-		}{p, k}
-	}
-}
-
-// termNames are the Vietnamese names of assignment terms.
-var termNames = map[string]string{"hk1": "Học kì I", "hk2": "Học kì II", "gk1": "Giữa học kì I", "ck1": "Cuối học kì I", "gk2": "Giữa học kì II", "cn": "Cuối năm học"}
-
 // schoolHead is the heading and tabs of the school records pages.
 type schoolHead struct {
 	School    sdgdt.School
@@ -109,25 +28,6 @@ type schoolHead struct {
 
 func head(sr app.SchoolRecords, active string) schoolHead {
 	return schoolHead{School: sr.School, Year: sr.Year, Active: active, CanManage: sr.CanManage, Pending: len(sr.Pending)}
-}
-
-// showForm renders a page, with the error of a form when there is one: a
-// validation error is shown beside the fields (422), anything else is the
-// error page.
-func (s *Server) showForm(w http.ResponseWriter, r *http.Request, name string, pg *Page, formErr error) {
-	status := http.StatusOK
-	if formErr != nil {
-		if c := sdgdt.ErrorCode(formErr); c != sdgdt.EINVALID && c != sdgdt.ECONFLICT {
-			s.fail(w, r, formErr)
-			return
-		}
-		status = statusOf(sdgdt.ErrorCode(formErr))
-		pg.Error, pg.Fields = sdgdt.ErrorMessage(formErr), sdgdt.ErrorFields(formErr)
-		if pg.Form == nil {
-			pg.Form = r.PostForm
-		}
-	}
-	s.render(w, r, status, name, pg)
 }
 
 func queryID(r *http.Request, name string) int64 {
@@ -148,68 +48,51 @@ type recordsClassesData struct {
 	Grades   []int
 }
 
-func (s *Server) recordsClasses(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showRecordsClasses(w, r, p, nil)
-}
-
-func (s *Server) showRecordsClasses(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) classesView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, queryID(r, "year"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := recordsClassesData{Head: head(sr, "classes"), SR: sr, Teachers: sr.Staff}
 	lo, hi := app.GradeRange(sr.School.Kind)
 	for g := lo; g <= hi; g++ {
 		d.Grades = append(d.Grades, g)
 	}
-	s.showForm(w, r, "records_classes", &Page{Title: "Lớp học — " + sr.School.Name, Active: "records", Data: d}, formErr)
+	pg.Title, pg.Active, pg.Data = "Lớp học — "+sr.School.Name, "records", d
+	return "records_classes", nil
 }
 
-func (s *Server) createClassSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) createClassSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	grade, _ := strconv.Atoi(r.PostForm.Get("grade"))
-	c := sdgdt.Class{SchoolID: id, SchoolYearID: sr.Year.ID, Grade: grade, Name: strings.ToUpper(strings.TrimSpace(r.PostForm.Get("name"))),
+	f := pg.Form
+	grade, _ := strconv.Atoi(f.Get("grade"))
+	c := sdgdt.Class{SchoolID: id, SchoolYearID: sr.Year.ID, Grade: grade, Name: strings.ToUpper(strings.TrimSpace(f.Get("name"))),
 		Ruleset: app.RulesetFor(sr.School.Kind, grade), HomeroomID: formID(r, "homeroom")}
-	if _, err := s.app.CreateClass(r.Context(), p, c); err != nil {
-		s.showRecordsClasses(w, r, p, err)
-		return
-	}
-	http.Redirect(w, r, schoolURL(id, "classes")+"?msg=class_created", http.StatusSeeOther)
+	_, err = s.app.CreateClass(r.Context(), p, c)
+	return schoolURL(id, "classes"), "class_created", err
 }
 
-func (s *Server) setHomeroomSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+// setHomeroomSubmit is posted from the school's class list (the form names the school).
+func (s *Server) setHomeroomSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	if err := s.app.SetHomeroom(r.Context(), p, id, formID(r, "teacher")); err != nil {
-		if sdgdt.ErrorCode(err) == sdgdt.EINVALID {
-			r.SetPathValue("id", strconv.FormatInt(formID(r, "school"), 10))
-			s.showRecordsClasses(w, r, p, err)
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, schoolURL(formID(r, "school"), "classes")+"?msg=homeroom", http.StatusSeeOther)
+	school := formID(r, "school")
+	err = s.app.SetHomeroom(r.Context(), p, id, formID(r, "teacher"))
+	r.SetPathValue("id", strconv.FormatInt(school, 10)) // the class list is shown again on an error
+	return schoolURL(school, "classes"), "homeroom", err
 }
 
 // --- Staff ---
@@ -225,20 +108,19 @@ type recordsStaffData struct {
 	Teaching    map[int64]int    // user → number of assignments
 }
 
-func (s *Server) recordsStaff(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showRecordsStaff(w, r, p, queryID(r, "edit"), nil)
-}
-
-func (s *Server) showRecordsStaff(w http.ResponseWriter, r *http.Request, p *app.Principal, edit int64, formErr error) {
+// staffView lists a school's staff; ?edit= (or the uid of a posted profile) opens one's profile.
+func (s *Server) staffView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
+	}
+	edit := queryID(r, "edit")
+	if uid, err := strconv.ParseInt(r.PathValue("uid"), 10, 64); err == nil {
+		edit = uid
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := recordsStaffData{Head: head(sr, "staff"), Staff: sr.Staff, CanProfiles: app.Can(p, app.ActViewProfiles, app.SchoolTarget(sr.School)),
 		Homeroom: map[int64]string{}, Teaching: map[int64]int{}}
@@ -250,7 +132,7 @@ func (s *Server) showRecordsStaff(w http.ResponseWriter, r *http.Request, p *app
 	for _, a := range sr.Assignments {
 		d.Teaching[a.TeacherID]++
 	}
-	pg := &Page{Title: "Cán bộ, giáo viên — " + sr.School.Name, Active: "records", Data: &d}
+	pg.Title, pg.Active, pg.Data = "Cán bộ, giáo viên — "+sr.School.Name, "records", &d
 	if edit != 0 && sr.CanManage {
 		for i := range sr.Staff {
 			if sr.Staff[i].User.ID == edit {
@@ -260,12 +142,11 @@ func (s *Server) showRecordsStaff(w http.ResponseWriter, r *http.Request, p *app
 		if d.Edit != nil {
 			pl, err := s.app.SchoolPlace(r.Context(), p, id)
 			if err != nil {
-				s.fail(w, r, err)
-				return
+				return "", err
 			}
 			d.Groups = pl.Groups
 			d.Subjects = schoolSubjects(sr.School.Kind)
-			if formErr == nil {
+			if !pg.retyped() {
 				sp := d.Edit.Profile
 				dob := ""
 				if t, ok := app.ParseDay(sp.DateOfBirth); ok && sp.DateOfBirth != "" {
@@ -276,7 +157,7 @@ func (s *Server) showRecordsStaff(w http.ResponseWriter, r *http.Request, p *app
 			}
 		}
 	}
-	s.showForm(w, r, "records_staff", pg, formErr)
+	return "records_staff", nil
 }
 
 // schoolSubjects lists the subjects of the programmes a school teaches.
@@ -295,22 +176,16 @@ func schoolSubjects(kind string) []assess.Subject {
 	return out
 }
 
-func (s *Server) staffProfileSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) staffProfileSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
 	uid, _ := strconv.ParseInt(r.PathValue("uid"), 10, 64)
-	r.ParseForm()
-	f := r.PostForm
+	f := pg.Form
 	teamID, _ := strconv.ParseInt(f.Get("team"), 10, 64)
 	in := app.StaffInput{DateOfBirth: f.Get("date_of_birth"), Sex: f.Get("sex"), Position: f.Get("position"), Subjects: f["subjects"], TeamID: teamID}
-	if err := s.app.SetStaffProfile(r.Context(), p, uid, in); err != nil {
-		s.showRecordsStaff(w, r, p, uid, err)
-		return
-	}
-	http.Redirect(w, r, schoolURL(id, "staff")+"?msg=staff_saved", http.StatusSeeOther)
+	return schoolURL(id, "staff"), "staff_saved", s.app.SetStaffProfile(r.Context(), p, uid, in)
 }
 
 // --- Teaching assignments ---
@@ -342,24 +217,18 @@ type recordsAssignData struct {
 	Missing  int
 }
 
-func (s *Server) recordsAssignments(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showAssignments(w, r, p, nil)
-}
-
-func (s *Server) showAssignments(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) assignmentsView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	q := r.URL.Query()
-	if r.Method == http.MethodPost {
-		q = r.PostForm
+	if pg.retyped() {
+		q = pg.Form
 	}
 	d := recordsAssignData{Head: head(sr, "assignments"), Teachers: sr.Staff}
 	for _, c := range sr.Classes {
@@ -391,8 +260,7 @@ func (s *Server) showAssignments(w http.ResponseWriter, r *http.Request, p *app.
 		}
 		cr, err := s.app.ClassRecords(r.Context(), p, c.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return "", err
 		}
 		taughtBy[c.ID] = map[string]bool{}
 		for _, cs := range cr.Subjects {
@@ -416,20 +284,18 @@ func (s *Server) showAssignments(w http.ResponseWriter, r *http.Request, p *app.
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	s.showForm(w, r, "records_assignments", &Page{Title: "Phân công giảng dạy — " + sr.School.Name, Active: "records", Data: d}, formErr)
+	pg.Title, pg.Active, pg.Data = "Phân công giảng dạy — "+sr.School.Name, "records", d
+	return "records_assignments", nil
 }
 
-func (s *Server) assignSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) assignSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
 	term := r.PostForm.Get("term")
 	current := map[string]int64{}
@@ -452,8 +318,7 @@ func (s *Server) assignSubmit(w http.ResponseWriter, r *http.Request, p *app.Pri
 		classID, _ := strconv.ParseInt(parts[1], 10, 64)
 		if err := s.app.AssignTeacher(r.Context(), p, classID, parts[2], term, teacher); err != nil {
 			if sdgdt.ErrorCode(err) != sdgdt.EINVALID {
-				s.fail(w, r, err)
-				return
+				return "", "", err
 			}
 			msg := sdgdt.ErrorMessage(err)
 			for _, m := range sdgdt.ErrorFields(err) {
@@ -463,10 +328,9 @@ func (s *Server) assignSubmit(w http.ResponseWriter, r *http.Request, p *app.Pri
 		}
 	}
 	if len(fields) > 0 {
-		s.showAssignments(w, r, p, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Một số phân công chưa lưu được; xem các ô được đánh dấu.", Fields: fields})
-		return
+		return "", "", &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Một số phân công chưa lưu được; xem các ô được đánh dấu.", Fields: fields}
 	}
-	http.Redirect(w, r, schoolURL(id, "assignments")+"?grade="+r.PostForm.Get("grade")+"&term="+url.QueryEscape(term)+"&msg=assigned", http.StatusSeeOther)
+	return schoolURL(id, "assignments") + "?grade=" + url.QueryEscape(r.PostForm.Get("grade")) + "&term=" + url.QueryEscape(term), "assigned", nil
 }
 
 // --- Curriculum of a class ---
@@ -491,20 +355,14 @@ type recordsCurriculumData struct {
 	Month     string
 }
 
-func (s *Server) curriculumPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showCurriculum(w, r, p, nil)
-}
-
-func (s *Server) showCurriculum(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) curriculumView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	cr, err := s.app.ClassRecords(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := recordsCurriculumData{Class: cr.Class, School: cr.School, Year: cr.Year, CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)),
 		Active: "curriculum", CanKeep: cr.CanKeep, Month: s.currentMonth(cr.Year)}
@@ -527,37 +385,31 @@ func (s *Server) showCurriculum(w http.ResponseWriter, r *http.Request, p *app.P
 		} else {
 			row.Periods = row.Default
 		}
-		if formErr != nil {
-			row.Included = r.PostForm.Get("inc_"+sub.Code) == "on"
-			row.Periods, _ = strconv.Atoi(r.PostForm.Get("periods_" + sub.Code))
+		if pg.retyped() {
+			row.Included = pg.Form.Get("inc_"+sub.Code) == "on"
+			row.Periods, _ = strconv.Atoi(pg.Form.Get("periods_" + sub.Code))
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	s.showForm(w, r, "records_curriculum", &Page{Title: "Chương trình lớp " + cr.Class.Name, Active: "records", Data: d}, formErr)
+	pg.Title, pg.Active, pg.Data = "Chương trình lớp "+cr.Class.Name, "records", d
+	return "records_curriculum", nil
 }
 
-func (s *Server) curriculumSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) curriculumSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
 	cr, err := s.app.ClassRecords(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
 	var rows []app.CurriculumRow
 	for _, sub := range assess.SubjectsForGrade(cr.Class.Grade) {
-		n, _ := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("periods_" + sub.Code)))
-		rows = append(rows, app.CurriculumRow{Subject: sub.Code, PeriodsPerYear: n, Included: r.PostForm.Get("inc_"+sub.Code) == "on"})
+		n, _ := strconv.Atoi(strings.TrimSpace(pg.Form.Get("periods_" + sub.Code)))
+		rows = append(rows, app.CurriculumRow{Subject: sub.Code, PeriodsPerYear: n, Included: pg.Form.Get("inc_"+sub.Code) == "on"})
 	}
-	if err := s.app.SetCurriculum(r.Context(), p, id, rows); err != nil {
-		s.showCurriculum(w, r, p, err)
-		return
-	}
-	http.Redirect(w, r, "/classes/"+strconv.FormatInt(id, 10)+"/curriculum?msg=curriculum", http.StatusSeeOther)
+	return classURL(id, "curriculum"), "curriculum", s.app.SetCurriculum(r.Context(), p, id, rows)
 }
 
 // --- Transfers ---
@@ -593,44 +445,35 @@ func transferRows(ms []sdgdt.Movement) []transferRow {
 	return out
 }
 
-func (s *Server) recordsTransfers(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showTransfers(w, r, p, nil)
-}
-
-func (s *Server) showTransfers(w http.ResponseWriter, r *http.Request, p *app.Principal, formErr error) {
+func (s *Server) transfersView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	d := recordsTransfersData{Head: head(sr, "transfers"), Pending: transferRows(sr.Pending), Recent: transferRows(sr.Recent), Classes: sr.Classes}
-	s.showForm(w, r, "records_transfers", &Page{Title: "Chuyển trường — " + sr.School.Name, Active: "records", Data: d}, formErr)
+	pg.Title, pg.Active, pg.Data = "Chuyển trường — "+sr.School.Name, "records", d
+	return "records_transfers", nil
 }
 
-func (s *Server) decideTransferSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+// decideTransferSubmit is posted from the school's transfers page (the form names the school).
+func (s *Server) decideTransferSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
 	school := formID(r, "school")
-	accept := r.PostForm.Get("decision") == "accept"
-	if err := s.app.DecideTransfer(r.Context(), p, id, accept, formID(r, "class")); err != nil {
-		r.SetPathValue("id", strconv.FormatInt(school, 10))
-		s.showTransfers(w, r, p, err)
-		return
-	}
+	accept := pg.Form.Get("decision") == "accept"
+	err = s.app.DecideTransfer(r.Context(), p, id, accept, formID(r, "class"))
+	r.SetPathValue("id", strconv.FormatInt(school, 10)) // the transfers page is shown again on an error
 	msg := "refused"
 	if accept {
 		msg = "accepted"
 	}
-	http.Redirect(w, r, schoolURL(school, "transfers")+"?msg="+msg, http.StatusSeeOther)
+	return schoolURL(school, "transfers"), msg, err
 }
 
 // --- Year rollover ---
@@ -645,26 +488,26 @@ type recordsRolloverData struct {
 	Pupils    int
 }
 
-func (s *Server) rolloverPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showRollover(w, r, p, queryID(r, "to"), false, nil)
-}
-
-func (s *Server) showRollover(w http.ResponseWriter, r *http.Request, p *app.Principal, to int64, committed bool, done *app.RolloverPlan) {
+// rolloverView previews the rollover to ?to= (or the posted year); after a
+// commit (pg.Result) it shows the classes created.
+func (s *Server) rolloverView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", err
 	}
 	if !sr.CanManage {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ quản trị hệ thống của trường chuyển năm học."})
-		return
+		return "", &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ quản trị hệ thống của trường chuyển năm học."}
 	}
-	d := recordsRolloverData{Head: head(sr, "rollover"), To: to, Committed: committed}
+	to := queryID(r, "to")
+	if v := formID(r, "to"); v != 0 {
+		to = v
+	}
+	done, _ := pg.Result.(*app.RolloverPlan)
+	d := recordsRolloverData{Head: head(sr, "rollover"), To: to, Committed: done != nil}
 	for _, y := range sr.Years {
 		if y.StartsOn.After(sr.Year.StartsOn) {
 			d.Years = append(d.Years, y)
@@ -673,8 +516,7 @@ func (s *Server) showRollover(w http.ResponseWriter, r *http.Request, p *app.Pri
 	if d.To == 0 && len(d.Years) > 0 {
 		d.To = d.Years[0].ID
 	}
-	status := http.StatusOK
-	pg := &Page{Title: "Chuyển năm học — " + sr.School.Name, Active: "records", Data: &d}
+	pg.Title, pg.Active, pg.Data = "Chuyển năm học — "+sr.School.Name, "records", &d
 	switch {
 	case done != nil:
 		d.Plan = done
@@ -688,12 +530,9 @@ func (s *Server) showRollover(w http.ResponseWriter, r *http.Request, p *app.Pri
 			for _, m := range sdgdt.ErrorFields(err) {
 				d.Conflict = m
 			}
-			if r.Method == http.MethodPost {
-				status = statusOf(sdgdt.ErrorCode(err))
-			}
+			pg.Error = "" // the conflict is shown in the page
 		default:
-			s.fail(w, r, err)
-			return
+			return "", err
 		}
 	}
 	if d.Plan != nil {
@@ -701,27 +540,19 @@ func (s *Server) showRollover(w http.ResponseWriter, r *http.Request, p *app.Pri
 			d.Pupils += len(c.Pupils)
 		}
 	}
-	s.render(w, r, status, "records_rollover", pg)
+	return "records_rollover", nil
 }
 
-func (s *Server) rolloverSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) rolloverSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return "", "", err
 	}
-	r.ParseForm()
-	to := formID(r, "to")
-	plan, err := s.app.CommitRollover(r.Context(), p, id, to)
-	if err != nil {
-		if c := sdgdt.ErrorCode(err); c != sdgdt.ECONFLICT && c != sdgdt.EINVALID {
-			s.fail(w, r, err)
-			return
-		}
-		s.showRollover(w, r, p, to, false, nil)
-		return
+	plan, err := s.app.CommitRollover(r.Context(), p, id, formID(r, "to"))
+	if err == nil {
+		pg.Result = &plan
 	}
-	s.showRollover(w, r, p, to, true, &plan)
+	return "", "", err
 }
 
 // recordsNav gives the navigation of the school records: the homeroom

@@ -57,6 +57,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 func (s *Server) parseTemplates() error {
 	s.pages = map[string]*template.Template{}
+	funcs := s.funcMap()
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		return err
@@ -185,24 +186,30 @@ func (s *Server) withMeta(p *app.Principal, r *http.Request) *app.Principal {
 
 // render executes a page into a buffer, then writes it, so that a template error
 // never sends half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page) {
+// A template error is answered here (500), so render returns nil and a
+// handler ends with return s.render(...).
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg *Page) error {
 	t, ok := s.pages[name]
 	if !ok {
 		s.log.Error("no template", "name", name)
 		http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
-		return
+		return nil
 	}
 	pg.fill(s, r)
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, pg); err != nil {
 		s.log.Error("render", "template", name, "err", err, "request_id", requestID(r))
 		http.Error(w, "Lỗi hệ thống khi hiển thị trang", http.StatusInternalServerError)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	buf.WriteTo(w)
+	_, err := buf.WriteTo(w)
+	if err != nil {
+		s.log.Debug("write", "err", err, "request_id", requestID(r))
+	}
+	return nil
 }
 
 // statusOf maps an error code to its HTTP status: the one place that does.

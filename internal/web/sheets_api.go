@@ -25,8 +25,8 @@ type viaKey struct{}
 // session cookie of a signed-in page (the grid). It records which, so that
 // history says "api" or "grid".
 func (s *Server) sheetAPI(h handlerFunc) http.Handler {
-	bearerH := s.api(func(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-		h(w, r.WithContext(context.WithValue(r.Context(), viaKey{}, app.ViaAPI)), p)
+	bearerH := s.api(func(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+		return h(w, r.WithContext(context.WithValue(r.Context(), viaKey{}, app.ViaAPI)), p)
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if bearer(r) != "" || sessionToken(r) == "" {
@@ -50,7 +50,9 @@ func (s *Server) sheetAPI(h handlerFunc) http.Handler {
 			return
 		}
 		ctx := context.WithValue(context.WithValue(r.Context(), keyPrincipal, p), viaKey{}, app.ViaGrid)
-		h(w, r.WithContext(ctx), p)
+		if err := h(w, r.WithContext(ctx), p); err != nil {
+			s.fail(w, r, err)
+		}
 	})
 }
 
@@ -86,11 +88,10 @@ type apiAssignment struct {
 	Ruleset      string `json:"ruleset"`
 }
 
-func (s *Server) apiAssignments(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiAssignments(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	list, err := s.app.MyAssignments(r.Context(), p)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]apiAssignment, 0, len(list))
 	for _, a := range list {
@@ -98,6 +99,7 @@ func (s *Server) apiAssignments(w http.ResponseWriter, r *http.Request, p *app.P
 			a.ClassName, a.Grade, a.Subject, a.SubjectName, a.AssessedBy, a.Ruleset})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 // cellJSON writes a stored cell as JSON: a score as a number with at most one
@@ -166,18 +168,17 @@ func sheetJSON(v *app.SheetView) map[string]any {
 	}
 }
 
-func (s *Server) apiSheet(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiSheet(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "sheet_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := s.app.GetSheet(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, sheetJSON(&v))
+	return nil
 }
 
 // flexID reads an id given as a JSON string ("12") or number (12).
@@ -238,29 +239,26 @@ type apiConflict struct {
 	Value   json.RawMessage `json:"value"`
 }
 
-func (s *Server) apiPatchSheet(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiPatchSheet(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "sheet_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var req patchRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if req.Version == nil {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Thiếu “version”: phiên bản bảng điểm mà bạn đã đọc."})
-		return
+		return &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Thiếu “version”: phiên bản bảng điểm mà bạn đã đọc."}
 	}
 	patch := app.SheetPatch{Version: *req.Version, Via: viaOf(r), Reason: req.Reason}
 	for _, ch := range req.Changes {
 		patch.Changes = append(patch.Changes, app.SheetChange{PupilID: int64(ch.PupilID), Field: ch.Field, Value: cellValue(ch.Value)})
 	}
-	s.patchAndAnswer(w, r, p, id, patch)
+	return s.patchAndAnswer(w, r, p, id, patch)
 }
 
-func (s *Server) patchAndAnswer(w http.ResponseWriter, r *http.Request, p *app.Principal, id int64, patch app.SheetPatch) {
+func (s *Server) patchAndAnswer(w http.ResponseWriter, r *http.Request, p *app.Principal, id int64, patch app.SheetPatch) error {
 	res, err := s.app.PatchSheet(r.Context(), p, id, patch)
 	if ce, ok := app.AsConflict(err); ok {
 		var body conflictBody
@@ -271,17 +269,17 @@ func (s *Server) patchAndAnswer(w http.ResponseWriter, r *http.Request, p *app.P
 		}
 		body.Error.Conflicts = body.Conflicts
 		writeJSON(w, http.StatusConflict, body)
-		return
+		return nil
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	rows := make([]map[string]any, 0, len(res.Rows))
 	for i := range res.Rows {
 		rows = append(rows, sheetRowJSON(&res.View, &res.Rows[i]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"version": res.Version, "changed": res.Changed, "rows": rows})
+	return nil
 }
 
 type apiCellChange struct {
@@ -291,33 +289,31 @@ type apiCellChange struct {
 	ChangedByID  string          `json:"changed_by_id"`
 	ChangedAt    string          `json:"changed_at"`
 	Via          string          `json:"via"`
+	ViaName      string          `json:"via_name"`
 	Reason       string          `json:"reason"`
 	CorrectionID *string         `json:"correction_id"`
 	SheetID      string          `json:"sheet_id"`
 	SheetVersion int64           `json:"sheet_version"`
 }
 
-func (s *Server) apiSheetHistory(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiSheetHistory(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "sheet_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	pupil, err := strconv.ParseInt(q.Get("pupil_id"), 10, 64)
 	if err != nil || q.Get("field") == "" {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Cần pupil_id và field, ví dụ ?pupil_id=12&field=regular[0]."})
-		return
+		return &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Cần pupil_id và field, ví dụ ?pupil_id=12&field=regular[0]."}
 	}
 	hist, err := s.app.CellHistory(r.Context(), p, id, pupil, q.Get("field"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]apiCellChange, 0, len(hist))
 	for _, h := range hist {
 		c := apiCellChange{Value: cellJSON(h.Field, h.Value), Previous: cellJSON(h.Field, h.Previous), ChangedBy: h.ChangedByName, ChangedByID: id64(h.ChangedBy),
-			ChangedAt: h.ChangedAt.UTC().Format(time.RFC3339), Via: h.Via, Reason: h.Reason, SheetID: id64(h.SheetID), SheetVersion: h.SheetVersion}
+			ChangedAt: h.ChangedAt.UTC().Format(time.RFC3339), Via: h.Via, ViaName: viaName(h.Via), Reason: h.Reason, SheetID: id64(h.SheetID), SheetVersion: h.SheetVersion}
 		if h.CorrectionID != 0 {
 			cid := id64(h.CorrectionID)
 			c.CorrectionID = &cid
@@ -325,13 +321,13 @@ func (s *Server) apiSheetHistory(w http.ResponseWriter, r *http.Request, p *app.
 		out = append(out, c)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) apiConduct(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiConduct(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "class_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var req struct {
 		Changes []struct {
@@ -342,18 +338,17 @@ func (s *Server) apiConduct(w http.ResponseWriter, r *http.Request, p *app.Princ
 		} `json:"changes"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	var entries []app.ConductEntry
 	for _, c := range req.Changes {
 		entries = append(entries, app.ConductEntry{PupilID: int64(c.PupilID), Term: c.Term, Level: c.Level, Comment: c.Comment})
 	}
 	if err := s.app.SetConduct(r.Context(), p, id, entries); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"saved": len(entries)})
+	return nil
 }
 
 // apiResult is a pupil's stored year result.
@@ -395,16 +390,14 @@ func termLevelsJSON(t sdgdt.TermLevels) apiTermLevels {
 	return apiTermLevels{nullable(t.Learning), nullable(t.LearningComputed), nullable(t.AdjustedFor), nullable(t.Conduct)}
 }
 
-func (s *Server) apiClassResults(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) apiClassResults(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "class_id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	rs, err := s.app.ClassResults(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]apiResult, 0, len(rs))
 	for _, x := range rs {
@@ -418,4 +411,5 @@ func (s *Server) apiClassResults(w http.ResponseWriter, r *http.Request, p *app.
 			x.ComputedAt.UTC().Format(time.RFC3339)})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }

@@ -571,7 +571,6 @@
   function flash(msg) { showAlert(msg, "warn"); setTimeout(hideAlert, 5000); }
 
   var hist = document.getElementById("hist"), histBody = document.getElementById("hist-body");
-  var viaName = { grid: "bảng nhập", api: "API", upload: "tệp Excel", correction: "điều chỉnh", "import": "nhập dữ liệu" };
   function showHistory() {
     var p = rows[ar].dataset.p, f = cols[ac].field;
     hist.hidden = false;
@@ -589,7 +588,7 @@
           li.innerHTML = "";
           var b = document.createElement("b"); b.textContent = (fmt(h.previous) || "trống") + " → " + (fmt(h.value) || "trống");
           var small = document.createElement("small");
-          small.textContent = h.changed_by + " · " + d.toLocaleString("vi-VN") + " · qua " + (viaName[h.via] || h.via) + (h.reason ? " · " + h.reason : "");
+          small.textContent = h.changed_by + " · " + d.toLocaleString("vi-VN") + " · qua " + (h.via_name || "—") + (h.reason ? " · " + h.reason : "");
           li.appendChild(b); li.appendChild(document.createElement("br")); li.appendChild(small);
           ol.appendChild(li);
         });
