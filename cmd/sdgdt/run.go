@@ -168,6 +168,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	demoPW := c.str("demo-password", "Demo@SoDanhGia2026", "password of the demo accounts")
 	secure := c.boolean("secure-cookies", false, "mark cookies Secure (serve behind TLS)")
 	proxy := c.boolean("trust-proxy", false, "take the client address from X-Forwarded-For")
+	metricsToken := c.str("metrics-token", "", "bearer token that lets other hosts read /metrics (loopback needs none)")
 	idle := c.duration("idle-timeout", 30*time.Minute, "web session idle timeout")
 	absolute := c.duration("absolute-timeout", 12*time.Hour, "web session absolute timeout")
 	mfaRoles := c.str("mfa-roles", "", "comma-separated roles that must use a second factor (default: administrators and leaders; 'none' for none)")
@@ -270,7 +271,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 	}()
-	srv, err := web.NewServer(a, log, web.Options{SecureCookies: *secure, TrustProxy: *proxy, Version: version})
+	srv, err := web.NewServer(a, log, web.Options{SecureCookies: *secure, TrustProxy: *proxy, Version: version, MetricsToken: *metricsToken})
 	if err != nil {
 		return err
 	}

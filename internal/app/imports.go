@@ -43,6 +43,21 @@ var pupilFieldColumn = map[string]string{"full_name": "Họ và tên", "date_of_
 	"place_of_birth": "Nơi sinh", "home_town": "Quê quán", "address": "Địa chỉ", "father_name": "Họ tên cha", "mother_name": "Họ tên mẹ",
 	"guardian_name": "Người giám hộ", "guardian_phone": "SĐT phụ huynh", "identity_number": "Số định danh cá nhân", "ministry_code": "Mã học sinh (Bộ GDĐT)"}
 
+// MayImport tells whether p may import lists into a school, before an upload
+// is read: an upload from someone without the right is refused unread.
+func (a *App) MayImport(ctx context.Context, p *Principal, schoolID int64) error {
+	return a.DB.View(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(schoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActManageSchool, SchoolTarget(s)) {
+			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ quản trị hệ thống của trường nhập dữ liệu từ Excel."}
+		}
+		return nil
+	})
+}
+
 // checkHeader compares a spreadsheet's first row with the template's headings.
 func checkHeader(rows [][]string, want []string) *RowError {
 	if len(rows) == 0 {

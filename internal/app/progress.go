@@ -93,6 +93,7 @@ type ProgressRow struct {
 	Required    int
 	Entered     int
 	Late        []LateItem
+	Upcoming    []LateItem // assessments not due yet, with the cells still empty
 }
 
 // Rate is the share entered, in percent (100 when nothing is required yet).
@@ -238,6 +239,9 @@ func (a *App) progressRows(tx *store.Tx, schoolID int64, y sdgdt.SchoolYear, asO
 		sort.Strings(fields)
 		for _, f := range fields {
 			if due[f].After(asOf) {
+				if filled := min(s.Filled[f], s.Pupils); filled < s.Pupils {
+					r.Upcoming = append(r.Upcoming, LateItem{Field: f, Label: FieldLabel(f), Due: due[f], Missing: s.Pupils - filled})
+				}
 				continue
 			}
 			filled := min(s.Filled[f], s.Pupils)

@@ -202,10 +202,14 @@ func (a *App) dummyHash() string {
 }
 
 // VerifyMFA completes the second factor of a web session.
-func (a *App) VerifyMFA(ctx context.Context, token, code string) error {
+//
+// The session gets a new id (returned as its new token): whoever learnt the
+// token of the half-open session before the second factor was given holds
+// nothing afterwards.
+func (a *App) VerifyMFA(ctx context.Context, token, code string) (newToken string, err error) {
 	now := a.DB.Now()
 	var failure error
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
 		s, err := tx.Session(auth.HashToken(token))
 		if err != nil {
 			return err
@@ -235,15 +239,19 @@ func (a *App) VerifyMFA(ctx context.Context, token, code string) error {
 		if err := tx.UpdateUser(&u); err != nil {
 			return err
 		}
-		if err := tx.CompleteMFA(s.ID); err != nil {
+		newToken = auth.NewToken()
+		if err := tx.CompleteMFA(s.ID, auth.HashToken(newToken)); err != nil {
 			return err
 		}
 		return a.recordSignIn(tx, u, s.IP, s.UserAgent, s.Kind, "web+totp")
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
-	return failure
+	if failure != nil {
+		return "", failure
+	}
+	return newToken, nil
 }
 
 // ErrNoSession is returned by Authenticate for a missing, ended or expired session.

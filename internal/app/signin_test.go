@@ -242,15 +242,19 @@ func TestSignInWebMFA(t *testing.T) {
 		if n := len(w.auditEntries()); n != before {
 			t.Errorf("a pending sign-in wrote %d audit entries", n-before)
 		}
-		err = w.a.VerifyMFA(w.ctx, res.Token, "abcdef")
+		_, err = w.a.VerifyMFA(w.ctx, res.Token, "abcdef")
 		wantCode(t, "wrong code", err, sdgdt.EUNAUTHORIZED)
 		wantField(t, "wrong code", err, "otp")
 		if _, s, _ := w.a.Authenticate(w.ctx, res.Token); !s.MFAPending {
 			t.Fatal("a wrong code completed the second factor")
 		}
 		code, _ := auth.TOTPCode(secret, w.clk.Now())
-		w.must(w.a.VerifyMFA(w.ctx, res.Token, code))
-		p, s, err = w.a.Authenticate(w.ctx, res.Token)
+		rotated, err := w.a.VerifyMFA(w.ctx, res.Token, code)
+		w.must(err)
+		if _, _, err := w.a.Authenticate(w.ctx, res.Token); err == nil {
+			t.Error("the token of the half-open session still works after the second factor (not rotated)")
+		}
+		p, s, err = w.a.Authenticate(w.ctx, rotated)
 		if err != nil || s.MFAPending || !hasRole(p, sdgdt.RoleSysadmin) {
 			t.Fatalf("after the second factor: %+v, %+v, %v", p, s, err)
 		}
@@ -261,15 +265,15 @@ func TestSignInWebMFA(t *testing.T) {
 		// The same code cannot open a second session.
 		res2, err := w.signIn("a1.admin", testPassword, "192.0.2.20", "web")
 		w.must(err)
-		wantCode(t, "replayed code", w.a.VerifyMFA(w.ctx, res2.Token, code), sdgdt.EUNAUTHORIZED)
+		wantCode(t, "replayed code", second(w.a.VerifyMFA(w.ctx, res2.Token, code)), sdgdt.EUNAUTHORIZED)
 		// Five wrong codes lock the second factor.
 		for i := 0; i < 5; i++ {
 			w.a.VerifyMFA(w.ctx, res2.Token, "000000")
 		}
 		w.clk.Advance(time.Minute)
 		code, _ = auth.TOTPCode(secret, w.clk.Now())
-		wantCode(t, "after five wrong codes", w.a.VerifyMFA(w.ctx, res2.Token, code), sdgdt.ETHROTTLED)
-		wantCode(t, "unknown session", w.a.VerifyMFA(w.ctx, "no-such-token", code), sdgdt.ENOTFOUND)
+		wantCode(t, "after five wrong codes", second(w.a.VerifyMFA(w.ctx, res2.Token, code)), sdgdt.ETHROTTLED)
+		wantCode(t, "unknown session", second(w.a.VerifyMFA(w.ctx, "no-such-token", code)), sdgdt.ENOTFOUND)
 		w.verifyAudit()
 	})
 }
@@ -424,3 +428,6 @@ func TestNamesRefuseHiddenCharacters(t *testing.T) {
 		}
 	})
 }
+
+// second returns the error of a two-result call.
+func second[T any](_ T, err error) error { return err }

@@ -10,6 +10,10 @@ import (
 // MaxUpload is the largest list accepted for an import.
 const MaxUpload = 10 << 20
 
+// MaxRows is the most rows an imported list may have (a whole school's
+// pupils fit many times over).
+const MaxRows = 20000
+
 // maxUnzipped bounds what an uploaded workbook may claim to hold once
 // unzipped: excelize allocates each part's claimed size up front, so without
 // it a small file claiming gigabytes would make the server allocate them.
@@ -35,8 +39,25 @@ func ReadRows(r io.Reader) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, fmt.Errorf("tệp không có trang tính nào")
 	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	// Row by row, stopping at MaxRows: a sheet of a million rows is refused
+	// without being held in memory.
+	it, err := f.Rows(sheets[0])
 	if err != nil {
+		return nil, fmt.Errorf("không đọc được trang tính: %v", err)
+	}
+	defer it.Close()
+	var rows [][]string
+	for it.Next() {
+		if len(rows) == MaxRows {
+			return nil, fmt.Errorf("tệp có quá %d dòng; hãy chia thành nhiều tệp", MaxRows)
+		}
+		row, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("không đọc được trang tính: %v", err)
+		}
+		rows = append(rows, row)
+	}
+	if err := it.Error(); err != nil {
 		return nil, fmt.Errorf("không đọc được trang tính: %v", err)
 	}
 	for i, row := range rows {

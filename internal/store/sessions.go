@@ -36,8 +36,8 @@ func (t *Tx) TouchSession(id string) error {
 }
 
 // CompleteMFA marks a session's second factor as passed.
-func (t *Tx) CompleteMFA(id string) error {
-	_, err := t.exec(`UPDATE sessions SET mfa_pending = $1, last_seen_at = $2 WHERE id = $3`, false, t.Now, id)
+func (t *Tx) CompleteMFA(id, newID string) error {
+	_, err := t.exec(`UPDATE sessions SET id = $1, mfa_pending = $2, last_seen_at = $3 WHERE id = $4`, newID, false, t.Now, id)
 	return err
 }
 
@@ -91,12 +91,29 @@ func (t *Tx) RecordAttempt(key string, ok bool) error {
 // key + "@" (an account from each address), by recording a success for each
 // of them. It returns how many keys it cleared.
 func (t *Tx) ClearFailures(key string) (int64, error) {
-	res, err := t.exec(`INSERT INTO login_attempts (key, at, ok)
-		SELECT DISTINCT key, $1, $2 FROM login_attempts WHERE (key = $3 OR key LIKE $4) AND ok = $5`, t.Now, true, key, key+"@%", false)
+	rows, err := t.query(`SELECT DISTINCT key FROM login_attempts WHERE (key = $1 OR key LIKE $2) AND ok = $3`, key, key+"@%", false)
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if _, err := t.exec(`INSERT INTO login_attempts (key, at, ok) VALUES ($1, $2, $3)`, k, t.Now, true); err != nil {
+			return 0, err
+		}
+	}
+	return int64(len(keys)), nil
 }
 
 // FailuresSince returns the times of failed attempts under key after since, back

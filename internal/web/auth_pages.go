@@ -155,7 +155,7 @@ func (s *Server) otpSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badForm())
 		return
 	}
-	err := s.app.VerifyMFA(r.Context(), sessionToken(r), r.PostForm.Get("otp"))
+	token, err := s.app.VerifyMFA(r.Context(), sessionToken(r), r.PostForm.Get("otp"))
 	if err != nil {
 		code := sdgdt.ErrorCode(err)
 		if code == sdgdt.ENOTFOUND {
@@ -169,6 +169,8 @@ func (s *Server) otpSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, statusOf(code), "otp", &Page{Title: "Xác thực hai lớp", Bare: true, Error: sdgdt.ErrorMessage(err), Fields: sdgdt.ErrorFields(err), Form: url.Values{"next": {r.PostForm.Get("next")}}})
 		return
 	}
+	// The session's id changed with the second factor: the new cookie.
+	s.setSession(w, token, time.Now().Add(s.app.Cfg.AbsoluteTimeout))
 	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
 }
 

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync"
@@ -76,6 +78,10 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 }
 
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
+	if !s.mayScrape(r) {
+		http.Error(w, "Chỉ đọc được số liệu vận hành từ máy chủ này, hoặc với mã truy cập (--metrics-token).", http.StatusForbidden)
+		return
+	}
 	m := s.metrics
 	var b strings.Builder
 	m.mu.Lock()
@@ -114,4 +120,18 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(&b, "sdgdt_db_wait_seconds_total{pool=\"writer\"} %g\nsdgdt_db_wait_seconds_total{pool=\"reader\"} %g\n", wr.WaitDuration.Seconds(), rd.WaitDuration.Seconds())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write([]byte(b.String()))
+}
+
+// mayScrape reports whether a request may read /metrics: from the loopback
+// address itself (the direct peer, never a forwarded address), or with the
+// configured bearer token.
+func (s *Server) mayScrape(r *http.Request) bool {
+	if tok := s.opt.MetricsToken; tok != "" {
+		got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(tok)) == 1 {
+			return true
+		}
+	}
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && ap.Addr().IsLoopback()
 }

@@ -25,6 +25,7 @@ func formID(r *http.Request, name string) int64 {
 
 // homeData is the dashboard of a signed-in user.
 type homeData struct {
+	Home      app.HomeView
 	Tree      app.Tree
 	Roles     []sdgdt.RoleRef
 	ByKind    map[string]int
@@ -37,7 +38,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p *app.Principal) 
 	if err != nil {
 		return err
 	}
-	d := homeData{Tree: tree, Roles: p.Roles, ByKind: map[string]int{}, MFAOff: !p.User.TOTPEnabled}
+	home, err := s.app.Home(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	d := homeData{Home: home, Tree: tree, Roles: p.Roles, ByKind: map[string]int{}, MFAOff: !p.User.TOTPEnabled}
 	for _, sc := range tree.Schools {
 		d.ByKind[sc.Kind]++
 	}

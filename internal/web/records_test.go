@@ -406,6 +406,12 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 	if r := admin.uploadXLSX("/schools/"+s+"/import/pupils", "x.xlsx", wrong); r.status != 422 || !strings.Contains(r.body, "Sai mẫu") {
 		t.Errorf("wrong template: %d", r.status)
 	}
+	// Rights before reading: a file that is not a spreadsheet, from someone
+	// who may not import, is refused as forbidden (it was read first, and
+	// refused as unreadable, when uploads were parsed before the check).
+	if r := e.as("thcsnd.lanhdao").uploadXLSX("/schools/"+s+"/import/pupils", "x.xlsx", []byte("not a spreadsheet")); r.status != 403 {
+		t.Errorf("leader's unreadable upload: %d, want 403 before reading", r.status)
+	}
 	if r := e.as("thcsnd.lanhdao").uploadXLSX("/schools/"+s+"/import/pupils", "hoc-sinh.xlsx", fixed); r.status != 403 {
 		t.Errorf("leader import: %d", r.status)
 	}

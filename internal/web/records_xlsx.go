@@ -40,22 +40,19 @@ func sendXLSX(w http.ResponseWriter, name string, b []byte) {
 	w.Write(b)
 }
 
-func (s *Server) templateDownload(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) templateDownload(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	kind := strings.TrimSuffix(r.PathValue("kind"), ".xlsx")
 	b, err := report.Template(kind, sr.School)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	name := kind + ".xlsx"
 	for _, k := range importKinds {
@@ -64,6 +61,7 @@ func (s *Server) templateDownload(w http.ResponseWriter, r *http.Request, p *app
 		}
 	}
 	sendXLSX(w, name, b)
+	return nil
 }
 
 // --- Import page ---
@@ -78,24 +76,21 @@ type importData struct {
 	Done   bool
 }
 
-func (s *Server) importPage(w http.ResponseWriter, r *http.Request, p *app.Principal) {
-	s.showImport(w, r, p, "", "", nil, nil)
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+	return s.showImport(w, r, p, "", "", nil, nil)
 }
 
-func (s *Server) showImport(w http.ResponseWriter, r *http.Request, p *app.Principal, kind, file string, rep *app.ImportReport, formErr error) {
+func (s *Server) showImport(w http.ResponseWriter, r *http.Request, p *app.Principal, kind, file string, rep *app.ImportReport, formErr error) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if !sr.CanManage {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ quản trị hệ thống của trường nhập dữ liệu từ Excel."})
-		return
+		return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ quản trị hệ thống của trường nhập dữ liệu từ Excel."}
 	}
 	d := importData{Head: head(sr, "import"), Kinds: importKinds, Kind: kind, File: file, Report: rep}
 	for _, k := range importKinds {
@@ -116,31 +111,35 @@ func (s *Server) showImport(w http.ResponseWriter, r *http.Request, p *app.Princ
 		status = statusOf(sdgdt.ErrorCode(formErr))
 	}
 	s.render(w, r, status, "records_import", pg)
+	return nil
 }
 
-func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	kind := r.PathValue("kind")
-	if err := r.ParseMultipartForm(report.MaxUpload); err != nil {
-		s.showImport(w, r, p, kind, "", nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Không nhận được tệp: tệp tối đa 10 MB."})
-		return
+	// Rights first: an upload is read only for someone who may import, and
+	// never beyond its size limit (the workbook's unzipped size and rows are
+	// bounded by report.ReadRows).
+	if err := s.app.MayImport(r.Context(), p, id); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, report.MaxUpload+1<<16)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		return s.showImport(w, r, p, kind, "", nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Không nhận được tệp: tệp tối đa 10 MB."})
 	}
 	defer r.MultipartForm.RemoveAll()
 	f, fh, err := r.FormFile("file")
 	if err != nil {
-		s.showImport(w, r, p, kind, "", nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Vui lòng chọn tệp Excel (.xlsx) để tải lên."})
-		return
+		return s.showImport(w, r, p, kind, "", nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Vui lòng chọn tệp Excel (.xlsx) để tải lên."})
 	}
 	defer f.Close()
 	rows, err := report.ReadRows(f)
 	if err != nil {
 		msg := err.Error()
-		s.showImport(w, r, p, kind, fh.Filename, nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: strings.ToUpper(msg[:1]) + msg[1:] + "."})
-		return
+		return s.showImport(w, r, p, kind, fh.Filename, nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: strings.ToUpper(msg[:1]) + msg[1:] + "."})
 	}
 	var rep app.ImportReport
 	switch kind {
@@ -156,86 +155,77 @@ func (s *Server) importSubmit(w http.ResponseWriter, r *http.Request, p *app.Pri
 		err = &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không có loại dữ liệu này."}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.showImport(w, r, p, kind, fh.Filename, &rep, nil)
+	return s.showImport(w, r, p, kind, fh.Filename, &rep, nil)
 }
 
 // --- Exports ---
 
-func (s *Server) exportClass(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) exportClass(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	cr, err := s.app.ExportClassList(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	b, err := report.ClassList(cr)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sendXLSX(w, "danh-sach-lop-"+report.Slug(cr.Class.Name)+".xlsx", b)
+	return nil
 }
 
-func (s *Server) exportStaff(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) exportStaff(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sr, personal, err := s.app.ExportStaffList(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	b, err := report.StaffList(sr, personal)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sendXLSX(w, "danh-sach-can-bo-"+report.Slug(sr.School.Code)+".xlsx", b)
+	return nil
 }
 
-func (s *Server) exportClasses(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) exportClasses(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, queryID(r, "year"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	b, err := report.Classes(sr)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sendXLSX(w, "danh-sach-lop-hoc-"+report.Slug(sr.Year.Name)+".xlsx", b)
+	return nil
 }
 
-func (s *Server) exportAssignments(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) exportAssignments(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sr, err := s.app.SchoolRecords(r.Context(), p, id, 0)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	b, err := report.Assignments(sr)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	sendXLSX(w, "phan-cong-giang-day-"+report.Slug(sr.Year.Name)+".xlsx", b)
+	return nil
 }

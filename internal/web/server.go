@@ -29,6 +29,7 @@ type Options struct {
 	SecureCookies bool   // set Secure on cookies (behind TLS)
 	TrustProxy    bool   // take the client address from X-Forwarded-For
 	Version       string // shown in the footer and /healthz
+	MetricsToken  string // bearer token that opens /metrics to other hosts; loopback needs none
 }
 
 // Server is the HTTP interface over the use cases.

@@ -32,27 +32,25 @@ func xlsxFileName(v *app.SheetView) string {
 	return b.String() + ".xlsx"
 }
 
-func (s *Server) sheetExport(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) sheetExport(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := s.app.GetSheet(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	b, err := report.Sheet(&v)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+xlsxFileName(&v)+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(b)
+	return nil
 }
 
 // uploadPreview is an uploaded workbook compared with the sheet.
@@ -144,47 +142,44 @@ func previewErrors(v *app.SheetView, err error, rowOf map[int64]int) []string {
 	return out
 }
 
-func (s *Server) sheetUpload(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) sheetUpload(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := s.app.GetSheet(r.Context(), p, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if !v.CanWrite {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Bạn không được nhập điểm vào bảng điểm này."})
-		return
+		return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Bạn không được nhập điểm vào bảng điểm này."}
 	}
 	up := &uploadPreview{SheetID: id}
 	r.Body = http.MaxBytesReader(w, r.Body, report.MaxSheetUpload+1<<16)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		s.showGrid(w, r, p, id, http.StatusUnprocessableEntity, nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Chưa chọn tệp, hoặc tệp lớn hơn 5 MB."})
-		return
+		return nil
 	}
 	defer file.Close()
 	up.FileName = hdr.Filename
 	var buf bytes.Buffer
 	if _, err := buf.ReadFrom(file); err != nil || buf.Len() > report.MaxSheetUpload {
 		s.showGrid(w, r, p, id, http.StatusUnprocessableEntity, nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Không đọc được tệp (tối đa 5 MB)."})
-		return
+		return nil
 	}
 	pl, rowOf, rowErrs, err := readUpload(&v, buf.Bytes())
 	if err != nil {
 		up.Errors = []string{sdgdt.ErrorMessage(err)}
 		s.showGrid(w, r, p, id, http.StatusUnprocessableEntity, up, nil)
-		return
+		return nil
 	}
 	up.Errors = rowErrs
-	s.previewAndShow(w, r, p, &v, up, pl, rowOf)
+	return s.previewAndShow(w, r, p, &v, up, pl, rowOf)
 }
 
 // previewAndShow runs the upload as a dry run and shows the preview.
-func (s *Server) previewAndShow(w http.ResponseWriter, r *http.Request, p *app.Principal, v *app.SheetView, up *uploadPreview, pl uploadPayload, rowOf map[int64]int) {
+func (s *Server) previewAndShow(w http.ResponseWriter, r *http.Request, p *app.Principal, v *app.SheetView, up *uploadPreview, pl uploadPayload, rowOf map[int64]int) error {
 	patch := pl.patch(app.ViaUpload)
 	patch.DryRun = true
 	res, err := s.app.PatchSheet(r.Context(), p, v.Sheet.ID, patch)
@@ -208,34 +203,32 @@ func (s *Server) previewAndShow(w http.ResponseWriter, r *http.Request, p *app.P
 	}
 	up.SheetID = v.Sheet.ID
 	s.showGrid(w, r, p, v.Sheet.ID, status, up, nil)
+	return nil
 }
 
-func (s *Server) sheetUploadApply(w http.ResponseWriter, r *http.Request, p *app.Principal) {
+func (s *Server) sheetUploadApply(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := sheetPathID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."})
-		return
+		return &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Biểu mẫu không hợp lệ."}
 	}
 	var pl uploadPayload
 	if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &pl); err != nil {
-		s.fail(w, r, &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Dữ liệu xác nhận không hợp lệ; hãy tải tệp lên lại."})
-		return
+		return &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Dữ liệu xác nhận không hợp lệ; hãy tải tệp lên lại."}
 	}
 	res, err := s.app.PatchSheet(r.Context(), p, id, pl.patch(app.ViaUpload))
 	if err != nil {
 		v, gerr := s.app.GetSheet(r.Context(), p, id)
 		if gerr != nil {
-			s.fail(w, r, gerr)
-			return
+			return gerr
 		}
 		up := &uploadPreview{SheetID: id, Errors: append([]string{"Chưa áp dụng thay đổi nào:"}, previewErrors(&v, err, map[int64]int{})...)}
 		s.showGrid(w, r, p, id, statusOf(sdgdt.ErrorCode(err)), up, nil)
-		return
+		return nil
 	}
 	q := url.Values{"msg": {"saved"}, "applied": {strconv.Itoa(res.Changed)}}
 	http.Redirect(w, r, "/sheets/"+strconv.FormatInt(id, 10)+"?"+q.Encode(), http.StatusSeeOther)
+	return nil
 }

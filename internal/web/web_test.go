@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -470,6 +471,14 @@ func testMetrics(t *testing.T, e *env) {
 	r := c.get("/metrics")
 	if r.status != 200 || !strings.Contains(r.body, "sdgdt_http_requests_total") || !strings.Contains(r.body, "sdgdt_http_request_duration_seconds_bucket") {
 		t.Fatalf("metrics: %d\n%s", r.status, r.body)
+	}
+	// From another host, /metrics needs the token.
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.RemoteAddr = "192.0.2.9:4000"
+	rec := httptest.NewRecorder()
+	e.srv.Config.Handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("metrics from another host: %d, want 403", rec.Code)
 	}
 	// Requests are counted by route pattern, not all as unmatched.
 	for _, want := range []string{`route="GET /healthz",code="200"`, `route="GET /login",code="200"`, `route="GET /schools/{id}"`} {
