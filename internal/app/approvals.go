@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strings"
 
 	"sdgdt"
 	"sdgdt/internal/store"
@@ -80,7 +79,7 @@ func (a *App) DecideApproval(ctx context.Context, p *Principal, approvalID int64
 		if approve {
 			status = "approved"
 			l := sdgdt.Lock{SchoolID: s.ID, SchoolYearID: ap.SchoolYearID, ClassID: ap.ClassID, Term: ap.Term, From: tx.Now, Source: "approval", SetBy: p.User.ID,
-				Reason: "Đã phê duyệt sổ lớp " + ap.ClassName + " — " + strings.ToLower(approvalTerms[ap.Term])}
+				Reason: "Đã phê duyệt sổ lớp " + ap.ClassName + " — " + viet.LowerFirst(approvalTerms[ap.Term])}
 			if ap.Term == "hk2" || ap.Term == "cn" {
 				l.Term = "" // the year's end covers the whole year's book
 			}

@@ -142,6 +142,17 @@ type SchoolProgress struct {
 // Rate is the school's rate.
 func (s SchoolProgress) Rate() int { return rate(s.Entered, s.Required) }
 
+// LateSheets counts the sheets with late items.
+func (s SchoolProgress) LateSheets() int {
+	n := 0
+	for _, r := range s.Rows {
+		if len(r.Late) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // ProgressQuery filters and sorts a progress page.
 type ProgressQuery struct {
 	Period    string

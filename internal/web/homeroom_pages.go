@@ -14,6 +14,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/viet"
 )
 
 // levelClass is the tag style of a level: T ok, K brand, D neutral, CD bad.
@@ -46,8 +47,7 @@ func readsBook(data any) bool {
 
 // termLower is the name of a term inside a sentence: "học kì II", "cả năm".
 func termLower(term string) string {
-	n := app.ClassTermName(term)
-	return strings.ToLower(n[:1]) + n[1:]
+	return viet.LowerFirst(app.ClassTermName(term))
 }
 
 // avgText shows an average the book's way, always with one decimal ("8,0"),

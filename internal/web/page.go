@@ -12,6 +12,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/viet"
 )
 
 // Page is what every template receives: the layout's fields and the page's own
@@ -211,7 +212,7 @@ func (s *Server) funcMap() template.FuncMap {
 		"tabs":             func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },
 		"termName":         sdgdt.TermName,
 		"correctionStatus": func(st string) string { return app.CorrectionStatusName[st] },
-		"lower":            strings.ToLower,
+		"lower":            viet.LowerFirst, // first letter only: "học kì II"
 		"grades":           func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
 		// Primary book (primary_*.go).
 		"qlv":           qualityText,
