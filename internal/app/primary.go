@@ -74,6 +74,22 @@ func PCNLFields() []string {
 	return append(out, PCNLQualityComment)
 }
 
+// MarkText shows a stored value the Vietnamese way, as the grid, the exports
+// and the documents do: 7,5 · Đ · CĐ · P; comments and levels as they are.
+func MarkText(field, v string) string {
+	switch {
+	case v == "":
+		return ""
+	case IsTextField(field) || field == "level":
+		return v
+	case v == "D":
+		return "Đ"
+	case v == "CD":
+		return "CĐ"
+	}
+	return strings.Replace(v, ".", ",", 1)
+}
+
 // IsTextField reports whether a field holds free text (a comment) rather than
 // a mark or a level.
 func IsTextField(field string) bool {

@@ -56,22 +56,9 @@ type gridData struct {
 	Upload   *uploadPreview        // an Excel upload awaiting confirmation
 }
 
-// markText shows a stored value the Vietnamese way: 7,5 · Đ · CĐ · P.
-func markText(field, v string) string {
-	switch {
-	case v == "":
-		return ""
-	case app.IsTextField(field) || field == "level":
-		return v
-	case v == "D":
-		return "Đ"
-	case v == "CD":
-		return "CĐ"
-	}
-	return strings.Replace(v, ".", ",", 1)
-}
-
-func resultText(m assess.Mark) string { return m.String() }
+// resultText shows an average with its one decimal (7,0), as the circular
+// writes averages; Đ/CĐ as they are.
+func resultText(m assess.Mark) string { return avgText(m) }
 
 func gridColumns(v *app.SheetView) []gridCol {
 	var cols []gridCol
@@ -122,7 +109,7 @@ func buildGrid(v *app.SheetView) gridData {
 			Average: resultText(r.Average), HK1: resultText(r.HK1), Year: resultText(r.YearAverage)}
 		for _, c := range d.Cols {
 			raw := r.Cell(c.Field)
-			row.Cells = append(row.Cells, gridCell{Field: c.Field, Raw: raw, Text: markText(c.Field, raw), Type: c.Type})
+			row.Cells = append(row.Cells, gridCell{Field: c.Field, Raw: raw, Text: app.MarkText(c.Field, raw), Type: c.Type})
 		}
 		d.Rows = append(d.Rows, row)
 	}

@@ -599,7 +599,7 @@ func (s *Server) retestsView(r *http.Request, p *app.Principal, pg *Page) (strin
 		for _, code := range e.Subjects {
 			j := index[code]
 			pid := strconv.FormatInt(v.Pupil.ID, 10)
-			c := retestCell{Code: code, Name: assess.SubjectName(code), Year: avgText(v.Subjects[j].Year), Value: markText("", rv.Values[v.Pupil.ID][code]),
+			c := retestCell{Code: code, Name: assess.SubjectName(code), Year: avgText(v.Subjects[j].Year), Value: app.MarkText("", rv.Values[v.Pupil.ID][code]),
 				Editable: (rv.All || rv.Editable[code]) && d.Lock == "", Scored: cy.Subjects[j].Scored(), Err: pg.Field(pid + "." + code)}
 			if t, ok := pg.Form["retest_"+pid+"_"+code]; ok && len(t) > 0 {
 				c.Value = t[0]

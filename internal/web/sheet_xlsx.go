@@ -135,7 +135,7 @@ func previewErrors(v *app.SheetView, err error, rowOf map[int64]int) []string {
 	if ce, ok := app.AsConflict(err); ok {
 		for _, c := range ce.Conflicts {
 			out = append(out, fmt.Sprintf("%s, cột %s: ô này đã được sửa sau khi bạn tải tệp (giá trị hiện tại «%s»). Tải lại tệp mẫu hoặc sửa trên bảng nhập.",
-				rowName(rowOf[c.PupilID], names[c.PupilID]), app.FieldLabel(c.Field), markText(c.Field, c.Value)))
+				rowName(rowOf[c.PupilID], names[c.PupilID]), app.FieldLabel(c.Field), app.MarkText(c.Field, c.Value)))
 		}
 		sort.Strings(out)
 		return out
@@ -212,7 +212,7 @@ func (s *Server) previewAndShow(w http.ResponseWriter, r *http.Request, p *app.P
 	}
 	for _, c := range res.Preview {
 		up.Changes = append(up.Changes, uploadChange{Row: rowOf[c.PupilID], Name: names[c.PupilID], Column: app.FieldLabel(c.Field),
-			Old: markText(c.Field, c.Previous), New: markText(c.Field, c.Value)})
+			Old: app.MarkText(c.Field, c.Previous), New: app.MarkText(c.Field, c.Value)})
 	}
 	sort.SliceStable(up.Changes, func(i, j int) bool { return up.Changes[i].Row < up.Changes[j].Row })
 	b, _ := json.Marshal(pl)

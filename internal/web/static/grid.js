@@ -498,6 +498,11 @@
     paintSelection();
   }
 
+  // fmtAvg shows an average with its one decimal, as the circular writes it: 7,0.
+  function fmtAvg(v) {
+    if (typeof v === "number") return v.toFixed(1).replace(".", ",");
+    return fmt(v);
+  }
   function fmt(v) {
     if (v == null) return "";
     if (typeof v === "number") return String(v).replace(".", ",");
@@ -515,13 +520,13 @@
       var td = tr.querySelector('td.avg[data-avg="' + w + '"]');
       if (!td) return;
       var v = w === "hk" ? row.average : row.year_average;
-      td.textContent = v == null ? "—" : fmt(v);
+      td.textContent = v == null ? "—" : fmtAvg(v);
       td.classList.toggle("none", v == null);
       td.classList.remove("wait");
       if (v != null) { td.classList.remove("pop"); void td.offsetWidth; td.classList.add("pop"); }
     });
     var prev = tr.querySelector("td.avg.prev");
-    if (prev && "hk1_average" in row) { prev.textContent = row.hk1_average == null ? "—" : fmt(row.hk1_average); prev.classList.toggle("none", row.hk1_average == null); }
+    if (prev && "hk1_average" in row) { prev.textContent = row.hk1_average == null ? "—" : fmtAvg(row.hk1_average); prev.classList.toggle("none", row.hk1_average == null); }
     if (!syncCells) return;
     cols.forEach(function (c, j) {
       var k = row.pupil_id + "|" + c.field;
@@ -588,7 +593,7 @@
           li.innerHTML = "";
           var b = document.createElement("b"); b.textContent = (fmt(h.previous) || "trống") + " → " + (fmt(h.value) || "trống");
           var small = document.createElement("small");
-          small.textContent = h.changed_by + " · " + d.toLocaleString("vi-VN") + " · qua " + (h.via_name || "—") + (h.reason ? " · " + h.reason : "");
+          small.textContent = h.changed_by + " · " + d.toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh" }) + " · qua " + (h.via_name || "—") + (h.reason ? " · " + h.reason : "");
           li.appendChild(b); li.appendChild(document.createElement("br")); li.appendChild(small);
           ol.appendChild(li);
         });
