@@ -284,7 +284,7 @@ func (a *App) MonthReview(ctx context.Context, p *Principal, classID int64, mont
 			return err
 		}
 		t := ClassTarget(s, classID)
-		if !Can(p, ActRead, t) {
+		if !Can(p, ActReadClass, t) {
 			return forbidden()
 		}
 		mr.CanConfirm = p.HasRole(sdgdt.RoleHomeroom) && Can(p, ActKeepClassRecords, t)

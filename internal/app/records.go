@@ -38,7 +38,7 @@ func (a *App) ClassRecords(ctx context.Context, p *Principal, classID int64) (Cl
 			return err
 		}
 		t := ClassTarget(cr.School, classID)
-		if !Can(p, ActRead, t) {
+		if !Can(p, ActReadClass, t) {
 			return forbidden()
 		}
 		cr.CanKeep, cr.CanProfiles = Can(p, ActKeepClassRecords, t), Can(p, ActViewProfiles, t)
@@ -155,7 +155,7 @@ func (a *App) PupilProfile(ctx context.Context, p *Principal, pupilID int64) (Pu
 			pp.Status = e.Status
 		}
 		t := ClassTarget(pp.School, pp.Class.ID)
-		if !Can(p, ActRead, t) {
+		if !Can(p, ActReadClass, t) {
 			return forbidden()
 		}
 		pp.CanEdit = Can(p, ActKeepClassRecords, t)
@@ -319,7 +319,7 @@ func (a *App) DayAbsences(ctx context.Context, p *Principal, classID int64, on t
 		if err != nil {
 			return err
 		}
-		if !Can(p, ActRead, ClassTarget(s, classID)) {
+		if !Can(p, ActReadClass, ClassTarget(s, classID)) {
 			return forbidden()
 		}
 		out, err = tx.ClassAbsences(classID, on, on)

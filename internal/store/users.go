@@ -129,17 +129,17 @@ func (t *Tx) GrantsOnScope(scopeKind string, scopeID int64) ([]sdgdt.Grant, erro
 // current school year. Each comes with the unit path the policy needs.
 func (t *Tx) RolesOf(userID int64) ([]sdgdt.RoleRef, error) {
 	rows, err := t.query(`
-		SELECT g.role, g.scope_kind, g.scope_id, COALESCE(u.name, s.name, ''), COALESCE(s.id, 0), COALESCE(u.path, s.unit_path, '')
+		SELECT g.role, g.scope_kind, g.scope_id, COALESCE(u.name, s.name, ''), COALESCE(s.id, 0), 0, COALESCE(u.path, s.unit_path, '')
 		FROM role_grants g
 		LEFT JOIN units u ON g.scope_kind = 'unit' AND u.id = g.scope_id
 		LEFT JOIN schools s ON g.scope_kind = 'school' AND s.id = g.scope_id
 		WHERE g.revoked_at IS NULL AND (g.user_id = $1 OR g.group_id IN (SELECT group_id FROM group_members WHERE user_id = $1))
 		UNION ALL
-		SELECT 'homeroom', 'class', c.id, c.name || ' – ' || s.name, s.id, s.unit_path
+		SELECT 'homeroom', 'class', c.id, c.name || ' – ' || s.name, s.id, c.id, s.unit_path
 		FROM classes c JOIN schools s ON s.id = c.school_id JOIN school_years y ON y.id = c.school_year_id
 		WHERE c.homeroom_teacher_id = $1 AND y.is_current = $2
 		UNION ALL
-		SELECT 'subject_teacher', 'assignment', a.id, c.name || ' – ' || a.subject || ' – ' || a.term, s.id, s.unit_path
+		SELECT 'subject_teacher', 'assignment', a.id, c.name || ' – ' || a.subject || ' – ' || a.term, s.id, c.id, s.unit_path
 		FROM assignments a JOIN classes c ON c.id = a.class_id JOIN schools s ON s.id = a.school_id JOIN school_years y ON y.id = c.school_year_id
 		WHERE a.teacher_id = $1 AND y.is_current = $2`, userID, true)
 	if err != nil {
@@ -149,7 +149,7 @@ func (t *Tx) RolesOf(userID int64) ([]sdgdt.RoleRef, error) {
 	var out []sdgdt.RoleRef
 	for rows.Next() {
 		var r sdgdt.RoleRef
-		if err := rows.Scan(&r.Role, &r.ScopeKind, &r.ScopeID, &r.ScopeName, &r.SchoolID, &r.Path); err != nil {
+		if err := rows.Scan(&r.Role, &r.ScopeKind, &r.ScopeID, &r.ScopeName, &r.SchoolID, &r.ClassID, &r.Path); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

@@ -26,6 +26,8 @@ type recordsFix struct {
 	homeroom  string           // homeroom teacher of 8A1
 	homeroom2 string           // homeroom teacher of 8A2
 	subject   string           // a subject teacher of the school, homeroom of no class
+	taught    int64            // a class he teaches
+	untaught  int64            // a class of the school he does not teach
 	pupil     sdgdt.Pupil      // a pupil of 8A1
 	other     string           // a homeroom teacher of another school (TH Lê Văn Tám)
 }
@@ -73,6 +75,30 @@ func (e *env) recordsFixture() recordsFix {
 		if ac.Role == sdgdt.RoleHomeroom && strings.HasPrefix(name, "thlvt.") && f.other == "" {
 			f.other = name
 		}
+	}
+	err = e.db.View(e.ctx, func(tx *store.Tx) error {
+		u, err := tx.UserByUsername(f.subject)
+		if err != nil {
+			return err
+		}
+		ts, err := tx.TeacherSheets(u.ID)
+		if err != nil || len(ts) == 0 {
+			return fmt.Errorf("the sheets of %s: %d, %v", f.subject, len(ts), err)
+		}
+		teaches := map[int64]bool{}
+		for _, x := range ts {
+			teaches[x.ClassID] = true
+		}
+		f.taught = ts[0].ClassID
+		for _, c := range f.classes {
+			if !teaches[c] {
+				f.untaught = c
+			}
+		}
+		return nil
+	})
+	if err != nil || f.untaught == 0 {
+		e.t.Fatalf("a class %s does not teach: %v", f.subject, err)
 	}
 	return f
 }
@@ -493,7 +519,7 @@ func testRecordsExports(t *testing.T, e *env, f recordsFix) {
 		t.Errorf("pupil.export entries %d → %d", before, after)
 	}
 	// Without the right to see profiles: no personal columns, no audit entry.
-	r = e.as(f.subject).get("/classes/" + c81 + "/export.xlsx")
+	r = e.as(f.subject).get("/classes/" + id(f.taught) + "/export.xlsx")
 	if r.status != 200 || strings.Contains(r.body, f.pupil.IdentityNumber) {
 		t.Fatalf("subject teacher's export: %d", r.status)
 	}
@@ -515,6 +541,16 @@ func testRecordsExports(t *testing.T, e *env, f recordsFix) {
 		if err != nil || len(rows) < 2 {
 			t.Errorf("%s: %v %d rows", u, err, len(rows))
 		}
+	}
+	// Needs to know: a subject teacher reads the lists of the classes he
+	// teaches only, and is not shown links to the others.
+	for _, u := range []string{"/classes/" + id(f.untaught), "/classes/" + id(f.untaught) + "/export.xlsx", "/pupils/" + id(e.firstPupil(f.untaught))} {
+		if r := e.as(f.subject).get(u); r.status != 403 {
+			t.Errorf("a subject teacher opens %s of a class he does not teach: %d", u, r.status)
+		}
+	}
+	if r := e.as(f.subject).get("/schools/" + id(f.school) + "/classes"); r.status != 200 || strings.Contains(r.body, `href="/classes/`+id(f.untaught)+`"`) || !strings.Contains(r.body, `href="/classes/`+id(f.taught)+`"`) {
+		t.Errorf("the class list links for a subject teacher: %d", r.status)
 	}
 	if r := e.as(f.other).get("/classes/" + c81 + "/export.xlsx"); r.status != 403 {
 		t.Errorf("export by another school: %d", r.status)
@@ -562,4 +598,13 @@ func readTable(body string) ([][]string, error) {
 		}
 	}
 	return rows, nil
+}
+
+func (e *env) firstPupil(classID int64) int64 {
+	e.t.Helper()
+	r := e.pupilsOf(classID)
+	if len(r) == 0 {
+		e.t.Fatalf("class %d has no pupils", classID)
+	}
+	return r[0].Pupil.ID
 }
