@@ -26,8 +26,10 @@ type DataProblem struct {
 	Logged string // what the log says it should hold
 }
 
+var dataKinds = map[string]string{"mark": "điểm", "history": "lịch sử sửa điểm", "pupil": "học sinh", "grant": "phân quyền", "log": "nhật ký"}
+
 func (p DataProblem) String() string {
-	return fmt.Sprintf("%s %s: stored %q, the audit log says %q", p.Kind, p.Key, p.Stored, p.Logged)
+	return fmt.Sprintf("%s (%s) %s: đang lưu %q, nhật ký ghi %q", dataKinds[p.Kind], p.Kind, p.Key, p.Stored, p.Logged)
 }
 
 type markKey struct {
@@ -37,7 +39,7 @@ type markKey struct {
 }
 
 func (k markKey) String() string {
-	return fmt.Sprintf("school %d year %d pupil %d %s/%s/%s", k.school, k.year, k.pupil, k.subject, k.term, k.field)
+	return fmt.Sprintf("trường %d năm học %d học sinh %d %s/%s/%s", k.school, k.year, k.pupil, k.subject, k.term, k.field)
 }
 
 // dataLog is what the audit log says the data is.
@@ -81,7 +83,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 	setMark := func(sheetID, pupil int64, field, value string) {
 		sh, ok := sheets[sheetID]
 		if !ok {
-			problems = append(problems, DataProblem{Kind: "mark", Key: "sheet " + strconv.FormatInt(sheetID, 10), Stored: "", Logged: "writes to a sheet that no longer exists"})
+			problems = append(problems, DataProblem{Kind: "mark", Key: "sheet " + strconv.FormatInt(sheetID, 10), Stored: "", Logged: "ghi vào một bảng điểm không còn"})
 			return
 		}
 		k := markKey{sh.school, sh.year, pupil, sh.subject, sh.term, field}
@@ -115,7 +117,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 		}
 		for _, e := range page {
 			if err := lg.replay(e, setMark); err != nil {
-				problems = append(problems, DataProblem{Kind: "log", Key: fmt.Sprintf("entry %d", e.ID), Logged: err.Error()})
+				problems = append(problems, DataProblem{Kind: "log", Key: fmt.Sprintf("mục %d", e.ID), Logged: err.Error()})
 			}
 		}
 		last := page[len(page)-1]
@@ -138,7 +140,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 			logged, ok := lg.marks[k]
 			switch {
 			case !ok:
-				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: v, Logged: "(no write logged)"})
+				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: v, Logged: "(không có lần ghi nào)"})
 			case logged != v:
 				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: v, Logged: logged})
 			}
@@ -149,7 +151,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 		}
 		for k, v := range lg.marks {
 			if !seen[k] && v != "" {
-				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: "(deleted)", Logged: v})
+				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: "(đã bị xóa)", Logged: v})
 			}
 		}
 		counts := map[markKey]int{}
@@ -172,12 +174,12 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 		}
 		for k, want := range lg.changes {
 			if got := counts[k]; got != want {
-				problems = append(problems, DataProblem{Kind: "history", Key: k.String(), Stored: fmt.Sprintf("%d changes", got), Logged: fmt.Sprintf("%d changes", want)})
+				problems = append(problems, DataProblem{Kind: "history", Key: k.String(), Stored: fmt.Sprintf("%d lần sửa", got), Logged: fmt.Sprintf("%d lần sửa", want)})
 			}
 		}
 		for k, got := range counts {
 			if _, ok := lg.changes[k]; !ok {
-				problems = append(problems, DataProblem{Kind: "history", Key: k.String(), Stored: fmt.Sprintf("%d changes", got), Logged: "0 changes"})
+				problems = append(problems, DataProblem{Kind: "history", Key: k.String(), Stored: fmt.Sprintf("%d lần sửa", got), Logged: "0 lần sửa"})
 			}
 		}
 		rows, err = tx.query(`SELECT id, identity_number FROM pupils`)
@@ -195,7 +197,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 				if !ok {
 					logged = "(no write logged)"
 				}
-				problems = append(problems, DataProblem{Kind: "pupil", Key: "pupil " + strconv.FormatInt(id, 10) + " identity_number", Stored: v, Logged: logged})
+				problems = append(problems, DataProblem{Kind: "pupil", Key: "học sinh " + strconv.FormatInt(id, 10) + " số định danh", Stored: v, Logged: logged})
 			}
 		}
 		rows.Close()
@@ -216,9 +218,9 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 			logged, ok := lg.grants[id]
 			switch {
 			case !ok:
-				problems = append(problems, DataProblem{Kind: "grant", Key: "role grant " + strconv.FormatInt(id, 10), Stored: map[bool]string{true: "active", false: "revoked"}[active], Logged: "(no grant logged)"})
+				problems = append(problems, DataProblem{Kind: "grant", Key: "phân quyền " + strconv.FormatInt(id, 10), Stored: map[bool]string{true: "đang hiệu lực", false: "đã thu hồi"}[active], Logged: "(không có lần cấp nào)"})
 			case logged != active:
-				problems = append(problems, DataProblem{Kind: "grant", Key: "role grant " + strconv.FormatInt(id, 10), Stored: map[bool]string{true: "active", false: "revoked"}[active], Logged: map[bool]string{true: "active", false: "revoked"}[logged]})
+				problems = append(problems, DataProblem{Kind: "grant", Key: "phân quyền " + strconv.FormatInt(id, 10), Stored: map[bool]string{true: "đang hiệu lực", false: "đã thu hồi"}[active], Logged: map[bool]string{true: "đang hiệu lực", false: "đã thu hồi"}[logged]})
 			}
 		}
 		return rows.Err()
