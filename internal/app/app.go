@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"sync"
@@ -57,6 +58,26 @@ type App struct {
 	dummyOnce sync.Once
 	dummy     string
 	recompute *recomputer // the background recomputation of stored results
+	kinds     sync.Map    // school id → kind, for wording pages (kinds do not change)
+}
+
+// SchoolKind returns the kind of a school ("" if there is none), for wording
+// pages and exports (sdgdt.ForKind). It reads the database once per school.
+func (a *App) SchoolKind(ctx context.Context, schoolID int64) string {
+	if k, ok := a.kinds.Load(schoolID); ok {
+		return k.(string)
+	}
+	var kind string
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(schoolID)
+		kind = s.Kind
+		return err
+	})
+	if err != nil {
+		return ""
+	}
+	a.kinds.Store(schoolID, kind)
+	return kind
 }
 
 // New returns the use cases over db.

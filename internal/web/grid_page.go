@@ -143,7 +143,7 @@ func (s *Server) showGrid(w http.ResponseWriter, r *http.Request, p *app.Princip
 			}
 		}
 	}
-	pg := &Page{Title: v.SubjectName + " · " + v.Class.Name + " · " + d.TermName, Active: "sheets", Data: d}
+	pg := &Page{Title: v.SubjectName + " · " + v.Class.Name + " · " + d.TermName, Active: "sheets", Data: d, SchoolKind: v.School.Kind}
 	if formErr != nil {
 		pg.Error = sdgdt.ErrorMessage(formErr)
 	}

@@ -30,6 +30,10 @@ type Page struct {
 	Version string
 	Data    any
 	Bare    bool // sign-in pages: no navigation
+	// SchoolKind words the page for a kind of school (sdgdt.ForKind: a
+	// continuing-education centre says "học viên", "Giám đốc"); by default the
+	// kind of the reader's own school.
+	SchoolKind string
 	Result  any  // what a submit that shows a page instead of redirecting gives its view
 }
 
@@ -123,6 +127,9 @@ func (pg *Page) fill(s *Server, r *http.Request) {
 	}
 	if pg.User != nil && !pg.Bare {
 		pg.Nav = navFor(pg.User)
+	}
+	if pg.SchoolKind == "" && pg.User != nil && pg.User.User.HomeKind == sdgdt.ScopeSchool {
+		pg.SchoolKind = s.app.SchoolKind(r.Context(), pg.User.User.HomeID)
 	}
 }
 

@@ -166,7 +166,40 @@ func TestRecords(t *testing.T) {
 		t.Run("import", func(t *testing.T) { testRecordsImport(t, e, f) })
 		t.Run("exports", func(t *testing.T) { testRecordsExports(t, e, f) })
 		t.Run("rollover", func(t *testing.T) { testRecordsRollover(t, e, f) })
+		t.Run("continuing education words", func(t *testing.T) { testContinuingEducationWords(t, e) })
 	})
+}
+
+// testContinuingEducationWords checks that a GDTX centre's pages and exports
+// say "học viên" and "Giám đốc" (R-01), and a school's still "học sinh".
+func testContinuingEducationWords(t *testing.T, e *env) {
+	var teacher string
+	for name, ac := range e.accts {
+		if ac.Role == sdgdt.RoleHomeroom && strings.HasPrefix(name, "gdtxkp.") {
+			teacher = name
+		}
+	}
+	if teacher == "" {
+		t.Fatal("no homeroom teacher at the GDTX centre")
+	}
+	c := e.as(teacher)
+	home := c.get("/")
+	if home.status != 200 {
+		t.Fatalf("home: %d", home.status)
+	}
+	var class string
+	if i := strings.Index(home.body, `href="/classes/`); i >= 0 {
+		class = strings.SplitN(home.body[i+len(`href="/classes/`):], `"`, 2)[0]
+	}
+	r := c.get("/classes/" + class)
+	if r.status != 200 || !strings.Contains(r.body, "học viên") || strings.Contains(strings.ToLower(r.body), "học sinh") {
+		t.Errorf("the centre's class page %s: %d, says học sinh or not học viên", class, r.status)
+	}
+	x := c.get("/classes/" + class + "/export.xlsx")
+	rows, err := report.ReadRows(strings.NewReader(x.body))
+	if x.status != 200 || err != nil || len(rows) == 0 || !strings.Contains(rows[0][0], "HỌC VIÊN") {
+		t.Errorf("the centre's class export: %d %v %q", x.status, err, rows)
+	}
 }
 
 func testRecordsPages(t *testing.T, e *env, f recordsFix) {
