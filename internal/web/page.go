@@ -34,7 +34,7 @@ type Page struct {
 	// continuing-education centre says "học viên", "Giám đốc"); by default the
 	// kind of the reader's own school.
 	SchoolKind string
-	Result  any  // what a submit that shows a page instead of redirecting gives its view
+	Result     any // what a submit that shows a page instead of redirecting gives its view
 }
 
 // NavItem is one entry of the navigation.
