@@ -144,16 +144,16 @@ func TestInspectionWindowAndApproval(t *testing.T) {
 		if _, err := f.a.ProposeApproval(ctx, board, f.c6a1.ID, "hk1", ""); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
 			t.Errorf("proposed twice: %v", err)
 		}
-		if err := f.a.DecideApproval(ctx, board, ap.ID, true, ""); !app.IsForbidden(err) {
+		if err := f.a.DecideApproval(ctx, board, ap.ID, app.ApprovalDecision{Approve: true}); !app.IsForbidden(err) {
 			t.Errorf("the board approved: %v", err)
 		}
-		if err := f.a.DecideApproval(ctx, leader, ap.ID, false, ""); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, app.ApprovalDecision{Approve: false}); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
 			t.Errorf("returned without a reason: %v", err)
 		}
-		if err := f.a.DecideApproval(ctx, leader, ap.ID, true, ""); err != nil {
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, app.ApprovalDecision{Approve: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.a.DecideApproval(ctx, leader, ap.ID, true, ""); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, app.ApprovalDecision{Approve: true}); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
 			t.Errorf("decided twice: %v", err)
 		}
 		err = f.a.CheckUnlocked(ctx, write)

@@ -35,9 +35,9 @@ func (t *Tx) LiftLock(id, by int64, reason string) error {
 }
 
 const lockQuery = `SELECT l.id, l.unit_path, COALESCE(l.school_id, 0), COALESCE(l.school_year_id, 0), l.term, l.grade, COALESCE(l.class_id, 0), COALESCE(l.sheet_id, 0),
-	l.from_at, l.until_at, l.reason, l.source, l.set_by, u.full_name, COALESCE(l.requested_by, 0), l.set_at, COALESCE(l.lifted_by, 0), l.lifted_at, l.lift_reason,
+	l.from_at, l.until_at, l.reason, l.source, l.set_by, COALESCE(u.full_name, 'Quản trị hệ thống (dòng lệnh)'), COALESCE(l.requested_by, 0), l.set_at, COALESCE(l.lifted_by, 0), l.lifted_at, l.lift_reason,
 	COALESCE(c.name, ''), COALESCE(s.name, '')
-	FROM locks l JOIN users u ON u.id = l.set_by LEFT JOIN classes c ON c.id = l.class_id LEFT JOIN schools s ON s.id = l.school_id`
+	FROM locks l LEFT JOIN users u ON u.id = l.set_by LEFT JOIN classes c ON c.id = l.class_id LEFT JOIN schools s ON s.id = l.school_id`
 
 func (t *Tx) locks(where string, args ...any) ([]sdgdt.Lock, error) {
 	rows, err := t.query(lockQuery+" WHERE "+where+" ORDER BY l.id DESC", args...)

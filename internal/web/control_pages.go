@@ -206,7 +206,7 @@ func (s *Server) decideApproval(r *http.Request, p *app.Principal, pg *Page) (st
 		return "", "", err
 	}
 	school := formID(r, "school_id")
-	err = s.app.DecideApproval(r.Context(), p, id, pg.Form.Get("decision") == "approve", pg.Form.Get("note"))
+	err = s.app.DecideApproval(r.Context(), p, id, app.ApprovalDecision{Approve: pg.Form.Get("decision") == "approve", Note: pg.Form.Get("note"), ConfirmIncomplete: pg.Form.Get("confirm") == "1"})
 	r.SetPathValue("id", strconv.FormatInt(school, 10))
 	return schoolURL(school, "approvals"), "decided", err
 }

@@ -8,6 +8,8 @@
   var sheetID = table.dataset.sheet;
   var version = parseInt(table.dataset.version, 10) || 0;
   var writable = table.dataset.write === "1";
+  // Why typing does nothing on a read-only grid (locked, or someone else's).
+  var readOnlyWhy = table.dataset.readonly || "Bảng điểm này chỉ để xem: không sửa được.";
   var kind = table.dataset.kind;
   var by = table.dataset.by;
   var stateEl = document.getElementById("save-state");
@@ -276,7 +278,10 @@
     if (k === "End") { e.preventDefault(); go(ctrl ? nR - 1 : ar, nC - 1); return; }
     if (k === "PageDown") { e.preventDefault(); go(ar + 10, ac); return; }
     if (k === "PageUp") { e.preventDefault(); go(ar - 10, ac); return; }
-    if (!writable) return;
+    if (!writable) {
+      if (!ctrl && (k.length === 1 || k === "Delete" || k === "Backspace" || k === "Enter" || k === "F2")) flash(readOnlyWhy);
+      return;
+    }
     if (ctrl && (k === "z" || k === "Z") && !e.shiftKey) { e.preventDefault(); doUndo(); return; }
     if (ctrl && (k === "y" || k === "Y" || ((k === "z" || k === "Z") && e.shiftKey))) { e.preventDefault(); doRedo(); return; }
     if (ctrl && (k === "d" || k === "D")) { e.preventDefault(); fillDown(); return; }
@@ -356,6 +361,7 @@
   var pending = {};      // key → {i, j, v}: changes not yet sent
   var inflight = null;   // key → {i, j, v}: changes being sent
   var timer = null, retryDelay = 0, retryAt = 0, countdown = null, stopped = "";
+  var savedAny = false;  // a save has succeeded since the page opened
   function setState(kind, text) {
     stateEl.className = "pill " + kind;
     stateEl.textContent = text;
@@ -364,13 +370,14 @@
   }
   function countPending() { return Object.keys(pending).length; }
   function refreshState() {
-    if (stopped) return;
+    if (stopped || !writable) return; // a read-only grid keeps the page's "Chỉ xem" / "Đã khóa"
     var bad = table.querySelectorAll("td.c.bad").length;
     if (inflight) setState("saving", "Đang lưu…");
     else if (retryAt) {
       var s = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
       setState("error", "Chưa lưu " + countPending() + " ô — thử lại sau " + s + " giây");
     } else if (countPending()) setState("saving", "Chờ lưu " + countPending() + " ô…");
+    else if (bad && savedAny) setState("warn", "Đã lưu các ô hợp lệ · " + bad + " ô chưa hợp lệ, chưa lưu");
     else if (bad) setState("warn", bad + " ô chưa hợp lệ — chưa lưu");
     else setState("saved", "Đã lưu");
   }
@@ -406,7 +413,7 @@
   function answered(status, body) {
     var sent = inflight;
     if (status === 200) {
-      inflight = null; retryDelay = 0; retryAt = 0;
+      inflight = null; retryDelay = 0; retryAt = 0; savedAny = true;
       version = Math.max(version, body.version || 0);
       Object.keys(sent).forEach(function (k) {
         var c = sent[k];
@@ -541,13 +548,21 @@
   }
 
   // ---- Never lose unsaved work silently ----
+  // backup keeps in the browser what the server does not have yet: changes
+  // not yet saved, and values refused as invalid (so that a reload brings them
+  // back, marked, instead of losing them without a word).
   function backup() {
     try {
       var keys = Object.keys(pending).concat(Object.keys(inflight || {}));
-      if (!keys.length) { localStorage.removeItem(storeKey); return; }
+      var bad = {}, nBad = 0;
+      for (var i = 0; i < nR; i++) for (var j = 0; j < nC; j++) {
+        var td = cells[i][j];
+        if (td.dataset.raw != null && td.dataset.err) { bad[rows[i].dataset.p + "|" + cols[j].field] = td.dataset.raw; nBad++; }
+      }
+      if (!keys.length && !nBad) { localStorage.removeItem(storeKey); return; }
       var out = {};
       keys.forEach(function (k) { var c = pending[k] || inflight[k]; out[k] = c.v; });
-      localStorage.setItem(storeKey, JSON.stringify({ version: version, at: Date.now(), cells: out }));
+      localStorage.setItem(storeKey, JSON.stringify({ version: version, at: Date.now(), cells: out, bad: bad }));
     } catch (e) { /* private mode: the unload warning still protects */ }
   }
   window.addEventListener("beforeunload", function (e) {
@@ -557,7 +572,7 @@
     var saved;
     try { saved = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { saved = null; }
     if (!saved || !saved.cells || !writable) return;
-    var n = 0, ch = [];
+    var n = 0, nBad = 0, ch = [];
     Object.keys(saved.cells).forEach(function (k) {
       var bar = k.indexOf("|"), i = rowOf[k.slice(0, bar)], j = colOf[k.slice(bar + 1)];
       if (i == null || j == null) return;
@@ -565,8 +580,17 @@
       ch.push({ i: i, j: j, raw: display(j, saved.cells[k]) });
       n++;
     });
-    if (!n) { localStorage.removeItem(storeKey); return; }
-    showAlert("Khôi phục " + n + " thay đổi chưa kịp lưu từ lần mở trước; đang lưu lại. Dùng Hoàn tác (Ctrl+Z) nếu không muốn giữ.", "info");
+    Object.keys(saved.bad || {}).forEach(function (k) {
+      var bar = k.indexOf("|"), i = rowOf[k.slice(0, bar)], j = colOf[k.slice(bar + 1)];
+      if (i == null || j == null) return;
+      ch.push({ i: i, j: j, raw: saved.bad[k] });
+      nBad++;
+    });
+    if (!n && !nBad) { localStorage.removeItem(storeKey); return; }
+    var msg = [];
+    if (n) msg.push("Khôi phục " + n + " thay đổi chưa kịp lưu từ lần mở trước; đang lưu lại. Dùng Hoàn tác (Ctrl+Z) nếu không muốn giữ.");
+    if (nBad) msg.push(nBad + " ô đã nhập lần trước chưa hợp lệ nên chưa được lưu: chúng được đánh dấu đỏ — hãy sửa lại hoặc xóa.");
+    showAlert(msg.join(" "), nBad ? "warn" : "info");
     commit(ch);
   }
 
