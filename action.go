@@ -28,6 +28,7 @@ const (
 	ActRoleGrant          Action = "role.grant"
 	ActRoleRevoke         Action = "role.revoke"
 	ActGroupCreate        Action = "group.create"
+	ActGroupMembers       Action = "group.members"
 
 	ActClassCreate       Action = "class.create"
 	ActClassImport       Action = "class.import"
@@ -105,6 +106,7 @@ var actionNames = map[Action]string{
 	ActRoleGrant:          "Cấp vai trò",
 	ActRoleRevoke:         "Thu hồi vai trò",
 	ActGroupCreate:        "Tạo tổ/nhóm",
+	ActGroupMembers:       "Sửa thành viên tổ/nhóm",
 
 	ActClassCreate:       "Tạo lớp",
 	ActClassImport:       "Nhập lớp từ Excel",

@@ -168,6 +168,53 @@ func (t *Tx) AddGroupMember(groupID, userID int64) error {
 	return err
 }
 
+// RemoveGroupMember takes a user out of a group (the audit log keeps who was
+// a member when).
+func (t *Tx) RemoveGroupMember(groupID, userID int64) error {
+	_, err := t.exec(`DELETE FROM group_members WHERE group_id = $1 AND user_id = $2`, groupID, userID)
+	return err
+}
+
+// Group returns one group with its members.
+func (t *Tx) Group(id int64) (sdgdt.Group, error) {
+	var g sdgdt.Group
+	if err := t.queryRow(`SELECT id, school_id, kind, name FROM groups WHERE id = $1`, id).Scan(&g.ID, &g.SchoolID, &g.Kind, &g.Name); err != nil {
+		return g, notFound(err, "tổ/nhóm")
+	}
+	rows, err := t.query(`SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id`, id)
+	if err != nil {
+		return g, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return g, err
+		}
+		g.Members = append(g.Members, u)
+	}
+	return g, rows.Err()
+}
+
+// GrantsOfGroups returns the active grants held by the groups of a school.
+func (t *Tx) GrantsOfGroups(schoolID int64) ([]sdgdt.Grant, error) {
+	rows, err := t.query(`SELECT r.id, COALESCE(r.user_id, 0), r.group_id, r.role, r.scope_kind, r.scope_id, r.duty, COALESCE(r.granted_by, 0), r.granted_at
+		FROM role_grants r JOIN groups g ON g.id = r.group_id WHERE g.school_id = $1 AND r.revoked_at IS NULL ORDER BY r.id`, schoolID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sdgdt.Grant
+	for rows.Next() {
+		var g sdgdt.Grant
+		if err := rows.Scan(&g.ID, &g.UserID, &g.GroupID, &g.Role, &g.ScopeKind, &g.ScopeID, &g.Duty, &g.GrantedBy, &g.GrantedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
 // GroupsOf returns the groups of a school with their members.
 func (t *Tx) GroupsOf(schoolID int64) ([]sdgdt.Group, error) {
 	rows, err := t.query(`SELECT g.id, g.school_id, g.kind, g.name, m.user_id FROM groups g

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,13 +21,13 @@ import (
 
 // DataProblem is one stored value that the audit log does not account for.
 type DataProblem struct {
-	Kind   string // "mark", "history", "pupil", "grant"
+	Kind   string // "mark", "history", "pupil", "grant", "group"
 	Key    string // which row
 	Stored string // what the table holds
 	Logged string // what the log says it should hold
 }
 
-var dataKinds = map[string]string{"mark": "điểm", "history": "lịch sử sửa điểm", "pupil": "học sinh", "grant": "phân quyền", "log": "nhật ký"}
+var dataKinds = map[string]string{"mark": "điểm", "history": "lịch sử sửa điểm", "pupil": "học sinh", "grant": "phân quyền", "group": "tổ/nhóm", "log": "nhật ký"}
 
 func (p DataProblem) String() string {
 	return fmt.Sprintf("%s (%s) %s: đang lưu %q, nhật ký ghi %q", dataKinds[p.Kind], p.Kind, p.Key, p.Stored, p.Logged)
@@ -46,8 +47,9 @@ func (k markKey) String() string {
 type dataLog struct {
 	marks    map[markKey]string
 	changes  map[markKey]int
-	identity map[int64]string // pupil → identity number
-	grants   map[int64]bool   // grant → active
+	identity map[int64]string  // pupil → identity number
+	grants   map[int64]bool    // grant → active
+	members  map[int64][]int64 // group → its members, sorted
 }
 
 // VerifyData compares the stored marks, mark history, identity numbers and
@@ -78,7 +80,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 	if err != nil {
 		return nil, err
 	}
-	lg := dataLog{marks: map[markKey]string{}, changes: map[markKey]int{}, identity: map[int64]string{}, grants: map[int64]bool{}}
+	lg := dataLog{marks: map[markKey]string{}, changes: map[markKey]int{}, identity: map[int64]string{}, grants: map[int64]bool{}, members: map[int64][]int64{}}
 	var problems []DataProblem
 	setMark := func(sheetID, pupil int64, field, value string) {
 		sh, ok := sheets[sheetID]
@@ -90,7 +92,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 		lg.marks[k] = value
 		lg.changes[k]++
 	}
-	actions := []string{"sheet.patch", "correction.apply", "pupil.create", "pupil.update", "pupil.import", "role.grant", "role.revoke"}
+	actions := []string{"sheet.patch", "correction.apply", "pupil.create", "pupil.update", "pupil.import", "role.grant", "role.revoke", "group.create", "group.members"}
 	chain, seq := "", int64(0)
 	for {
 		var page []audit.Entry
@@ -204,6 +206,34 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// Group members: who holds a group's roles.
+		rows, err = tx.query(`SELECT group_id, user_id FROM group_members ORDER BY group_id, user_id`)
+		if err != nil {
+			return err
+		}
+		stored := map[int64][]int64{}
+		for rows.Next() {
+			var g, u int64
+			if err := rows.Scan(&g, &u); err != nil {
+				rows.Close()
+				return err
+			}
+			stored[g] = append(stored[g], u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for g := range stored {
+			if _, ok := lg.members[g]; !ok {
+				lg.members[g] = nil
+			}
+		}
+		for g, want := range lg.members {
+			if got := stored[g]; !slices.Equal(got, want) {
+				problems = append(problems, DataProblem{Kind: "group", Key: "tổ/nhóm " + strconv.FormatInt(g, 10) + " thành viên", Stored: fmt.Sprint(got), Logged: fmt.Sprint(want)})
+			}
+		}
 		rows, err = tx.query(`SELECT id, revoked_at IS NULL FROM role_grants`)
 		if err != nil {
 			return err
@@ -307,6 +337,15 @@ func (lg *dataLog) replay(e audit.Entry, setMark func(sheet, pupil int64, field,
 			}
 			lg.identity[pid] = v.IdentityNumber
 		}
+	case "group.create", "group.members":
+		var after struct {
+			Members []int64 `json:"members"`
+		}
+		if err := json.Unmarshal([]byte(e.After), &after); err != nil {
+			return fmt.Errorf("unreadable %s entry: %w", e.Action, err)
+		}
+		slices.Sort(after.Members)
+		lg.members[id] = after.Members
 	case "role.grant":
 		lg.grants[id] = true
 	case "role.revoke":

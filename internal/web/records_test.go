@@ -167,6 +167,7 @@ func TestRecords(t *testing.T) {
 		t.Run("exports", func(t *testing.T) { testRecordsExports(t, e, f) })
 		t.Run("rollover", func(t *testing.T) { testRecordsRollover(t, e, f) })
 		t.Run("continuing education words", func(t *testing.T) { testContinuingEducationWords(t, e) })
+		t.Run("groups", func(t *testing.T) { testGroupsPage(t, e, f) })
 	})
 }
 
@@ -640,4 +641,41 @@ func (e *env) firstPupil(classID int64) int64 {
 		e.t.Fatalf("class %d has no pupils", classID)
 	}
 	return r[0].Pupil.ID
+}
+
+// testGroupsPage goes through the groups page: the administrator creates a
+// subject team with members and grants it a role; the leader reads it.
+func testGroupsPage(t *testing.T, e *env, f recordsFix) {
+	s := id(f.school)
+	admin := e.as("thcsnd.quantri")
+	r := admin.get("/schools/" + s + "/groups")
+	if r.status != 200 || !strings.Contains(r.body, "Tạo tổ/nhóm") {
+		t.Fatalf("groups page: %d", r.status)
+	}
+	uid := between(r.body, `name="members" value="`, `"`)
+	if r := admin.post("/schools/"+s+"/groups", url.Values{"kind": {"team"}, "name": {""}}); r.status != 422 || !strings.Contains(r.body, "Tên tổ/nhóm") {
+		t.Errorf("a team without a name: %d", r.status)
+	}
+	if r := admin.post("/schools/"+s+"/groups", url.Values{"kind": {"team"}, "name": {"Tổ Ngoại ngữ"}, "members": {uid}}); r.status != http.StatusSeeOther {
+		t.Fatalf("create a team: %d %s", r.status, r.body)
+	}
+	r = admin.get("/schools/" + s + "/groups")
+	gid := ""
+	if i := strings.Index(r.body, "<h2>Tổ Ngoại ngữ"); i > 0 {
+		head := r.body[:i]
+		gid = between(head[strings.LastIndex(head, `id="g`):], `id="g`, `"`)
+	}
+	if gid == "" {
+		t.Fatalf("the new team is not listed")
+	}
+	if r := admin.post("/schools/"+s+"/groups/"+gid+"/grants", url.Values{"role": {sdgdt.RoleBoard}, "duty": {"Giám sát nhập điểm"}}); r.status != http.StatusSeeOther {
+		t.Errorf("grant to the team: %d %s", r.status, r.body)
+	}
+	r = e.as("thcsnd.lanhdao").get("/schools/" + s + "/groups")
+	if r.status != 200 || !strings.Contains(r.body, "Giám sát nhập điểm") || strings.Contains(r.body, "Tạo tổ/nhóm") {
+		t.Errorf("the leader's view of the groups: %d", r.status)
+	}
+	if r := e.as(f.other).post("/schools/"+s+"/groups", url.Values{"kind": {"team"}, "name": {"Tổ lạ"}}); r.status != 403 {
+		t.Errorf("another school's teacher creates a team: %d", r.status)
+	}
 }

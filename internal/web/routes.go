@@ -134,6 +134,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /units/{id}/locks", s.page(s.view(s.unitLocksView)))
 	mux.Handle("POST /units/{id}/locks", s.page(s.form(s.unitLocksView, s.createUnitLock)))
 	mux.Handle("POST /unit-locks/{id}/lift", s.page(s.form(s.unitLocksView, s.liftUnitLock)))
+	// Groups and subject teams.
+	mux.Handle("GET /schools/{id}/groups", s.page(s.view(s.groupsView)))
+	mux.Handle("POST /schools/{id}/groups", s.page(s.form(s.groupsView, s.createGroup)))
+	mux.Handle("POST /schools/{id}/groups/{gid}/members", s.page(s.form(s.groupsView, s.setGroupMembers)))
+	mux.Handle("POST /schools/{id}/groups/{gid}/grants", s.page(s.form(s.groupsView, s.grantGroupRole)))
+	mux.Handle("POST /schools/{id}/groups/grants/{grant}/revoke", s.page(s.form(s.groupsView, s.revokeGroupRole)))
 	mux.Handle("GET /schools/{id}/approvals", s.page(s.view(s.approvalsView)))
 	mux.Handle("POST /schools/{id}/approvals", s.page(s.form(s.approvalsView, s.proposeApproval)))
 	mux.Handle("POST /approvals/{id}/decide", s.page(s.form(s.approvalsView, s.decideApproval)))
