@@ -4,6 +4,7 @@
 package app
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"log/slog"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/audit"
 	"sdgdt/internal/auth"
+	"sdgdt/internal/sign"
 	"sdgdt/internal/store"
 )
 
@@ -27,6 +29,15 @@ type Config struct {
 	// Clock is the one clock of the system: every transaction, page and job
 	// reads the time from it. Nil means the database's own (time.Now).
 	Clock func() time.Time
+
+	// Digital signatures: the KDF that seals signers' keys under their PIN,
+	// the validity of certificates the province CA issues, the passphrase of
+	// the CA's key (enrolment needs it; "" leaves enrolment to the command
+	// line), and trust roots besides the province CA (--trust-roots).
+	SignKDF      sign.KDFParams
+	CertValidity time.Duration
+	CAPassphrase string
+	TrustRoots   []*x509.Certificate
 }
 
 // DefaultConfig returns the production settings.
@@ -45,6 +56,8 @@ func DefaultConfig() Config {
 		Throttle:        auth.DefaultThrottle,
 		Argon:           auth.DefaultParams,
 		Issuer:          "SĐGĐT",
+		SignKDF:         sign.DefaultKDFParams,
+		CertValidity:    3 * 365 * 24 * time.Hour,
 	}
 }
 

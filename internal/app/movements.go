@@ -150,6 +150,14 @@ func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput
 		if err := tx.AddMovement(&m); err != nil {
 			return err
 		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, allTerms(c), VoidRoster); err != nil {
+			return err
+		}
+		if m.ToClassID != 0 {
+			if err := a.voidChanged(tx, p, s.ID, m.ToClassID, allTerms(c), VoidRoster); err != nil {
+				return err
+			}
+		}
 		return record(tx, p, sdgdt.MovementAction(in.Kind), "pupil", idStr(pupil.ID), s.ID, s.UnitPath, nil,
 			map[string]any{"movement_id": m.ID, "kind": m.Kind, "date": in.On.Format("2006-01-02"), "from_class": c.Name, "to_class_id": m.ToClassID,
 				"to_school_id": m.ToSchoolID, "other_school": m.OtherSchool, "reason": m.Reason, "status": m.Status})
