@@ -54,6 +54,7 @@ type gridData struct {
 	Scored   bool
 	Other    []app.SheetAssignment // the teacher's other sheets, to switch
 	Upload   *uploadPreview        // an Excel upload awaiting confirmation
+	Sig      *sigBadge             // the sheet's digital signature state
 }
 
 // markText shows a stored value the Vietnamese way: 7,5 · Đ · CĐ · P.
@@ -156,6 +157,7 @@ func (s *Server) showGrid(w http.ResponseWriter, r *http.Request, p *app.Princip
 			}
 		}
 	}
+	d.Sig = s.sheetSigBadge(r, p, id)
 	pg := &Page{Title: v.SubjectName + " · " + v.Class.Name + " · " + d.TermName, Active: "sheets", Data: d}
 	if formErr != nil {
 		pg.Error = sdgdt.ErrorMessage(formErr)
