@@ -19,7 +19,7 @@ const DemoSignPIN = "147258"
 // sealed under the configured CA passphrase, or the demo password), every
 // teacher and leader enrolled with DemoSignPIN, the semester I sheets and
 // homeroom data of THCS Nguyễn Du's 6A1 signed and its class book signed by
-// the principal, 6A2's mathematics sheet signed and then made void by an
+// the principal, a scored sheet of 6A2 signed and then made void by an
 // approved correction, so that every state has something real to show.
 func (s *seeder) signatures() error {
 	if s.a.Cfg.CAPassphrase == "" {
@@ -90,8 +90,25 @@ func (s *seeder) signatures() error {
 		if sheets1, err = tx.SheetsOfClass(c1.ID, []string{"hk1"}); err != nil {
 			return err
 		}
-		if math2, err = tx.SheetFor(c2.ID, "toan", "hk1"); err != nil {
+		// A scored subject of 6A2 whose teacher is not the homeroom teacher
+		// (who witnesses the correction).
+		sheets2, err := tx.SheetsOfClass(c2.ID, []string{"hk1"})
+		if err != nil {
 			return err
+		}
+		sort.Slice(sheets2, func(i, j int) bool { return sheets2[i].Subject > sheets2[j].Subject }) // toan first
+		for _, sh := range sheets2 {
+			cs, err := tx.ClassSubject(c2.ID, sh.Subject)
+			if err != nil || cs.AssessedBy != "score" {
+				continue
+			}
+			as, err := tx.FindAssignment(c2.ID, sh.Subject, "hk1")
+			if err == nil && as.TeacherID != c2.HomeroomID && math2.ID == 0 {
+				math2 = sh
+			}
+		}
+		if math2.ID == 0 {
+			return fmt.Errorf("demo: no scored subject of 6A2 taught by another teacher than its homeroom teacher")
 		}
 		lu, err := tx.UserByUsername("thcsnd.lanhdao")
 		if err != nil {
@@ -161,12 +178,12 @@ func (s *seeder) signatures() error {
 		return err
 	}
 	// 6A2 mathematics: signed, locked, corrected (approved, two witnesses): void.
-	mathTeacher, err := teacherOf(c2, "toan", "hk1")
+	mathTeacher, err := teacherOf(c2, math2.Subject, "hk1")
 	if err != nil {
 		return err
 	}
 	if err := signAs(mathTeacher, app.SignObject{Kind: sdgdt.SignSheet, SheetID: math2.ID}, ""); err != nil {
-		return fmt.Errorf("ký bảng điểm toán 6A2: %w", err)
+		return fmt.Errorf("ký bảng điểm %s 6A2: %w", math2.Subject, err)
 	}
 	if _, err := s.a.SetLock(s.ctx, leader, app.LockInput{SchoolID: school.ID, SheetID: math2.ID, Reason: "Khóa bảng điểm sau khi giáo viên ký số"}); err != nil {
 		return err
@@ -197,7 +214,7 @@ func (s *seeder) signatures() error {
 		return err
 	}
 	if pupil == 0 {
-		return fmt.Errorf("demo: 6A2 has no mathematics mid-term mark to correct")
+		return fmt.Errorf("demo: 6A2 has no %s mid-term mark to correct", math2.Subject)
 	}
 	nv := "8"
 	if strings.HasPrefix(old, "8") {
@@ -214,9 +231,9 @@ func (s *seeder) signatures() error {
 	if _, err := s.a.WitnessCorrection(s.ctx, board, corr.ID); err != nil {
 		return err
 	}
-	if homeroom.User.ID == teacher.User.ID {
-		return nil // the requester is the homeroom teacher: left awaiting a second witness
+	applied, err := s.a.WitnessCorrection(s.ctx, homeroom, corr.ID)
+	if err == nil && !applied {
+		err = fmt.Errorf("demo: the correction of 6A2 was not applied")
 	}
-	_, err = s.a.WitnessCorrection(s.ctx, homeroom, corr.ID)
 	return err
 }
