@@ -225,6 +225,14 @@ func (a *App) DecideTransfer(ctx context.Context, p *Principal, movementID int64
 		if err := tx.DecideMovement(m.ID, "accepted", p.User.ID, to.ID); err != nil {
 			return err
 		}
+		if oc, err := tx.Class(e.ClassID); err != nil {
+			return err
+		} else if err := a.voidChanged(tx, p, oc.SchoolID, oc.ID, allTerms(oc), VoidRoster); err != nil {
+			return err
+		}
+		if err := a.voidChanged(tx, p, dest.ID, to.ID, allTerms(to), VoidRoster); err != nil {
+			return err
+		}
 		in := sdgdt.Movement{SchoolID: dest.ID, PupilID: pupil.ID, Kind: "transfer_in", On: m.On, ToClassID: to.ID, OtherSchool: origin.Name,
 			Reason: m.Reason, Status: "done", RequestedBy: p.User.ID}
 		if err := tx.AddMovement(&in); err != nil {

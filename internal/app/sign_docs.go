@@ -244,6 +244,11 @@ func (a *App) homeroomDoc(tx *store.Tx, classID int64, term string) (*signDoc, e
 				}
 			}
 			set("conduct", v.Conduct[term].Level)
+			if term == "year" { // the year's results build on both semesters' ratings
+				set("conduct_hk1", v.Conduct["hk1"].Level)
+				set("conduct_hk2", v.Conduct["hk2"].Level)
+				set("conduct_summer", v.Conduct["summer"].Level)
+			}
 			set("comment", v.Comments[term])
 			if v.Valid {
 				tr := v.Term(term)
@@ -251,7 +256,6 @@ func (a *App) homeroomDoc(tx *store.Tx, classID int64, term string) (*signDoc, e
 				set("conduct_result", tr.Conduct.Code())
 				if term == "year" {
 					yr := v.Result.Year
-					set("conduct_summer", v.Conduct["summer"].Level)
 					set("learning_final", yr.LearningFinal.Code())
 					set("conduct_final", yr.ConductFinal.Code())
 					set("promotion", string(yr.Promotion))

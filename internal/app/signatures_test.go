@@ -509,3 +509,44 @@ func BenchmarkSignSheet(b *testing.B) {
 		}
 	}
 }
+
+func TestSignVoidByHomeroomDataAndRoster(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := signBook(t, db, 3)
+		hr := app.SignObject{Kind: sdgdt.SignHomeroom, ClassID: b.class.ID, Term: "hk1"}
+		year := app.SignObject{Kind: sdgdt.SignHomeroom, ClassID: b.class.ID, Term: "year"}
+		for _, o := range []app.SignObject{hr, year} {
+			if _, err := b.a.Sign(b.ctx, b.as("a1.teacher"), o, app.SignInput{PIN: testPIN}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := b.signSheet("a1.math", "toan.hk2", testPIN); err != nil {
+			t.Fatal(err)
+		}
+		// A conduct rating of semester I voids semester I's and the year's
+		// homeroom signatures, not the semester II sheet's.
+		b.must(b.a.SetConduct(b.ctx, b.as("a1.teacher"), b.class.ID, []app.ConductEntry{{PupilID: b.pupils[0], Term: "hk1", Level: "T"}}))
+		for _, o := range []app.SignObject{hr, year} {
+			st := b.sigs("a1.teacher", o)
+			if st.Signatures[0].Valid || len(st.Signatures[0].Changed) == 0 || st.Signatures[0].Changed[0].PupilID != strconv.FormatInt(b.pupils[0], 10) {
+				t.Fatalf("%s after a conduct rating: %+v", o.Term, st.Signatures[0])
+			}
+		}
+		if st := b.sigs("a1.math", sheetObj(b.sheets["toan.hk2"])); !st.Signatures[0].Valid {
+			t.Fatal("semester II sheet voided by a semester I conduct rating")
+		}
+		// A pupil leaving the class changes every document of the class.
+		if _, err := b.a.Sign(b.ctx, b.as("a1.teacher"), hr, app.SignInput{PIN: testPIN}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.a.RecordMovement(b.ctx, b.sys, app.MovementInput{PupilID: b.pupils[2], Kind: "leave", On: b.year.StartsOn.AddDate(0, 1, 0), Reason: "Chuyển vùng"}); err != nil {
+			t.Fatal(err)
+		}
+		if st := b.sigs("a1.teacher", hr); st.Signatures[0].Valid || st.Signatures[0].InvalidReason != app.VoidRoster {
+			t.Fatalf("after a pupil left: %+v", st.Signatures[0])
+		}
+		if st := b.sigs("a1.math", sheetObj(b.sheets["toan.hk2"])); st.Signatures[0].Valid {
+			t.Fatal("sheet still valid after a pupil left")
+		}
+	})
+}
