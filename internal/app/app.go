@@ -70,6 +70,7 @@ type App struct {
 	dummyOnce sync.Once
 	dummy     string
 	recompute *recomputer // the background recomputation of stored results
+	signJobs  *signJobs   // batch signing in progress (sign_batch.go)
 }
 
 // New returns the use cases over db.
@@ -80,7 +81,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *App {
 	if cfg.Clock != nil {
 		db.Now = cfg.Clock
 	}
-	return &App{DB: db, Cfg: cfg, Log: log, recompute: newRecomputer()}
+	return &App{DB: db, Cfg: cfg, Log: log, recompute: newRecomputer(), signJobs: newSignJobs()}
 }
 
 // Now reads the system's clock, the one every transaction uses.

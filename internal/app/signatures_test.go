@@ -556,3 +556,65 @@ func TestSignVoidByHomeroomDataAndRoster(t *testing.T) {
 		}
 	})
 }
+
+// waitJob waits for a batch to finish.
+func (b *book) waitJob(user string, j app.SignJob) app.SignJob {
+	b.t.Helper()
+	for i := 0; i < 500; i++ {
+		cur, err := b.a.SignJobStatus(b.as(user), j.ID)
+		b.must(err)
+		if cur.Finished {
+			return cur
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	b.t.Fatal("batch did not finish")
+	return j
+}
+
+func TestSignBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := signBook(t, db, 2)
+		_, err := b.a.StartSignBatch(b.ctx, b.as("a1.other"), app.SignBatchInput{Kind: "sheets", Term: "hk1", PIN: "135792"})
+		wantCode(t, "batch with a wrong PIN", err, sdgdt.EINVALID)
+		if _, err := b.a.StartSignBatch(b.ctx, b.as("a1.other"), app.SignBatchInput{Kind: "books", SchoolID: b.school["A1"].ID, Grade: 6, Term: "hk1", PIN: testPIN}); !app.IsForbidden(err) {
+			t.Fatalf("a teacher signing books: %v", err)
+		}
+		for _, u := range []string{"a1.other", "a1.math"} {
+			j, err := b.a.StartSignBatch(b.ctx, b.as(u), app.SignBatchInput{Kind: "sheets", Term: "hk1", PIN: testPIN})
+			if err != nil {
+				t.Fatal(err)
+			}
+			j = b.waitJob(u, j)
+			if j.Failed != 0 || j.Signed != j.Total || j.Total == 0 {
+				t.Fatalf("%s: %+v", u, j)
+			}
+		}
+		// Again: nothing to sign, every sheet skipped.
+		j, err := b.a.StartSignBatch(b.ctx, b.as("a1.math"), app.SignBatchInput{Kind: "sheets", Term: "hk1", PIN: testPIN})
+		b.must(err)
+		if j = b.waitJob("a1.math", j); j.Signed != 0 || !j.Items[0].Skipped {
+			t.Fatalf("second batch: %+v", j)
+		}
+		if _, err := b.a.Sign(b.ctx, b.as("a1.teacher"), app.SignObject{Kind: sdgdt.SignHomeroom, ClassID: b.class.ID, Term: "hk1"}, app.SignInput{PIN: testPIN}); err != nil {
+			t.Fatal(err)
+		}
+		leader := b.as("a1.leader")
+		secret, err := b.a.BeginTOTP(b.ctx, leader)
+		b.must(err)
+		code, _ := auth.TOTPCode(secret, b.a.Now())
+		b.must(b.a.ConfirmTOTP(b.ctx, leader, code))
+		b.clk.Advance(31 * time.Second)
+		code, _ = auth.TOTPCode(secret, b.a.Now())
+		j, err = b.a.StartSignBatch(b.ctx, b.as("a1.leader"), app.SignBatchInput{Kind: "books", SchoolID: b.school["A1"].ID, Grade: 6, Term: "hk1", PIN: testPIN, OTP: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j = b.waitJob("a1.leader", j); j.Signed != 1 || j.Failed != 0 {
+			t.Fatalf("leader batch: %+v", j)
+		}
+		if _, err := b.a.SignJobStatus(b.as("a1.math"), j.ID); sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND {
+			t.Fatalf("someone else's batch: %v", err)
+		}
+	})
+}

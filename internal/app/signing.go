@@ -22,6 +22,11 @@ type SignInput struct {
 	PIN string
 	OTP string
 	CMS []byte
+
+	// A batch opens the key and checks the second factor once (SignBatch).
+	opened   crypto.Signer
+	openedID int64
+	otpDone  bool
 }
 
 // signRights checks that p may sign o and returns the role he signs as.
@@ -174,7 +179,8 @@ func (a *App) SignatureCMS(ctx context.Context, p *Principal, id int64) (sdgdt.S
 // data that are no longer current.
 func (a *App) Sign(ctx context.Context, p *Principal, o SignObject, in SignInput) (sdgdt.Signature, error) {
 	var sg sdgdt.Signature
-	if (in.PIN == "") == (len(in.CMS) == 0) {
+	hasPIN := in.PIN != "" || in.opened != nil
+	if hasPIN == (len(in.CMS) != 0) {
 		msg := "Vui lòng nhập mã PIN ký."
 		if in.PIN != "" {
 			msg = "Gửi mã PIN hoặc tệp chữ ký CMS, không gửi cả hai."
@@ -217,7 +223,7 @@ func (a *App) Sign(ctx context.Context, p *Principal, o SignObject, in SignInput
 		if keys, err = tx.KeysOf(p.User.ID); err != nil {
 			return err
 		}
-		if in.PIN != "" {
+		if hasPIN {
 			key, err = tx.ActiveKey(p.User.ID)
 			if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND {
 				return signErr(sdgdt.EINVALID, "Bạn chưa đăng ký chữ ký số: vào trang “Chữ ký số” trong tài khoản để đăng ký và đặt mã PIN ký.")
@@ -228,7 +234,7 @@ func (a *App) Sign(ctx context.Context, p *Principal, o SignObject, in SignInput
 	if err != nil {
 		return sg, err
 	}
-	if role == sdgdt.RoleLeader {
+	if role == sdgdt.RoleLeader && !in.otpDone {
 		if !user.TOTPEnabled {
 			return sg, signErr(sdgdt.EFORBIDDEN, "Lãnh đạo cần bật xác thực hai lớp (TOTP) trước khi ký xác nhận sổ.")
 		}
@@ -245,7 +251,7 @@ func (a *App) Sign(ctx context.Context, p *Principal, o SignObject, in SignInput
 	}
 	sg = sdgdt.Signature{SchoolID: d.school.ID, ClassID: d.class.ID, Term: d.term, ObjectKind: o.Kind, ObjectKey: o.key(),
 		SignerID: p.User.ID, SignerName: p.User.FullName, Role: role, Digest: d.digest, Canonical: d.bytes}
-	if in.PIN != "" {
+	if hasPIN {
 		if len(key.SealedKey) == 0 {
 			return sdgdt.Signature{}, signErr(sdgdt.EINVALID, "Khóa ký của bạn nằm trên thiết bị ký riêng: hãy ký bằng công cụ của thiết bị và tải lên tệp chữ ký (CMS).")
 		}
@@ -259,19 +265,13 @@ func (a *App) Sign(ctx context.Context, p *Principal, o SignObject, in SignInput
 		if now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
 			return sdgdt.Signature{}, signErr(sdgdt.EINVALID, "Chứng thư số đã hết hạn hoặc chưa có hiệu lực: hãy đăng ký lại chữ ký số.")
 		}
-		sealed, err := sign.ParseSealed(key.SealedKey)
-		if err != nil {
-			return sdgdt.Signature{}, err
-		}
-		priv, err := sign.Open(sealed, in.PIN)
-		if errors.Is(err, sign.ErrWrongPIN) {
-			if err := a.recordSignAttempt(ctx, p.User.ID, false); err != nil {
+		priv := in.opened
+		if priv == nil {
+			if priv, err = a.openKey(ctx, p, key, in.PIN); err != nil {
 				return sdgdt.Signature{}, err
 			}
-			return sdgdt.Signature{}, pinError("Mã PIN ký không đúng.")
-		}
-		if err != nil {
-			return sdgdt.Signature{}, err
+		} else if in.openedID != key.ID {
+			return sdgdt.Signature{}, signErr(sdgdt.ECONFLICT, "Chứng thư số của bạn vừa thay đổi; hãy ký lại.")
 		}
 		if sg.CMS, err = signWith(d.bytes, priv, cert, chain, now); err != nil {
 			return sdgdt.Signature{}, err
@@ -350,6 +350,23 @@ func (a *App) Sign(ctx context.Context, p *Principal, o SignObject, in SignInput
 		return sdgdt.Signature{}, err
 	}
 	return sg, nil
+}
+
+// openKey opens a signer's sealed key with his PIN; a wrong PIN is recorded
+// for the throttle and answered 422.
+func (a *App) openKey(ctx context.Context, p *Principal, key sdgdt.SigningKey, pin string) (crypto.Signer, error) {
+	sealed, err := sign.ParseSealed(key.SealedKey)
+	if err != nil {
+		return nil, err
+	}
+	priv, err := sign.Open(sealed, pin)
+	if errors.Is(err, sign.ErrWrongPIN) {
+		if err := a.recordSignAttempt(ctx, p.User.ID, false); err != nil {
+			return nil, err
+		}
+		return nil, pinError("Mã PIN ký không đúng.")
+	}
+	return priv, err
 }
 
 // signWith is the remote signature itself (also used by the benchmark).
