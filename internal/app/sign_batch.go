@@ -261,3 +261,76 @@ func (a *App) SignJobStatus(p *Principal, id string) (SignJob, error) {
 	}
 	return job, nil
 }
+
+// BookState is a class book of a term on the school's signing overview.
+type BookState struct {
+	Class   sdgdt.Class
+	Term    string
+	Latest  *sdgdt.Signature // the newest signature, nil when never signed
+	Current bool             // it is valid over the current data
+	Missing int              // parts without a valid signature
+}
+
+// SchoolSigning is the signing overview of a school's class books.
+type SchoolSigning struct {
+	School  sdgdt.School
+	Terms   []string
+	Grades  []int
+	Books   []BookState // by class, then term
+	CanSign bool        // a leader: may sign the books
+}
+
+// SchoolBooks returns the state of every class book of a school's current
+// year, for its leaders, board and administrators and the units above.
+func (a *App) SchoolBooks(ctx context.Context, p *Principal, schoolID int64) (SchoolSigning, error) {
+	var out SchoolSigning
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(schoolID)
+		if err != nil {
+			return err
+		}
+		out.School = s
+		if !Can(p, ActReadSheet, SchoolTarget(s)) {
+			return forbidden()
+		}
+		out.CanSign = Can(p, ActApprove, SchoolTarget(s))
+		y, err := tx.CurrentYear()
+		if err != nil {
+			return err
+		}
+		classes, err := tx.ClassesOf(s.ID, y.ID)
+		if err != nil {
+			return err
+		}
+		seenGrade := map[int]bool{}
+		for _, c := range classes {
+			if !seenGrade[c.Grade] {
+				seenGrade[c.Grade] = true
+				out.Grades = append(out.Grades, c.Grade)
+			}
+			terms := allTerms(c)
+			if out.Terms == nil {
+				out.Terms = terms
+			}
+			for _, term := range terms {
+				d, err := a.bookDoc(tx, c.ID, term)
+				if err != nil {
+					return err
+				}
+				bs := BookState{Class: c, Term: term, Missing: len(d.missing)}
+				sigs, err := tx.SignaturesOf(s.ID, sdgdt.SignBook, SignObject{Kind: sdgdt.SignBook, ClassID: c.ID, Term: term}.key())
+				if err != nil {
+					return err
+				}
+				if len(sigs) > 0 {
+					bs.Latest = &sigs[0]
+					bs.Current = sigs[0].Valid && sameDoc(sigs[0], d)
+				}
+				out.Books = append(out.Books, bs)
+			}
+		}
+		sort.Ints(out.Grades)
+		return nil
+	})
+	return out, err
+}

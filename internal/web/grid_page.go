@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -168,6 +169,7 @@ func (s *Server) showGrid(w http.ResponseWriter, r *http.Request, p *app.Princip
 // sheetsData is the list of a teacher's sheets.
 type sheetsData struct {
 	Classes []sheetsClass
+	Terms   []string // the terms of the teacher's sheets, for batch signing
 }
 
 type sheetsClass struct {
@@ -188,6 +190,9 @@ func (s *Server) sheetsPage(w http.ResponseWriter, r *http.Request, p *app.Princ
 		}
 		c := &d.Classes[len(d.Classes)-1]
 		c.Sheets = append(c.Sheets, a)
+		if !slices.Contains(d.Terms, a.Term) {
+			d.Terms = append(d.Terms, a.Term) // for batch signing
+		}
 	}
 	return s.render(w, r, http.StatusOK, "sheets", &Page{Title: "Sổ điểm", Active: "sheets", Data: d})
 }

@@ -161,6 +161,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /account/signing/pin", s.page(s.form(s.signingView, s.signingChangePIN)))
 	mux.Handle("GET /signing/{kind}/{id}", s.page(s.view(s.signView)))
 	mux.Handle("POST /signing/{kind}/{id}", s.page(s.form(s.signView, s.signSubmit)))
+	mux.Handle("POST /signing/batch", s.page(s.form(s.signBatchView, s.signBatchSubmit)))
+	mux.Handle("GET /signing/jobs/{id}", s.page(s.signJobPage))
+	mux.Handle("GET /schools/{id}/signing", s.page(s.view(s.schoolSigningView)))
 	mux.Handle("GET /api/v1/sheets/{sheet_id}/canonical", s.sheetAPI(s.apiCanonical(sheetObject)))
 	mux.Handle("GET /api/v1/sheets/{sheet_id}/signatures", s.sheetAPI(s.apiListSignatures(sheetObject)))
 	mux.Handle("POST /api/v1/sheets/{sheet_id}/signatures", s.sheetAPI(s.apiSign(sheetObject)))
@@ -172,6 +175,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/classes/{class_id}/book/{term}/signatures", s.sheetAPI(s.apiSign(bookObject)))
 	mux.Handle("GET /api/v1/signatures/{signature_id}/cms", s.sheetAPI(s.apiSignatureCMS))
 	mux.HandleFunc("GET /api/v1/signing/trust.pem", s.apiTrustPEM)
+	mux.Handle("POST /api/v1/signing/batch", s.sheetAPI(s.apiSignBatch))
+	mux.Handle("GET /api/v1/signing/jobs/{job_id}", s.sheetAPI(s.apiSignJob))
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)

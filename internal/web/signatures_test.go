@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"sdgdt"
 	"sdgdt/internal/app"
@@ -215,3 +216,63 @@ func TestSignaturesOverTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestSignaturesBatchPages signs a teacher's sheets in one action from the
+// sheets page, follows the job, and shows the school's signing overview.
+func TestSignaturesBatchPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		var teacher string
+		for name, ac := range e.accts {
+			if ac.Role == sdgdt.RoleSubjectTeacher && strings.HasPrefix(name, "thptcva.") && teacher == "" {
+				teacher = name
+			}
+		}
+		c := e.as(teacher)
+		if r := c.get("/sheets"); r.status != 200 || !strings.Contains(r.body, "Ký số các bảng điểm") {
+			t.Fatalf("sheets page: %d", r.status)
+		}
+		if r := c.post("/signing/batch", url.Values{"kind": {"sheets"}, "term": {"hk1"}, "pin": {"999000"}}); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("batch with a wrong PIN: %d", r.status)
+		}
+		r := c.post("/signing/batch", url.Values{"kind": {"sheets"}, "term": {"hk1"}, "pin": {demo.DemoSignPIN}})
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/signing/jobs/") {
+			t.Fatalf("batch: %d %q", r.status, r.location())
+		}
+		id := strings.TrimPrefix(r.location(), "/signing/jobs/")
+		tok := e.token(teacher)
+		var job struct {
+			Total, Signed, Failed int
+			Finished              bool
+		}
+		for i := 0; i < 300 && !job.Finished; i++ {
+			jr := e.apiCall(tok, "GET", "/api/v1/signing/jobs/"+id, nil)
+			if jr.status != 200 {
+				t.Fatalf("job: %d %s", jr.status, jr.body)
+			}
+			json.Unmarshal([]byte(jr.body), &job)
+			if !job.Finished {
+				e.clk.Advance(0)
+				timeSleep()
+			}
+		}
+		if !job.Finished || job.Total == 0 || job.Signed != job.Total || job.Failed != 0 {
+			t.Fatalf("job: %+v", job)
+		}
+		if p := c.get(r.location()); p.status != 200 || !strings.Contains(p.body, "Đã xong") {
+			t.Fatalf("job page: %d", p.status)
+		}
+		school := fmt.Sprint(e.schools["THCS-ND"])
+		ov := e.as("thcsnd.lanhdao").get("/schools/" + school + "/signing")
+		if ov.status != 200 || !strings.Contains(ov.body, "Đã ký") || !strings.Contains(ov.body, "Chưa ký") || !strings.Contains(ov.body, "Ký sổ các lớp") {
+			t.Fatalf("school overview: %d", ov.status)
+		}
+		// The API batch: a teacher may not sign books.
+		br := e.apiCall(tok, "POST", "/api/v1/signing/batch", map[string]any{"kind": "books", "term": "hk1", "school_id": school, "grade": 6, "pin": demo.DemoSignPIN})
+		if br.status != http.StatusForbidden {
+			t.Fatalf("teacher batch of books: %d %s", br.status, br.body)
+		}
+	})
+}
+
+func timeSleep() { time.Sleep(20 * time.Millisecond) }

@@ -161,3 +161,103 @@ func (s *Server) sheetSigBadge(r *http.Request, p *app.Principal, id int64) *sig
 	}
 	return b
 }
+
+// signBatchSubmit starts a batch from a form: a teacher's sheets of a term
+// (the sheets page) or a leader's class books of a grade (the school's
+// signing overview), then shows its progress.
+func (s *Server) signBatchSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	f := pg.Form
+	in := app.SignBatchInput{Kind: f.Get("kind"), Term: f.Get("term"), PIN: f.Get("pin"), OTP: strings.TrimSpace(f.Get("otp"))}
+	in.SchoolID, _ = strconv.ParseInt(f.Get("school_id"), 10, 64)
+	in.Grade, _ = strconv.Atoi(f.Get("grade"))
+	job, err := s.app.StartSignBatch(r.Context(), p, in)
+	if err != nil {
+		return "", "", err
+	}
+	return "/signing/jobs/" + job.ID, "", nil
+}
+
+// signBatchView is the page a failed batch form shows again: the school's
+// overview for books, the signing account page for sheets.
+func (s *Server) signBatchView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
+	if pg.Form.Get("kind") == "books" {
+		r.SetPathValue("id", pg.Form.Get("school_id"))
+		return s.schoolSigningView(r, p, pg)
+	}
+	return s.signingView(r, p, pg)
+}
+
+func (s *Server) signJobPage(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+	job, err := s.app.SignJobStatus(p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "signing_job", &Page{Title: "Ký số hàng loạt", Data: job})
+}
+
+func (s *Server) schoolSigningView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return "", &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không tìm thấy trường."}
+	}
+	ss, err := s.app.SchoolBooks(r.Context(), p, id)
+	if err != nil {
+		return "", err
+	}
+	pg.Title, pg.Data = "Ký số sổ các lớp · "+ss.School.Name, ss
+	return "signing_school", nil
+}
+
+type apiBatchRequest struct {
+	Kind     string `json:"kind"`
+	Term     string `json:"term"`
+	SchoolID flexID `json:"school_id"`
+	Grade    int    `json:"grade"`
+	PIN      string `json:"pin"`
+	OTP      string `json:"otp"`
+}
+
+func jobJSON(j app.SignJob) map[string]any {
+	items := make([]map[string]any, 0, len(j.Items))
+	for _, it := range j.Items {
+		m := map[string]any{"object": it.Object.Kind, "name": it.Name, "signature_id": nil, "skipped": it.Skipped, "error": nil}
+		if it.SignatureID != 0 {
+			m["signature_id"] = id64(it.SignatureID)
+		}
+		if it.Error != "" {
+			m["error"] = it.Error
+		}
+		switch it.Object.Kind {
+		case sdgdt.SignSheet:
+			m["sheet_id"] = id64(it.Object.SheetID)
+		default:
+			m["class_id"], m["term"] = id64(it.Object.ClassID), it.Object.Term
+		}
+		items = append(items, m)
+	}
+	return map[string]any{"job_id": j.ID, "kind": j.Kind, "term": j.Term, "total": j.Total, "done": j.Done, "signed": j.Signed,
+		"failed": j.Failed, "finished": j.Finished, "items": items}
+}
+
+func (s *Server) apiSignBatch(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+	var req apiBatchRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	job, err := s.app.StartSignBatch(r.Context(), p, app.SignBatchInput{Kind: req.Kind, Term: req.Term, SchoolID: int64(req.SchoolID), Grade: req.Grade, PIN: req.PIN, OTP: req.OTP})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/signing/jobs/"+job.ID)
+	writeJSON(w, http.StatusAccepted, jobJSON(job))
+	return nil
+}
+
+func (s *Server) apiSignJob(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+	job, err := s.app.SignJobStatus(p, r.PathValue("job_id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, jobJSON(job))
+	return nil
+}
