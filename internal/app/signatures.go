@@ -527,3 +527,44 @@ func (a *App) RevokeCertificate(ctx context.Context, p *Principal, serial string
 		return record(tx, p, sdgdt.ActSigningRevoke, "user", idStr(k.UserID), schoolID, path, nil, map[string]any{"certificate": certJSON(k), "reason": reason})
 	})
 }
+
+// RegisterCertificate registers a certificate whose key lives outside the
+// server (a USB token, a remote signing provider) as the caller's: his
+// signatures are then uploaded as CMS. It must chain to a trust root and be
+// valid now.
+func (a *App) RegisterCertificate(ctx context.Context, p *Principal, certPEM []byte) (sdgdt.SigningKey, error) {
+	bad := func(msg string) error {
+		return &sdgdt.Error{Code: sdgdt.EINVALID, Message: msg, Fields: map[string]string{"certificate": msg}}
+	}
+	_, certs, err := sign.ParseTrustRoots(certPEM)
+	if err != nil {
+		return sdgdt.SigningKey{}, bad("Không đọc được chứng thư số (cần tệp PEM: -----BEGIN CERTIFICATE-----).")
+	}
+	cert, chain := certs[0], certs[1:]
+	if cert.IsCA {
+		return sdgdt.SigningKey{}, bad("Đây là chứng thư của một tổ chức cấp (CA), không phải của người ký.")
+	}
+	var t *trustSet
+	if err := a.DB.View(ctx, func(tx *store.Tx) error { var err error; t, err = a.trustIn(tx); return err }); err != nil {
+		return sdgdt.SigningKey{}, err
+	}
+	inter := x509.NewCertPool()
+	for _, c := range chain {
+		inter.AddCert(c)
+	}
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: t.roots, Intermediates: inter, CurrentTime: a.Now(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+		return sdgdt.SigningKey{}, bad("Chứng thư số không do một tổ chức tin cậy cấp, hoặc đã hết hạn.")
+	}
+	k := keyRow(p.User.ID, sdgdt.KeyFromExternal, cert, chain, nil)
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateKey(&k); err != nil {
+			return err
+		}
+		schoolID, path, err := homeOf(tx, p.User)
+		if err != nil {
+			return err
+		}
+		return record(tx, p, sdgdt.ActSigningImport, "user", idStr(p.User.ID), schoolID, path, nil, map[string]any{"certificate": certJSON(k), "source": k.Source})
+	})
+	return k, err
+}

@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +20,8 @@ import (
 	"sdgdt/internal/sign"
 	"sdgdt/internal/store"
 	"sdgdt/internal/store/storetest"
+
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 const (
@@ -615,6 +619,62 @@ func TestSignBatch(t *testing.T) {
 		}
 		if _, err := b.a.SignJobStatus(b.as("a1.math"), j.ID); sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND {
 			t.Fatalf("someone else's batch: %v", err)
+		}
+	})
+}
+
+func TestSignImportedKeys(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := signBook(t, db, 1)
+		now := b.a.Now()
+		licensed, err := sign.NewCA("VNPT-CA thử nghiệm", "VNPT", now.Add(-time.Hour), 5*365*24*time.Hour)
+		b.must(err)
+		key, _ := sign.GenerateKey()
+		cert, err := licensed.Issue(sign.IssueRequest{FullName: "Người a1.math", Username: "079123456789", PublicKey: key.Public(), NotBefore: now.Add(-time.Minute), NotAfter: now.AddDate(1, 0, 0)})
+		b.must(err)
+		p12, err := pkcs12.Modern.Encode(key, cert, []*x509.Certificate{licensed.Cert}, "mật khẩu p12")
+		b.must(err)
+		// Not trusted until the licensed CA is a configured root.
+		_, err = b.a.ImportPKCS12(b.ctx, b.as("a1.math"), p12, "mật khẩu p12", "975310")
+		wantCode(t, "untrusted PKCS#12", err, sdgdt.EINVALID)
+		b.a.Cfg.TrustRoots = []*x509.Certificate{licensed.Cert}
+		_, err = b.a.ImportPKCS12(b.ctx, b.as("a1.math"), p12, "sai", "975310")
+		wantField(t, "wrong PKCS#12 password", err, "password")
+		if _, err := b.a.ImportPKCS12(b.ctx, b.as("a1.math"), p12, "mật khẩu p12", "975310"); err != nil {
+			t.Fatal(err)
+		}
+		sg, err := b.signSheet("a1.math", "toan.hk1", "975310")
+		if err != nil || !strings.Contains(sg.CertIssuer, "VNPT-CA") {
+			t.Fatalf("signed with the imported key: %+v %v", sg, err)
+		}
+		// An external certificate: PIN signing refused, its CMS accepted.
+		ekey, _ := sign.GenerateKey()
+		ecert, err := licensed.Issue(sign.IssueRequest{FullName: "Người a1.other", Username: "079000111222", PublicKey: ekey.Public(), NotBefore: now.Add(-time.Minute), NotAfter: now.AddDate(1, 0, 0)})
+		b.must(err)
+		if _, err := b.a.RegisterCertificate(b.ctx, b.as("a1.other"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ecert.Raw})); err != nil {
+			t.Fatal(err)
+		}
+		var other string
+		for k := range b.sheets {
+			if strings.HasSuffix(k, ".hk1") && k != "toan.hk1" {
+				other = k
+			}
+		}
+		_, err = b.signSheet("a1.other", other, testPIN)
+		wantCode(t, "PIN with an external key", err, sdgdt.EINVALID)
+		doc, _, err := b.a.Canonical(b.ctx, b.as("a1.other"), sheetObj(b.sheets[other]))
+		b.must(err)
+		cms, err := sign.SignDetached(doc, ekey, ecert, nil, b.a.Now())
+		b.must(err)
+		if sg, err := b.a.Sign(b.ctx, b.as("a1.other"), sheetObj(b.sheets[other]), app.SignInput{CMS: cms}); err != nil || !sg.External {
+			t.Fatalf("external CMS: %+v %v", sg, err)
+		}
+		// Expired: years later the province certificate no longer signs.
+		b.clk.Advance(4 * 365 * 24 * time.Hour)
+		_, err = b.a.Sign(b.ctx, b.as("a1.teacher"), app.SignObject{Kind: sdgdt.SignHomeroom, ClassID: b.class.ID, Term: "hk1"}, app.SignInput{PIN: testPIN})
+		wantCode(t, "expired certificate", err, sdgdt.EINVALID)
+		if !strings.Contains(sdgdt.ErrorMessage(err), "hết hạn") {
+			t.Fatalf("expired: %v", err)
 		}
 	})
 }

@@ -114,6 +114,10 @@ func flash(key string) string {
 		return "Đã đổi mã PIN ký."
 	case "signed":
 		return "Đã ký số."
+	case "imported":
+		return "Đã nhập chứng thư số; khóa ký được bảo vệ bằng mã PIN ký bạn vừa đặt."
+	case "registered":
+		return "Đã đăng ký chứng thư số của thiết bị ký riêng: hãy ký bằng thiết bị và tải lên tệp chữ ký."
 	}
 	return ""
 }

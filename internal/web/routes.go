@@ -159,6 +159,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /account/signing", s.page(s.view(s.signingView)))
 	mux.Handle("POST /account/signing/enrol", s.page(s.form(s.signingView, s.signingEnrol)))
 	mux.Handle("POST /account/signing/pin", s.page(s.form(s.signingView, s.signingChangePIN)))
+	mux.Handle("POST /account/signing/pkcs12", s.page(s.signingImport))
+	mux.Handle("POST /account/signing/certificate", s.page(s.form(s.signingView, s.signingRegister)))
 	mux.Handle("GET /signing/{kind}/{id}", s.page(s.view(s.signView)))
 	mux.Handle("POST /signing/{kind}/{id}", s.page(s.form(s.signView, s.signSubmit)))
 	mux.Handle("POST /signing/batch", s.page(s.form(s.signBatchView, s.signBatchSubmit)))

@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -266,6 +268,22 @@ func TestSignaturesBatchPages(t *testing.T) {
 		ov := e.as("thcsnd.lanhdao").get("/schools/" + school + "/signing")
 		if ov.status != 200 || !strings.Contains(ov.body, "Đã ký") || !strings.Contains(ov.body, "Chưa ký") || !strings.Contains(ov.body, "Ký sổ các lớp") {
 			t.Fatalf("school overview: %d", ov.status)
+		}
+		// A PKCS#12 upload that is not one: the account page again, 422.
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "khoa.p12")
+		fw.Write([]byte("không phải PKCS#12"))
+		mw.WriteField("password", "x")
+		mw.WriteField("p12_pin", "975310")
+		mw.WriteField("p12_pin2", "975310")
+		mw.Close()
+		up := c.do("POST", "/account/signing/pkcs12", buf.String(), map[string]string{"Content-Type": mw.FormDataContentType()})
+		if up.status != http.StatusUnprocessableEntity || !strings.Contains(up.body, "PKCS#12") {
+			t.Fatalf("bad PKCS#12: %d", up.status)
+		}
+		if reg := c.post("/account/signing/certificate", url.Values{"certificate": {"không phải PEM"}}); reg.status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad certificate: %d", reg.status)
 		}
 		// The API batch: a teacher may not sign books.
 		br := e.apiCall(tok, "POST", "/api/v1/signing/batch", map[string]any{"kind": "books", "term": "hk1", "school_id": school, "grade": 6, "pin": demo.DemoSignPIN})

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/base64"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -260,4 +261,58 @@ func (s *Server) apiSignJob(w http.ResponseWriter, r *http.Request, p *app.Princ
 	}
 	writeJSON(w, http.StatusOK, jobJSON(job))
 	return nil
+}
+
+// signingImport imports a PKCS#12 file (multipart form: file, password, pin,
+// pin2) as the caller's signing key. The file is read only after the form's
+// size is bounded; a refusal shows the account page again.
+func (s *Server) signingImport(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	pg := &Page{}
+	err := r.ParseMultipartForm(256 << 10)
+	if err != nil {
+		err = &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Tệp PKCS#12 quá lớn hoặc biểu mẫu không đọc được.", Fields: map[string]string{"file": "Chọn tệp .p12 hoặc .pfx (tối đa 256 KB)."}}
+	} else {
+		pg.Form = r.PostForm
+		err = samePIN(r.PostForm, "p12_pin", "p12_pin2")
+	}
+	if err == nil {
+		f, _, ferr := r.FormFile("file")
+		if ferr != nil {
+			err = &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Chọn tệp PKCS#12.", Fields: map[string]string{"file": "Chọn tệp .p12 hoặc .pfx."}}
+		} else {
+			defer f.Close()
+			var data []byte
+			if data, err = io.ReadAll(io.LimitReader(f, 256<<10)); err == nil {
+				_, err = s.app.ImportPKCS12(r.Context(), p, data, r.PostFormValue("password"), r.PostFormValue("p12_pin"))
+			}
+		}
+	}
+	return s.formResult(w, r, p, pg, err, "/account/signing", "imported")
+}
+
+// signingRegister registers an external signer's certificate (PEM pasted).
+func (s *Server) signingRegister(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	_, err := s.app.RegisterCertificate(r.Context(), p, []byte(pg.Form.Get("certificate")))
+	return "/account/signing", "registered", err
+}
+
+// formResult ends a hand-parsed form the way s.form does: a redirect with a
+// flash on success, the account page again with the messages on a refusal.
+func (s *Server) formResult(w http.ResponseWriter, r *http.Request, p *app.Principal, pg *Page, err error, to, flash string) error {
+	code := sdgdt.ErrorCode(err)
+	switch code {
+	case "":
+		http.Redirect(w, r, withFlash(to, flash), http.StatusSeeOther)
+		return nil
+	case sdgdt.EINVALID, sdgdt.ECONFLICT:
+		pg.Error, pg.Fields = sdgdt.ErrorMessage(err), sdgdt.ErrorFields(err)
+	default:
+		return err
+	}
+	name, verr := s.signingView(r, p, pg)
+	if verr != nil {
+		return verr
+	}
+	return s.render(w, r, statusOf(code), name, pg)
 }
