@@ -82,6 +82,14 @@ const (
 	ActCorrectionApply   Action = "correction.apply"
 	ActCorrectionCancel  Action = "correction.cancel"
 
+	ActSigningCAInit    Action = "signing.ca_init"
+	ActSigningEnrol     Action = "signing.enrol"
+	ActSigningChangePIN Action = "signing.change_pin"
+	ActSigningImport    Action = "signing.import_pkcs12"
+	ActSigningRevoke    Action = "signing.revoke"
+	ActSignatureCreate  Action = "signature.create"
+	ActSignatureVoid    Action = "signature.void"
+
 	ActAuditPersonalView Action = "audit.personal_view"
 	ActAuditAnchor       Action = "audit.anchor"
 )
@@ -159,6 +167,14 @@ var actionNames = map[Action]string{
 	ActCorrectionWitness: "Xác nhận chứng kiến điều chỉnh",
 	ActCorrectionApply:   "Điều chỉnh điểm sau khóa sổ",
 	ActCorrectionCancel:  "Hủy đề nghị điều chỉnh",
+
+	ActSigningCAInit:    "Khởi tạo tổ chức cấp chứng thư số (CA)",
+	ActSigningEnrol:     "Đăng ký chữ ký số",
+	ActSigningChangePIN: "Đổi mã PIN ký",
+	ActSigningImport:    "Nhập chứng thư số (PKCS#12)",
+	ActSigningRevoke:    "Thu hồi chứng thư số",
+	ActSignatureCreate:  "Ký số",
+	ActSignatureVoid:    "Chữ ký số mất hiệu lực do dữ liệu thay đổi",
 
 	ActAuditPersonalView: "Xem dữ liệu cá nhân trong nhật ký",
 	ActAuditAnchor:       "Lưu dấu nhật ký của các trường lên đơn vị quản lý",

@@ -42,6 +42,8 @@ Usage:
   sdgdt audit   verify [--db DSN] [--heads FILE]
   sdgdt audit   heads  [--db DSN] [--out FILE]
   sdgdt backup  [--db DSN] --out FILE
+  sdgdt ca      init|issue|revoke [flags]                   (sdgdt ca)
+  sdgdt sign    verify [--db DSN] [--school ID] [--trust-roots FILE]
   sdgdt rules   eval  < pupil.json
   sdgdt version
 
@@ -76,6 +78,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitError(2)
 	case "backup":
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
+	case "ca":
+		return cmdCA(ctx, rest, getenv, stdout, stderr)
+	case "sign":
+		return cmdSign(ctx, rest, getenv, stdout, stderr)
 	case "rules":
 		if len(rest) == 0 || rest[0] != "eval" {
 			fmt.Fprintln(stderr, "usage: sdgdt rules eval < input.json")
@@ -173,6 +179,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	absolute := c.duration("absolute-timeout", 12*time.Hour, "web session absolute timeout")
 	mfaRoles := c.str("mfa-roles", "", "comma-separated roles that must use a second factor (default: administrators and leaders; 'none' for none)")
 	logJSON := c.boolean("log-json", false, "log as JSON")
+	caPass := c.str("ca-passphrase", "", "passphrase of the province CA's key, to enrol signers on the web (demo: the demo password)")
+	trustRoots := c.str("trust-roots", "", "PEM file of trusted roots of licensed CAs, besides the province CA")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -189,6 +197,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	cfg := app.DefaultConfig()
 	cfg.IdleTimeout, cfg.AbsoluteTimeout = *idle, *absolute
+	if cfg.TrustRoots, err = loadTrustRoots(*trustRoots); err != nil {
+		return err
+	}
+	cfg.CAPassphrase = *caPass
+	if cfg.CAPassphrase == "" && *seed {
+		cfg.CAPassphrase = *demoPW // the demo's CA is sealed under the demo password
+	}
 	if *mfaRoles != "" {
 		cfg.MFARoles = map[string]bool{}
 		for _, r := range strings.Split(*mfaRoles, ",") {

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"log/slog"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/audit"
 	"sdgdt/internal/auth"
+	"sdgdt/internal/sign"
 	"sdgdt/internal/store"
 )
 
@@ -28,6 +30,15 @@ type Config struct {
 	// Clock is the one clock of the system: every transaction, page and job
 	// reads the time from it. Nil means the database's own (time.Now).
 	Clock func() time.Time
+
+	// Digital signatures: the KDF that seals signers' keys under their PIN,
+	// the validity of certificates the province CA issues, the passphrase of
+	// the CA's key (enrolment needs it; "" leaves enrolment to the command
+	// line), and trust roots besides the province CA (--trust-roots).
+	SignKDF      sign.KDFParams
+	CertValidity time.Duration
+	CAPassphrase string
+	TrustRoots   []*x509.Certificate
 }
 
 // DefaultConfig returns the production settings.
@@ -46,6 +57,8 @@ func DefaultConfig() Config {
 		Throttle:        auth.DefaultThrottle,
 		Argon:           auth.DefaultParams,
 		Issuer:          "SĐGĐT",
+		SignKDF:         sign.DefaultKDFParams,
+		CertValidity:    3 * 365 * 24 * time.Hour,
 	}
 }
 
@@ -59,6 +72,7 @@ type App struct {
 	dummy     string
 	recompute *recomputer // the background recomputation of stored results
 	kinds     sync.Map    // school id → kind, for wording pages (kinds do not change)
+	signJobs  *signJobs   // batch signing in progress (sign_batch.go)
 }
 
 // SchoolKind returns the kind of a school ("" if there is none), for wording
@@ -88,7 +102,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *App {
 	if cfg.Clock != nil {
 		db.Now = cfg.Clock
 	}
-	return &App{DB: db, Cfg: cfg, Log: log, recompute: newRecomputer()}
+	return &App{DB: db, Cfg: cfg, Log: log, recompute: newRecomputer(), signJobs: newSignJobs()}
 }
 
 // Now reads the system's clock, the one every transaction uses.

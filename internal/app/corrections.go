@@ -280,6 +280,13 @@ func (a *App) applyCorrection(tx *store.Tx, p *Principal, c *sdgdt.Correction, s
 			return err
 		}
 	}
+	class, err := tx.Class(sh.ClassID)
+	if err != nil {
+		return err
+	}
+	if err := a.voidChanged(tx, p, s.ID, class.ID, affectedTerms(class, sh.Term), VoidCorrection); err != nil {
+		return err
+	}
 	c.Status, c.AppliedAt = "applied", tx.Now
 	after := correctionView(*c)
 	after["version"], after["approved_by"] = version, c.DecidedBy

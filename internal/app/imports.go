@@ -213,6 +213,15 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 			perClass[pl.class.Name]++
 			rep.Created++
 		}
+		voided := map[int64]bool{}
+		for _, pl := range plan {
+			if !voided[pl.class.ID] {
+				voided[pl.class.ID] = true
+				if err := a.voidChanged(tx, p, s.ID, pl.class.ID, allTerms(pl.class), VoidRoster); err != nil {
+					return err
+				}
+			}
+		}
 		return record(tx, p, sdgdt.ActPupilImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "per_class": perClass, "pupils": created})
 	})
 	if err == errNothing {

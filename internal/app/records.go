@@ -214,6 +214,15 @@ func (a *App) UpdatePupil(ctx context.Context, p *Principal, pupilID int64, in P
 		if err := tx.UpdatePupil(&np); err != nil {
 			return err
 		}
+		if classID != 0 && old.FullName() != np.FullName() { // the name is in the signed documents
+			c, err := tx.Class(classID)
+			if err != nil {
+				return err
+			}
+			if err := a.voidChanged(tx, p, s.ID, classID, allTerms(c), VoidEdit); err != nil {
+				return err
+			}
+		}
 		return record(tx, p, sdgdt.ActPupilUpdate, "pupil", idStr(pupilID), s.ID, s.UnitPath, pupilView(old), pupilView(np))
 	})
 }

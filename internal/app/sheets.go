@@ -581,6 +581,13 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 			if err := tx.MarkResultsStale(v.Sheet.SchoolID, v.Sheet.SchoolYearID, v.Class.ID, affected); err != nil {
 				return err
 			}
+			why := VoidEdit
+			if patch.Via == ViaCorrection {
+				why = VoidCorrection
+			}
+			if err := a.voidChanged(tx, p, v.School.ID, v.Class.ID, affectedTerms(v.Class, v.Sheet.Term), why); err != nil {
+				return err
+			}
 			audit := map[string]any{"version": res.Version, "via": patch.Via, "subject": v.Sheet.Subject, "term": v.Sheet.Term, "class": v.Class.Name, "cells": after}
 			if patch.Reason != "" {
 				audit["reason"] = patch.Reason

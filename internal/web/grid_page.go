@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,6 +55,7 @@ type gridData struct {
 	Scored   bool
 	Other    []app.SheetAssignment // the teacher's other sheets, to switch
 	Upload   *uploadPreview        // an Excel upload awaiting confirmation
+	Sig      *sigBadge             // the sheet's digital signature state
 }
 
 // resultText shows an average with its one decimal (7,0), as the circular
@@ -143,6 +145,7 @@ func (s *Server) showGrid(w http.ResponseWriter, r *http.Request, p *app.Princip
 			}
 		}
 	}
+	d.Sig = s.sheetSigBadge(r, p, id)
 	pg := &Page{Title: v.SubjectName + " · " + v.Class.Name + " · " + d.TermName, Active: "sheets", Data: d, SchoolKind: v.School.Kind}
 	if formErr != nil {
 		pg.Error = sdgdt.ErrorMessage(formErr)
@@ -153,6 +156,7 @@ func (s *Server) showGrid(w http.ResponseWriter, r *http.Request, p *app.Princip
 // sheetsData is the list of a teacher's sheets.
 type sheetsData struct {
 	Classes []sheetsClass
+	Terms   []string // the terms of the teacher's sheets, for batch signing
 }
 
 type sheetsClass struct {
@@ -173,6 +177,9 @@ func (s *Server) sheetsPage(w http.ResponseWriter, r *http.Request, p *app.Princ
 		}
 		c := &d.Classes[len(d.Classes)-1]
 		c.Sheets = append(c.Sheets, a)
+		if !slices.Contains(d.Terms, a.Term) {
+			d.Terms = append(d.Terms, a.Term) // for batch signing
+		}
 	}
 	return s.render(w, r, http.StatusOK, "sheets", &Page{Title: "Sổ điểm", Active: "sheets", Data: d})
 }

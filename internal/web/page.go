@@ -113,6 +113,16 @@ func flash(key string) string {
 		return "Đã lưu số buổi vắng của tháng."
 	case "confirmed":
 		return "Đã xác nhận số liệu tháng."
+	case "enrolled":
+		return "Đã đăng ký chữ ký số: chứng thư số đã được cấp, khóa ký được bảo vệ bằng mã PIN của bạn."
+	case "pin_changed":
+		return "Đã đổi mã PIN ký."
+	case "signed":
+		return "Đã ký số."
+	case "imported":
+		return "Đã nhập chứng thư số; khóa ký được bảo vệ bằng mã PIN ký bạn vừa đặt."
+	case "registered":
+		return "Đã đăng ký chứng thư số của thiết bị ký riêng: hãy ký bằng thiết bị và tải lên tệp chữ ký."
 	}
 	return ""
 }
@@ -218,6 +228,7 @@ func (s *Server) funcMap() template.FuncMap {
 		"inc":              func(i int) int { return i + 1 },
 		"tabs":             func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },
 		"termName":         sdgdt.TermName,
+		"signObjectName":   signObjectName,
 		"correctionStatus": func(st string) string { return app.CorrectionStatusName[st] },
 		"lower":            viet.LowerFirst, // first letter only: "học kì II"
 		"grades":           func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
