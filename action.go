@@ -72,6 +72,8 @@ const (
 	ActLockLift         Action = "lock.lift"
 	ActScheduleSet      Action = "schedule.set"
 	ActApprovalPropose  Action = "approval.propose"
+	ActIncidentReport   Action = "incident.report"
+	ActIncidentAnswer   Action = "incident.answer"
 	ActApprovalApproved Action = "approval.approved"
 	ActApprovalReturned Action = "approval.returned"
 
@@ -158,6 +160,8 @@ var actionNames = map[Action]string{
 	ActLockLift:         "Mở khóa sổ",
 	ActScheduleSet:      "Đặt lịch nhập điểm",
 	ActApprovalPropose:  "Đề nghị phê duyệt sổ",
+	ActIncidentReport:   "Báo cáo sự cố, nhầm lẫn",
+	ActIncidentAnswer:   "Trả lời báo cáo sự cố",
 	ActApprovalApproved: "Phê duyệt sổ",
 	ActApprovalReturned: "Trả lại đề nghị phê duyệt",
 

@@ -77,6 +77,8 @@ func flash(key string) string {
 		return "Đã khóa."
 	case "unlocked":
 		return "Đã mở khóa; việc mở khóa được ghi vào nhật ký."
+	case "reported":
+		return "Đã gửi báo cáo cho Ban quản trị nhà trường."
 	case "proposed":
 		return "Đã gửi đề nghị phê duyệt."
 	case "decided":

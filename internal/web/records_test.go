@@ -168,6 +168,7 @@ func TestRecords(t *testing.T) {
 		t.Run("rollover", func(t *testing.T) { testRecordsRollover(t, e, f) })
 		t.Run("continuing education words", func(t *testing.T) { testContinuingEducationWords(t, e) })
 		t.Run("groups", func(t *testing.T) { testGroupsPage(t, e, f) })
+		t.Run("incidents", func(t *testing.T) { testIncidentsPage(t, e, f) })
 	})
 }
 
@@ -677,5 +678,41 @@ func testGroupsPage(t *testing.T, e *env, f recordsFix) {
 	}
 	if r := e.as(f.other).post("/schools/"+s+"/groups", url.Values{"kind": {"team"}, "name": {"Tổ lạ"}}); r.status != 403 {
 		t.Errorf("another school's teacher creates a team: %d", r.status)
+	}
+}
+
+// testIncidentsPage: a homeroom teacher reports an entry error from his
+// class's page; the leader sees it, answers and closes it; the teacher reads
+// the answer.
+func testIncidentsPage(t *testing.T, e *env, f recordsFix) {
+	s, c := id(f.school), id(f.classes["8A1"])
+	hr := e.as(f.homeroom)
+	if r := hr.get("/classes/" + c); !strings.Contains(r.body, "/schools/"+s+"/incidents?class="+c) {
+		t.Errorf("the class page has no link to report")
+	}
+	r := hr.get("/schools/" + s + "/incidents?class=" + c)
+	if r.status != 200 || !strings.Contains(r.body, "Về: <strong>Lớp 8A1</strong>") {
+		t.Fatalf("report form: %d", r.status)
+	}
+	if r := hr.post("/schools/"+s+"/incidents", url.Values{"class_id": {c}, "kind": {"entry"}, "body": {"ngắn"}}); r.status != 422 || !strings.Contains(r.body, "Mô tả vấn đề") {
+		t.Errorf("a report too short: %d", r.status)
+	}
+	body := "Em Lê Thị Hoa bị ghi vắng không phép ngày 02/11 nhưng có giấy phép."
+	if r := hr.post("/schools/"+s+"/incidents", url.Values{"class_id": {c}, "kind": {"entry"}, "body": {body}}); r.status != http.StatusSeeOther {
+		t.Fatalf("report: %d %s", r.status, r.body)
+	}
+	r = e.as("thcsnd.lanhdao").get("/schools/" + s + "/incidents")
+	iid := between(r.body, `action="/schools/`+s+`/incidents/`, `/answer"`)
+	if !strings.Contains(r.body, body) || iid == "" {
+		t.Fatalf("the leader does not see the report")
+	}
+	if r := e.as("thcsnd.lanhdao").post("/schools/"+s+"/incidents/"+iid+"/answer", url.Values{"answer": {"Đã sửa điểm danh ngày 02/11."}, "close": {"1"}}); r.status != http.StatusSeeOther {
+		t.Errorf("answer: %d %s", r.status, r.body)
+	}
+	if r := hr.get("/schools/" + s + "/incidents"); !strings.Contains(r.body, "Đã sửa điểm danh ngày 02/11.") || !strings.Contains(r.body, "Đã đóng") {
+		t.Errorf("the teacher does not read the answer")
+	}
+	if r := e.as(f.other).get("/schools/" + s + "/incidents"); r.status != 403 {
+		t.Errorf("another school's teacher reads the reports: %d", r.status)
 	}
 }

@@ -134,6 +134,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /units/{id}/locks", s.page(s.view(s.unitLocksView)))
 	mux.Handle("POST /units/{id}/locks", s.page(s.form(s.unitLocksView, s.createUnitLock)))
 	mux.Handle("POST /unit-locks/{id}/lift", s.page(s.form(s.unitLocksView, s.liftUnitLock)))
+	// Reports to the admin board.
+	mux.Handle("GET /schools/{id}/incidents", s.page(s.view(s.incidentsView)))
+	mux.Handle("POST /schools/{id}/incidents", s.page(s.form(s.incidentsView, s.reportIncident)))
+	mux.Handle("POST /schools/{id}/incidents/{iid}/answer", s.page(s.form(s.incidentsView, s.answerIncident)))
 	// Groups and subject teams.
 	mux.Handle("GET /schools/{id}/groups", s.page(s.view(s.groupsView)))
 	mux.Handle("POST /schools/{id}/groups", s.page(s.form(s.groupsView, s.createGroup)))
