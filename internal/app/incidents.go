@@ -24,7 +24,9 @@ type IncidentInput struct {
 }
 
 // mayAnswerIncidents: the school's admin board and its leaders.
-func mayAnswerIncidents(p *Principal, t Target) bool { return Can(p, ActPropose, t) || Can(p, ActApprove, t) }
+func mayAnswerIncidents(p *Principal, t Target) bool {
+	return Can(p, ActPropose, t) || Can(p, ActApprove, t)
+}
 
 // staffOf reports whether p holds a role of the school itself (not only of a
 // unit above it): who may report to its board.
