@@ -83,7 +83,7 @@ func (s *Server) createLock(r *http.Request, p *app.Principal, pg *Page) (string
 		return "", "", err
 	}
 	f := pg.Form
-	in := app.LockInput{SchoolID: id, Term: f.Get("term"), ClassID: formID(r, "class_id"), Reason: f.Get("reason"), RequestedBy: formID(r, "requested_by"), YearID: formID(r, "year_id")}
+	in := app.LockInput{SchoolID: id, Term: f.Get("term"), ClassID: formID(r, "class_id"), Reason: f.Get("reason"), RequestedBy: formID(r, "requested_by"), YearID: formID(r, "year_id"), Field: f.Get("field")}
 	in.Grade, _ = strconv.Atoi(f.Get("grade"))
 	fields := map[string]string{}
 	var ok bool

@@ -231,6 +231,17 @@ func TestControlOfTheBook(t *testing.T) {
 		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/corrections.xlsx"); r.status != 200 || !strings.HasPrefix(r.body, "PK") {
 			t.Errorf("corrections export: %d", r.status)
 		}
+		// One column locked alone: the grid shows it locked, the rest open; the
+		// API refuses a write to it.
+		if r := e.as("thcsnd.lanhdao").post("/schools/"+school+"/locks", url.Values{"term": {"hk1"}, "field": {"final"}, "reason": {"Chốt điểm cuối kì I"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("column lock: %d %s", r.status, r.body)
+		}
+		if r := e.as(teacher).get("/sheets/" + sheetID); !strings.Contains(r.body, `data-f="final" data-t="mark" data-lock="Cột ĐĐGck đã bị khóa`) || strings.Contains(r.body, "Đã khóa — chỉ xem") {
+			t.Errorf("the grid does not show the final column locked alone")
+		}
+		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/locks"); !strings.Contains(r.body, "chỉ cột ĐĐGck") {
+			t.Errorf("the locks page does not name the column")
+		}
 	})
 }
 

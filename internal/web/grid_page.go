@@ -22,6 +22,7 @@ type gridCol struct {
 	Title string // full name, shown as a tooltip
 	Type  string // "mark" (score or Đ/CĐ/P), "text", "plevel", "ptest"
 	Wide  bool
+	Lock  string // why the column is locked alone (the rest of the sheet open)
 }
 
 // gridCell is one cell as first shown.
@@ -86,6 +87,9 @@ func gridColumns(v *app.SheetView) []gridCol {
 			c.Type, c.Label, c.Title = "plevel", "Mức", "Mức đạt được: T (Hoàn thành tốt), H (Hoàn thành), C (Chưa hoàn thành)"
 		case f == "test":
 			c.Type, c.Label, c.Title = "ptest", "KTĐK", "Điểm kiểm tra định kì: số nguyên 0-10"
+		}
+		if why, ok := v.LockedFields[f]; ok {
+			c.Lock, c.Title = why, c.Title+" — "+why
 		}
 		cols = append(cols, c)
 	}

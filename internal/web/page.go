@@ -226,6 +226,7 @@ func (s *Server) funcMap() template.FuncMap {
 		"depth":            func(path string) int { return strings.Count(path, "/") - 2 },
 		"field":            field,
 		"fieldLabel":       app.FieldLabel,
+		"lockableFields":   func() []struct{ Code, Name string } { return app.LockableFields },
 		"seq":              func(n int) []int { return make([]int, n) },
 		"inc":              func(i int) int { return i + 1 },
 		"tabs":             func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },

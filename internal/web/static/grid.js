@@ -19,7 +19,7 @@
 
   // The model: rows × editable columns of <td> elements.
   var heads = Array.prototype.slice.call(table.tHead.querySelectorAll("th[data-f]")); // any header row (group headings above)
-  var cols = heads.map(function (th) { return { field: th.dataset.f, type: th.dataset.t, label: th.textContent }; });
+  var cols = heads.map(function (th) { return { field: th.dataset.f, type: th.dataset.t, label: th.textContent, lock: th.dataset.lock || "" }; });
   var rows = Array.prototype.slice.call(table.tBodies[0].rows).filter(function (tr) { return tr.dataset.p; });
   var cells = rows.map(function (tr) { return Array.prototype.slice.call(tr.querySelectorAll("td.c")); });
   var nR = rows.length, nC = cols.length;
@@ -27,7 +27,10 @@
   var rowOf = {};
   rows.forEach(function (tr, i) { rowOf[tr.dataset.p] = i; });
   var colOf = {};
-  cols.forEach(function (c, j) { colOf[c.field] = j; });
+  cols.forEach(function (c, j) {
+    colOf[c.field] = j;
+    if (c.lock) cells.forEach(function (row) { row[j].classList.add("lk"); row[j].title = c.lock; });
+  });
 
   // ---- Values: stored text ↔ display, and validation (mirrors the server) ----
   function display(j, v) {
@@ -122,14 +125,16 @@
   }
   function commit(changes) {
     // changes: [{i, j, raw}] typed or pasted values.
-    var act = [];
+    var act = [], lockedWhy = "";
     changes.forEach(function (c) {
+      if (cols[c.j].lock) { lockedWhy = cols[c.j].lock; return; } // a column locked alone: not written
       var before = cellSnapshot(c.i, c.j);
       var n = normalize(c.j, c.raw);
       var after = n.err ? { raw: String(c.raw), err: n.err } : { v: n.v };
       if (before.raw == null && after.raw == null && before.v === after.v) return;
       act.push({ i: c.i, j: c.j, before: before, after: after });
     });
+    if (lockedWhy) flash(lockedWhy);
     if (!act.length) return;
     undo.push(act); redo = [];
     if (undo.length > 200) undo.shift();
@@ -196,6 +201,7 @@
   }
   function openEditor(mode, initial) {
     if (!writable) return;
+    if (cols[ac].lock) { flash(cols[ac].lock); return; }
     closeEditor(false);
     var td = cells[ar][ac];
     var r = td.getBoundingClientRect(), wr = wrap.getBoundingClientRect();
