@@ -110,6 +110,9 @@ func (t *Tx) SavePrimaryResults(rs []sdgdt.PrimaryResult) error {
 			return err
 		}
 	}
+	for _, r := range keep {
+		t.touchStatistics(r.SchoolID, r.SchoolYearID, r.ClassID)
+	}
 	return nil
 }
 

@@ -1,0 +1,329 @@
+package store
+
+import (
+	"cmp"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"sdgdt"
+)
+
+// Statistics (table result_statistics, migration 0008). Every write of what
+// the figures count — stored results, primary results, enrolments, a pupil's
+// sex or ethnicity — names the class it concerns (touchStatistics); at commit
+// (Update) the figures of each named class are counted again from its
+// pupils' stored results and its school's row is summed again from its
+// classes' rows, in the same transaction. Nothing is counted above a school.
+
+type statKey struct{ school, year int64 }
+
+// touchStatistics records that the figures of a class must be counted again
+// before the transaction commits.
+func (t *Tx) touchStatistics(schoolID, yearID, classID int64) {
+	if schoolID == 0 || yearID == 0 || classID == 0 {
+		return
+	}
+	if t.statDirty == nil {
+		t.statDirty = map[statKey]map[int64]bool{}
+	}
+	k := statKey{schoolID, yearID}
+	if t.statDirty[k] == nil {
+		t.statDirty[k] = map[int64]bool{}
+	}
+	t.statDirty[k][classID] = true
+}
+
+// flushStatistics counts again the figures of the classes touched in the
+// transaction, school by school in id order (on PostgreSQL the school's row
+// lock is taken first, so that two transactions of one school count one
+// after the other and the last sees the other's results).
+func (t *Tx) flushStatistics() error {
+	keys := make([]statKey, 0, len(t.statDirty))
+	for k := range t.statDirty {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b statKey) int {
+		return cmp.Or(cmp.Compare(a.school, b.school), cmp.Compare(a.year, b.year))
+	})
+	for _, k := range keys {
+		classes := make([]int64, 0, len(t.statDirty[k]))
+		for c := range t.statDirty[k] {
+			classes = append(classes, c)
+		}
+		slices.Sort(classes)
+		if err := t.refreshStatistics(k.school, k.year, classes); err != nil {
+			return fmt.Errorf("statistics of school %d: %w", k.school, err)
+		}
+	}
+	t.statDirty = nil
+	return nil
+}
+
+// RefreshStatistics counts again the figures of every class of a school
+// year (used to build the figures of data written before they existed).
+func (t *Tx) RefreshStatistics(schoolID, yearID int64) error {
+	cs, err := t.ClassesOf(schoolID, yearID)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(cs))
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	return t.refreshStatistics(schoolID, yearID, ids)
+}
+
+// MissingStatistics lists the school years with enrolments but no figures.
+func (t *Tx) MissingStatistics() ([][2]int64, error) {
+	rows, err := t.query(`SELECT DISTINCT e.school_id, e.school_year_id FROM enrolments e
+		WHERE NOT EXISTS (SELECT 1 FROM result_statistics s WHERE s.school_id = e.school_id AND s.school_year_id = e.school_year_id AND s.class_id = 0)
+		ORDER BY e.school_id, e.school_year_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][2]int64
+	for rows.Next() {
+		var k [2]int64
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+func (t *Tx) refreshStatistics(schoolID, yearID int64, classes []int64) error {
+	for _, term := range sdgdt.StatTerms {
+		if _, err := t.exec(`INSERT INTO result_statistics (school_id, school_year_id, term, class_id, grade, pupils, data, updated_at)
+			VALUES ($1, $2, $3, 0, 0, 0, '{}', $4) ON CONFLICT (school_id, school_year_id, term, class_id) DO NOTHING`, schoolID, yearID, term, t.Now); err != nil {
+			return err
+		}
+	}
+	if t.d == Postgres {
+		rows, err := t.query(`SELECT term FROM result_statistics WHERE school_id = $1 AND school_year_id = $2 AND class_id = 0 ORDER BY term FOR UPDATE`, schoolID, yearID)
+		if err != nil {
+			return err
+		}
+		rows.Close()
+	}
+	for _, classID := range classes {
+		if err := t.refreshClassStatistics(schoolID, yearID, classID); err != nil {
+			return err
+		}
+	}
+	for _, term := range sdgdt.StatTerms {
+		var total sdgdt.Figures
+		rows, err := t.query(`SELECT data FROM result_statistics WHERE school_id = $1 AND school_year_id = $2 AND term = $3 AND class_id <> 0`, schoolID, yearID, term)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var data string
+			if err := rows.Scan(&data); err != nil {
+				rows.Close()
+				return err
+			}
+			var f sdgdt.Figures
+			if err := json.Unmarshal([]byte(data), &f); err != nil {
+				rows.Close()
+				return err
+			}
+			total.Add(f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := t.putStatistics(schoolID, yearID, term, 0, 0, total); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Tx) putStatistics(schoolID, yearID int64, term string, classID int64, grade int, f sdgdt.Figures) error {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO result_statistics (school_id, school_year_id, term, class_id, grade, pupils, data, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (school_id, school_year_id, term, class_id)
+		DO UPDATE SET grade = excluded.grade, pupils = excluded.pupils, data = excluded.data, updated_at = excluded.updated_at`,
+		schoolID, yearID, term, classID, grade, f.Pupils, string(data), t.Now)
+	return err
+}
+
+// ClassStatPupils returns what the figures count of the pupils placed in a
+// class (studying, or finished the year, in it), in pupil order.
+func (t *Tx) ClassStatPupils(c sdgdt.Class) ([]sdgdt.StatPupil, []int64, error) {
+	rows, err := t.query(`SELECT DISTINCT e.pupil_id, p.sex, p.ethnicity FROM enrolments e JOIN pupils p ON p.id = e.pupil_id
+		WHERE e.class_id = $1 AND e.school_id = $2 AND e.school_year_id = $3 AND e.status IN ($4, $5) ORDER BY e.pupil_id`,
+		c.ID, c.SchoolID, c.SchoolYearID, sdgdt.EnrolStudying, sdgdt.EnrolFinished)
+	if err != nil {
+		return nil, nil, err
+	}
+	primary := sdgdt.SheetKindOf(c.Ruleset) == sdgdt.SheetPrimary
+	var ps []sdgdt.StatPupil
+	var ids []int64
+	index := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var sex, eth string
+		if err := rows.Scan(&id, &sex, &eth); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		if _, dup := index[id]; dup {
+			continue
+		}
+		index[id] = len(ps)
+		ids = append(ids, id)
+		ps = append(ps, sdgdt.StatPupil{Female: sex == "nu", Minority: sdgdt.IsMinority(eth), Grade: c.Grade, Primary: primary})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if len(ids) == 0 {
+		return ps, ids, nil
+	}
+	err = t.forPupils(`SELECT `+resultColumns+` FROM pupil_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`,
+		c.SchoolID, c.SchoolYearID, ids, func(rows *sql.Rows) error {
+			r, err := scanResult(rows)
+			if err != nil {
+				return err
+			}
+			ps[index[r.PupilID]].Result = &r
+			return nil
+		})
+	if err != nil || !primary {
+		return ps, ids, err
+	}
+	err = t.forPupils(`SELECT `+primaryResultColumns+` FROM primary_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?) AND (point = 'ck1' OR point = 'cn')`,
+		c.SchoolID, c.SchoolYearID, ids, func(rows *sql.Rows) error {
+			var r sdgdt.PrimaryResult
+			var at *time.Time
+			if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Point, &r.ClassID, &r.Gen, &r.RulesetVersion, &r.Grade, &r.Complete, &r.MissingJSON,
+				&r.SubjectsT, &r.SubjectsH, &r.SubjectsC, &r.QCT, &r.QCD, &r.QCC, &r.Result, &r.Award, &r.CompletedGrade, &r.CompletedPrimary, &r.ResultFinal,
+				&r.Promotion, &r.Error, &at); err != nil {
+				return err
+			}
+			p := &ps[index[r.PupilID]]
+			if r.Point == "ck1" {
+				p.CK1 = &r
+			} else {
+				p.CN = &r
+			}
+			return nil
+		})
+	return ps, ids, err
+}
+
+// CountClass counts a class's figures of a term from its pupils.
+func CountClass(term string, ps []sdgdt.StatPupil) sdgdt.Figures {
+	var f sdgdt.Figures
+	for _, p := range ps {
+		f.Count(term, p)
+	}
+	return f
+}
+
+func (t *Tx) refreshClassStatistics(schoolID, yearID, classID int64) error {
+	c, err := t.Class(classID)
+	if err != nil {
+		return err
+	}
+	if c.SchoolID != schoolID || c.SchoolYearID != yearID {
+		return fmt.Errorf("class %d is not of school %d, year %d", classID, schoolID, yearID)
+	}
+	ps, _, err := t.ClassStatPupils(c)
+	if err != nil {
+		return err
+	}
+	for _, term := range sdgdt.StatTerms {
+		if err := t.putStatistics(schoolID, yearID, term, classID, c.Grade, CountClass(term, ps)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func decodeFigures(data string) (sdgdt.Figures, error) {
+	var f sdgdt.Figures
+	err := json.Unmarshal([]byte(data), &f)
+	return f, err
+}
+
+// SchoolStatisticsBelow returns the figures of every school below a unit
+// path for a year and term, by school: the school's row, or with grade > 0
+// the sum of its classes of that grade; kind, when not empty, keeps only
+// schools of that kind. Schools without figures yet have zero figures.
+func (t *Tx) SchoolStatisticsBelow(path string, yearID int64, term string, kind string, grade int) ([]sdgdt.SchoolFigures, error) {
+	q := `SELECT s.id, s.unit_id, s.unit_path, s.kind, s.name, s.code, s.address, COALESCE(st.data, '{}')
+		FROM schools s LEFT JOIN result_statistics st ON st.school_id = s.id AND st.school_year_id = $2 AND st.term = $3 AND `
+	args := []any{path + "%", yearID, term}
+	if grade > 0 {
+		q += `st.class_id <> 0 AND st.grade = $4`
+		args = append(args, grade)
+	} else {
+		q += `st.class_id = 0`
+	}
+	q += ` WHERE s.unit_path LIKE $1`
+	if kind != "" {
+		args = append(args, kind)
+		q += ` AND s.kind = $` + itoa(len(args))
+	}
+	q += ` ORDER BY s.unit_path, s.name, s.id`
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sdgdt.SchoolFigures
+	for rows.Next() {
+		var s sdgdt.School
+		var data string
+		if err := rows.Scan(&s.ID, &s.UnitID, &s.UnitPath, &s.Kind, &s.Name, &s.Code, &s.Address, &data); err != nil {
+			return nil, err
+		}
+		f, err := decodeFigures(data)
+		if err != nil {
+			return nil, err
+		}
+		if n := len(out); n > 0 && out[n-1].School.ID == s.ID { // several classes of the grade
+			out[n-1].Figures.Add(f)
+			continue
+		}
+		out = append(out, sdgdt.SchoolFigures{School: s, Figures: f})
+	}
+	return out, rows.Err()
+}
+
+// ClassStatistics returns the figures of each class of a school year for a
+// term, by grade and name.
+func (t *Tx) ClassStatistics(schoolID, yearID int64, term string) ([]sdgdt.ClassFigures, error) {
+	rows, err := t.query(`SELECT c.id, c.name, c.grade, COALESCE(st.data, '{}') FROM classes c
+		LEFT JOIN result_statistics st ON st.school_id = c.school_id AND st.school_year_id = c.school_year_id AND st.term = $3 AND st.class_id = c.id
+		WHERE c.school_id = $1 AND c.school_year_id = $2 ORDER BY c.grade, c.name, c.id`, schoolID, yearID, term)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sdgdt.ClassFigures
+	for rows.Next() {
+		var c sdgdt.ClassFigures
+		var data string
+		if err := rows.Scan(&c.ClassID, &c.Name, &c.Grade, &data); err != nil {
+			return nil, err
+		}
+		if c.Figures, err = decodeFigures(data); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
