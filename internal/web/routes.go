@@ -155,6 +155,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/locks", s.api(s.apiListLocks))
 	mux.Handle("DELETE /api/v1/locks/{id}", s.api(s.apiLiftLock))
 
+	// Statistics for every management level (08-statistics.md).
+	mux.Handle("GET /units/{id}/statistics", s.page(s.unitStatsPage))
+	mux.Handle("GET /units/{id}/statistics.xlsx", s.page(s.unitStatsXLSX))
+	mux.Handle("GET /schools/{id}/statistics", s.page(s.schoolStatsPage))
+	mux.Handle("GET /schools/{id}/statistics.xlsx", s.page(s.schoolStatsXLSX))
+	mux.Handle("GET /api/v1/units/{unit_id}/statistics", s.api(s.apiUnitStatistics))
+	mux.Handle("GET /api/v1/schools/{school_id}/statistics", s.api(s.apiSchoolStatistics))
+
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
 	mux.HandleFunc("/", s.notFound)
