@@ -68,12 +68,12 @@ type apiStatYear struct {
 }
 
 type apiStatistics struct {
-	ID       int64  `json:"id"`
-	Kind     string `json:"kind"` // unit or school
-	Name     string `json:"name"`
-	Year     string `json:"year"`
-	Term     string `json:"term"`
-	Filters  struct {
+	ID      int64  `json:"id"`
+	Kind    string `json:"kind"` // unit or school
+	Name    string `json:"name"`
+	Year    string `json:"year"`
+	Term    string `json:"term"`
+	Filters struct {
 		Kind  string `json:"kind,omitempty"`
 		Grade int    `json:"grade,omitempty"`
 	} `json:"filters"`

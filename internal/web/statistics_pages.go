@@ -43,7 +43,9 @@ func statColumns(f sdgdt.Figures, year bool) []statColumn {
 	secondary := f.Primary.None > 0
 	primary := f.Learning.None > 0 && f.Pupils > 0
 	if secondary || f.Pupils == 0 {
-		lv := func(l func(f sdgdt.Figures) sdgdt.LevelCounts) func(f sdgdt.Figures) int64 { return func(f sdgdt.Figures) int64 { return known(l(f)) } }
+		lv := func(l func(f sdgdt.Figures) sdgdt.LevelCounts) func(f sdgdt.Figures) int64 {
+			return func(f sdgdt.Figures) int64 { return known(l(f)) }
+		}
 		learning := func(f sdgdt.Figures) sdgdt.LevelCounts { return f.Learning }
 		if year {
 			learning = func(f sdgdt.Figures) sdgdt.LevelCounts { return f.LearningFinal }
