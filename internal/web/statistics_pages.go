@@ -446,33 +446,34 @@ func rowSegments(f sdgdt.Figures, year bool) ([]segment, []string) {
 }
 
 // levelChart draws the levels of each row as a stacked bar (in per cent of
-// its pupils), each bar a link to the row's own figures.
+// its pupils), the row's name above its bar so that the chart stays legible
+// on a phone; each name and bar is a link to the row's own figures.
 func levelChart(rows []statRowView, year bool) template.HTML {
 	if len(rows) == 0 {
 		return ""
 	}
-	const rowH, labelW, barW = 26, 230, 420
-	h := len(rows)*rowH + 40
+	const rowH, barW, top = 44, 480, 30
+	h := len(rows)*rowH + top + 4
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-label="Kết quả theo đơn vị, trường hoặc lớp" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`, labelW+barW+70, h)
+	fmt.Fprintf(&b, `<svg class="chart bars" role="img" aria-label="Kết quả theo đơn vị, trường hoặc lớp" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`, barW, h)
 	_, labels := rowSegments(rows[0].Figures, year)
-	legend(&b, labelW, 2, labels)
+	legend(&b, 0, 4, labels)
 	for i, r := range rows {
-		y := i*rowH + 28
+		y := i*rowH + top
 		segs, _ := rowSegments(r.Figures, year)
 		name := []rune(r.Name)
-		if len(name) > 32 {
-			name = append(name[:31], '…')
+		if len(name) > 56 {
+			name = append(name[:55], '…')
 		}
 		if r.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(r.Href))
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="#1d5f8a" text-anchor="end">%s</text>`, labelW-8, y+13, html.EscapeString(string(name)))
-		stackedBar(&b, labelW, y+2, barW, 16, r.Figures.Pupils, segs, r.Name)
+		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="13" fill="#1d5f8a">%s</text>`, y+12, html.EscapeString(string(name)))
+		stackedBar(&b, 0, y+18, barW, 18, r.Figures.Pupils, segs, r.Name)
 		if r.Href != "" {
 			b.WriteString(`</a>`)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="#1c2733">%d HS</text>`, labelW+barW+6, y+14, r.Figures.Pupils)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" fill="#5b6878" text-anchor="end">%d học sinh</text>`, barW, y+12, r.Figures.Pupils)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -484,9 +485,9 @@ func distChart(s sdgdt.SubjectFigures, province *sdgdt.SubjectFigures, name stri
 	if s.Pupils == 0 {
 		return ""
 	}
-	const left, top, plotW, plotH = 40, 30, 560, 180
+	const left, top, plotW, plotH = 36, 30, 440, 160
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" role="img" aria-label="Phân bố điểm trung bình môn %s" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`,
+	fmt.Fprintf(&b, `<svg class="chart dist" role="img" aria-label="Phân bố điểm trung bình môn %s" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`,
 		html.EscapeString(assess.SubjectName(s.Subject)), left+plotW+10, top+plotH+40)
 	maxPct := 10.0
 	for i := range s.Bins {
@@ -502,7 +503,7 @@ func distChart(s sdgdt.SubjectFigures, province *sdgdt.SubjectFigures, name stri
 	}
 	fmt.Fprintf(&b, `<rect x="%d" y="4" width="12" height="12" fill="#1d5f8a"/><text x="%d" y="15" font-size="12" fill="#1c2733">%s</text>`, left, left+16, html.EscapeString(name))
 	if province != nil {
-		fmt.Fprintf(&b, `<rect x="%d" y="4" width="12" height="12" fill="#9fb7cc"/><text x="%d" y="15" font-size="12" fill="#1c2733">Toàn tỉnh</text>`, left+300, left+316)
+		fmt.Fprintf(&b, `<rect x="%d" y="4" width="12" height="12" fill="#9fb7cc"/><text x="%d" y="15" font-size="12" fill="#1c2733">Toàn tỉnh</text>`, left+250, left+266)
 	}
 	slot := plotW / 10
 	for i := range s.Bins {
