@@ -42,6 +42,7 @@ Usage:
   sdgdt audit   verify [--db DSN] [--heads FILE]
   sdgdt audit   heads  [--db DSN] [--out FILE]
   sdgdt backup  [--db DSN] --out FILE
+  sdgdt stats   [--db DSN] --unit ID|--school ID [--year Y] [--term hk1|hk2|year] [--kind K] [--grade G] [--xlsx FILE] [--json]
   sdgdt rules   eval  < pupil.json
   sdgdt version
 
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitError(2)
 	case "backup":
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
+	case "stats":
+		return cmdStats(ctx, rest, getenv, stdout, stderr)
 	case "rules":
 		if len(rest) == 0 || rest[0] != "eval" {
 			fmt.Fprintln(stderr, "usage: sdgdt rules eval < input.json")
