@@ -59,14 +59,6 @@ func (l *LevelCounts) count(code string) {
 	}
 }
 
-func (l *LevelCounts) add(o LevelCounts) {
-	l.T += o.T
-	l.K += o.K
-	l.D += o.D
-	l.CD += o.CD
-	l.None += o.None
-}
-
 // Total is the number of pupils counted.
 func (l LevelCounts) Total() int64 { return l.T + l.K + l.D + l.CD + l.None }
 
@@ -92,14 +84,6 @@ func (l *PrimaryCounts) count(code string) {
 	default:
 		l.None++
 	}
-}
-
-func (l *PrimaryCounts) add(o PrimaryCounts) {
-	l.HTXS += o.HTXS
-	l.HTT += o.HTT
-	l.HT += o.HT
-	l.CHT += o.CHT
-	l.None += o.None
 }
 
 // Total is the number of pupils counted.
@@ -163,16 +147,6 @@ func (l *PromotionCounts) count(code string) {
 	}
 }
 
-func (l *PromotionCounts) add(o PromotionCounts) {
-	l.Promoted += o.Promoted
-	l.Retest += o.Retest
-	l.SummerTraining += o.SummerTraining
-	l.Retained += o.Retained
-	l.AdditionalAssessment += o.AdditionalAssessment
-	l.PrincipalDecision += o.PrincipalDecision
-	l.None += o.None
-}
-
 // Total is the number of pupils counted.
 func (l PromotionCounts) Total() int64 {
 	return l.Promoted + l.Retest + l.SummerTraining + l.Retained + l.AdditionalAssessment + l.PrincipalDecision + l.None
@@ -183,12 +157,6 @@ type AwardCounts struct {
 	XuatSac  int64 `json:"xuat_sac"`
 	Gioi     int64 `json:"gioi"`
 	TieuBieu int64 `json:"tieu_bieu"`
-}
-
-func (l *AwardCounts) add(o AwardCounts) {
-	l.XuatSac += o.XuatSac
-	l.Gioi += o.Gioi
-	l.TieuBieu += o.TieuBieu
 }
 
 // SubjectFigures are a subject's averages of a period: how many pupils have
@@ -234,41 +202,51 @@ type Figures struct {
 	Subjects        []SubjectFigures `json:"subjects"`
 }
 
+// Counters returns pointers to every count of f but the grades and the
+// subjects, in a fixed order (the store's compact encoding, and Add).
+func (f *Figures) Counters() []*int64 {
+	return []*int64{&f.Pupils, &f.Female, &f.Minority, &f.Complete, &f.Completed,
+		&f.Learning.T, &f.Learning.K, &f.Learning.D, &f.Learning.CD, &f.Learning.None,
+		&f.Conduct.T, &f.Conduct.K, &f.Conduct.D, &f.Conduct.CD, &f.Conduct.None,
+		&f.LearningFinal.T, &f.LearningFinal.K, &f.LearningFinal.D, &f.LearningFinal.CD, &f.LearningFinal.None,
+		&f.ConductFinal.T, &f.ConductFinal.K, &f.ConductFinal.D, &f.ConductFinal.CD, &f.ConductFinal.None,
+		&f.Primary.HTXS, &f.Primary.HTT, &f.Primary.HT, &f.Primary.CHT, &f.Primary.None,
+		&f.PrimaryFinal.HTXS, &f.PrimaryFinal.HTT, &f.PrimaryFinal.HT, &f.PrimaryFinal.CHT, &f.PrimaryFinal.None,
+		&f.PrimarySubjects.T, &f.PrimarySubjects.H, &f.PrimarySubjects.C, &f.Qualities.T, &f.Qualities.D, &f.Qualities.C,
+		&f.Promotion.Promoted, &f.Promotion.Retest, &f.Promotion.SummerTraining, &f.Promotion.Retained,
+		&f.Promotion.AdditionalAssessment, &f.Promotion.PrincipalDecision, &f.Promotion.None,
+		&f.Awards.XuatSac, &f.Awards.Gioi, &f.Awards.TieuBieu}
+}
+
+// AddSubject adds one subject's figures to f.
+func (f *Figures) AddSubject(s SubjectFigures) {
+	t := f.subject(s.Subject)
+	t.Pupils += s.Pupils
+	t.SumTenths += s.SumTenths
+	for i := range t.Bins {
+		t.Bins[i] += s.Bins[i]
+	}
+	t.Passed += s.Passed
+	t.Failed += s.Failed
+	if t.AssessedBy == "" {
+		t.AssessedBy = s.AssessedBy
+	}
+}
+
 // Add adds o's figures to f.
 func (f *Figures) Add(o Figures) {
-	f.Pupils += o.Pupils
-	f.Female += o.Female
-	f.Minority += o.Minority
-	f.Complete += o.Complete
+	dst, src := f.Counters(), o.Counters()
+	for i := range dst {
+		*dst[i] += *src[i]
+	}
 	for g, n := range o.Grades {
 		if f.Grades == nil {
 			f.Grades = map[string]int64{}
 		}
 		f.Grades[g] += n
 	}
-	f.Learning.add(o.Learning)
-	f.Conduct.add(o.Conduct)
-	f.LearningFinal.add(o.LearningFinal)
-	f.ConductFinal.add(o.ConductFinal)
-	f.Primary.add(o.Primary)
-	f.PrimaryFinal.add(o.PrimaryFinal)
-	f.PrimarySubjects.add(o.PrimarySubjects)
-	f.Qualities.add(o.Qualities)
-	f.Promotion.add(o.Promotion)
-	f.Completed += o.Completed
-	f.Awards.add(o.Awards)
 	for _, s := range o.Subjects {
-		t := f.subject(s.Subject)
-		t.Pupils += s.Pupils
-		t.SumTenths += s.SumTenths
-		for i := range t.Bins {
-			t.Bins[i] += s.Bins[i]
-		}
-		t.Passed += s.Passed
-		t.Failed += s.Failed
-		if t.AssessedBy == "" {
-			t.AssessedBy = s.AssessedBy
-		}
+		f.AddSubject(s)
 	}
 }
 

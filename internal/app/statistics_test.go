@@ -56,6 +56,24 @@ func (b *statsBook) checkFigures(t *testing.T, step int) {
 					}
 					independent(t, step, tx, c, term, byClass[c.ID])
 				}
+				byGrade := map[int]*sdgdt.Figures{}
+				for _, c := range stored {
+					if byGrade[c.Grade] == nil {
+						byGrade[c.Grade] = &sdgdt.Figures{}
+					}
+					byGrade[c.Grade].Add(c.Figures)
+				}
+				for g, want := range byGrade {
+					rows, err := tx.SchoolStatisticsBelow(s.UnitPath, b.year.ID, term, "", g)
+					if err != nil {
+						return err
+					}
+					for _, sf := range rows {
+						if sf.School.ID == s.ID && !sameFigures(sf.Figures, *want) {
+							t.Errorf("step %d: school %s grade %d %s = %s, sum of its classes %s", step, code, g, term, js(sf.Figures), js(*want))
+						}
+					}
+				}
 				total, err := tx.SchoolStatisticsBelow(s.UnitPath, b.year.ID, term, "", 0)
 				if err != nil {
 					return err

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"sdgdt"
@@ -117,22 +119,28 @@ func (t *Tx) refreshStatistics(schoolID, yearID int64, classes []int64) error {
 	}
 	for _, term := range sdgdt.StatTerms {
 		var total sdgdt.Figures
-		rows, err := t.query(`SELECT data FROM result_statistics WHERE school_id = $1 AND school_year_id = $2 AND term = $3 AND class_id <> 0`, schoolID, yearID, term)
+		grades := map[int]*sdgdt.Figures{}
+		rows, err := t.query(`SELECT grade, data FROM result_statistics WHERE school_id = $1 AND school_year_id = $2 AND term = $3 AND class_id > 0`, schoolID, yearID, term)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
+			var grade int
 			var data string
-			if err := rows.Scan(&data); err != nil {
+			if err := rows.Scan(&grade, &data); err != nil {
 				rows.Close()
 				return err
 			}
-			var f sdgdt.Figures
-			if err := json.Unmarshal([]byte(data), &f); err != nil {
+			f, err := decodeFigures(data)
+			if err != nil {
 				rows.Close()
 				return err
 			}
 			total.Add(f)
+			if grades[grade] == nil {
+				grades[grade] = &sdgdt.Figures{}
+			}
+			grades[grade].Add(f)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -141,19 +149,27 @@ func (t *Tx) refreshStatistics(schoolID, yearID int64, classes []int64) error {
 		if err := t.putStatistics(schoolID, yearID, term, 0, 0, total); err != nil {
 			return err
 		}
+		// A grade's row (class_id = -grade) for the grade filter of units;
+		// one of a grade without classes any more is emptied.
+		if _, err := t.exec(`UPDATE result_statistics SET pupils = 0, data = '{}', updated_at = $4 WHERE school_id = $1 AND school_year_id = $2 AND term = $3 AND class_id < 0`,
+			schoolID, yearID, term, t.Now); err != nil {
+			return err
+		}
+		for g, f := range grades {
+			if err := t.putStatistics(schoolID, yearID, term, -int64(g), g, *f); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
 
 func (t *Tx) putStatistics(schoolID, yearID int64, term string, classID int64, grade int, f sdgdt.Figures) error {
-	data, err := json.Marshal(f)
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(`INSERT INTO result_statistics (school_id, school_year_id, term, class_id, grade, pupils, data, updated_at)
+	data := encodeFigures(f)
+	_, err := t.exec(`INSERT INTO result_statistics (school_id, school_year_id, term, class_id, grade, pupils, data, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (school_id, school_year_id, term, class_id)
 		DO UPDATE SET grade = excluded.grade, pupils = excluded.pupils, data = excluded.data, updated_at = excluded.updated_at`,
-		schoolID, yearID, term, classID, grade, f.Pupils, string(data), t.Now)
+		schoolID, yearID, term, classID, grade, f.Pupils, data, t.Now)
 	return err
 }
 
@@ -252,23 +268,127 @@ func (t *Tx) refreshClassStatistics(schoolID, yearID, classID int64) error {
 	return nil
 }
 
+// Figures are stored in a compact text form rather than JSON: a unit's page
+// decodes one row per school (a province: a thousand), and decoding JSON by
+// reflection was most of its time. The form is
+//
+//	1;c0,c1,…;grade:n,…;subject:assessed_by:pupils:sum:b0:…:b9:passed:failed,…
+//
+// with the counters in the order of sdgdt.Figures.Counters.
+
+const figuresVersion = "1"
+
+func encodeFigures(f sdgdt.Figures) string {
+	b := make([]byte, 0, 512)
+	b = append(b, figuresVersion...)
+	b = append(b, ';')
+	for i, c := range f.Counters() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, *c, 10)
+	}
+	b = append(b, ';')
+	grades := make([]string, 0, len(f.Grades))
+	for g := range f.Grades {
+		grades = append(grades, g)
+	}
+	slices.Sort(grades)
+	for i, g := range grades {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, g...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, f.Grades[g], 10)
+	}
+	b = append(b, ';')
+	for i, s := range f.Subjects {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s.Subject...)
+		b = append(b, ':')
+		b = append(b, s.AssessedBy...)
+		for _, n := range append([]int64{s.Pupils, s.SumTenths}, append(s.Bins[:], s.Passed, s.Failed)...) {
+			b = append(b, ':')
+			b = strconv.AppendInt(b, n, 10)
+		}
+	}
+	return string(b)
+}
+
+// EncodeFigures returns the stored form of figures (for tools and benchmarks
+// that write statistics rows directly).
+func EncodeFigures(f sdgdt.Figures) string { return encodeFigures(f) }
+
 func decodeFigures(data string) (sdgdt.Figures, error) {
 	var f sdgdt.Figures
-	err := json.Unmarshal([]byte(data), &f)
-	return f, err
+	if data == "" || data[0] == '{' { // an empty row, or JSON
+		err := json.Unmarshal([]byte(cmp.Or(data, "{}")), &f)
+		return f, err
+	}
+	bad := func() (sdgdt.Figures, error) {
+		return sdgdt.Figures{}, fmt.Errorf("statistics: malformed figures %.40q", data)
+	}
+	parts := strings.SplitN(data, ";", 4)
+	if len(parts) != 4 || parts[0] != figuresVersion {
+		return bad()
+	}
+	cs := f.Counters()
+	rest := parts[1]
+	for i := range cs {
+		num, tail, _ := strings.Cut(rest, ",")
+		n, err := strconv.ParseInt(num, 10, 64)
+		if err != nil {
+			return bad()
+		}
+		*cs[i], rest = n, tail
+	}
+	if parts[2] != "" {
+		f.Grades = map[string]int64{}
+		for _, g := range strings.Split(parts[2], ",") {
+			k, v, _ := strings.Cut(g, ":")
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return bad()
+			}
+			f.Grades[k] = n
+		}
+	}
+	if parts[3] != "" {
+		for _, sub := range strings.Split(parts[3], ",") {
+			fs := strings.Split(sub, ":")
+			if len(fs) != 16 {
+				return bad()
+			}
+			var ns [14]int64
+			for i := range ns {
+				n, err := strconv.ParseInt(fs[i+2], 10, 64)
+				if err != nil {
+					return bad()
+				}
+				ns[i] = n
+			}
+			s := sdgdt.SubjectFigures{Subject: fs[0], AssessedBy: fs[1], Pupils: ns[0], SumTenths: ns[1], Passed: ns[12], Failed: ns[13]}
+			copy(s.Bins[:], ns[2:12])
+			f.Subjects = append(f.Subjects, s)
+		}
+	}
+	return f, nil
 }
 
 // SchoolStatisticsBelow returns the figures of every school below a unit
 // path for a year and term, by school: the school's row, or with grade > 0
-// the sum of its classes of that grade; kind, when not empty, keeps only
+// its row of that grade (the sum of its classes of that grade); kind, when not empty, keeps only
 // schools of that kind. Schools without figures yet have zero figures.
 func (t *Tx) SchoolStatisticsBelow(path string, yearID int64, term string, kind string, grade int) ([]sdgdt.SchoolFigures, error) {
 	q := `SELECT s.id, s.unit_id, s.unit_path, s.kind, s.name, s.code, s.address, COALESCE(st.data, '{}')
 		FROM schools s LEFT JOIN result_statistics st ON st.school_id = s.id AND st.school_year_id = $2 AND st.term = $3 AND `
 	args := []any{path + "%", yearID, term}
 	if grade > 0 {
-		q += `st.class_id <> 0 AND st.grade = $4`
-		args = append(args, grade)
+		q += `st.class_id = $4`
+		args = append(args, -grade)
 	} else {
 		q += `st.class_id = 0`
 	}
@@ -293,10 +413,6 @@ func (t *Tx) SchoolStatisticsBelow(path string, yearID int64, term string, kind 
 		f, err := decodeFigures(data)
 		if err != nil {
 			return nil, err
-		}
-		if n := len(out); n > 0 && out[n-1].School.ID == s.ID { // several classes of the grade
-			out[n-1].Figures.Add(f)
-			continue
 		}
 		out = append(out, sdgdt.SchoolFigures{School: s, Figures: f})
 	}

@@ -1,7 +1,8 @@
 -- Statistics (08-statistics.md): per school, year and period (hk1, hk2,
--- year), the figures of each class (class_id > 0, with its grade) and of the
--- whole school (class_id = 0, the sum of its classes). data is the JSON of
--- sdgdt.Figures. The rows of a class are counted again from its pupils'
+-- year), the figures of each class (class_id > 0, with its grade), of each
+-- grade (class_id = -grade) and of the whole school (class_id = 0), the last
+-- two sums of the classes' rows. data is sdgdt.Figures in the store's compact
+-- text form (store/statistics.go: encodeFigures). The rows of a class are counted again from its pupils'
 -- stored results in the same transaction as any write of those results or
 -- of its enrolments (store: touchStatistics, flushed at commit), and the
 -- school's row is summed again from its classes' rows; a unit's figures are
