@@ -140,6 +140,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /schools/{id}/progress", s.page(s.progressPage))
 	mux.Handle("GET /schools/{id}/progress.xlsx", s.page(s.progressXLSX))
 	mux.Handle("GET /units/{id}/progress", s.page(s.unitProgressPage))
+	mux.Handle("GET /schools/{id}/schedule", s.page(s.view(s.scheduleView)))
+	mux.Handle("POST /schools/{id}/schedule", s.page(s.form(s.scheduleView, s.scheduleSubmit)))
 	mux.Handle("GET /schools/{id}/corrections", s.page(s.view(s.correctionsView)))
 	mux.Handle("GET /schools/{id}/corrections.xlsx", s.page(s.correctionsXLSX))
 	mux.Handle("POST /corrections/{id}/step", s.page(s.form(s.correctionsView, s.correctionStep)))

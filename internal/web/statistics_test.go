@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -292,6 +293,48 @@ func TestStatisticsPages(t *testing.T) {
 		}
 		if r := e.as("bmt.bqt").get(sp + ".xlsx"); r.status != http.StatusOK {
 			t.Errorf("school xlsx: %d", r.status)
+		}
+	})
+}
+
+func TestSchedulePageAndHome(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		leader := e.as("thcsnd.lanhdao")
+		page := fmt.Sprintf("/schools/%d/schedule", e.schools["THCS-ND"])
+		r := leader.get(page)
+		if r.status != http.StatusOK || !strings.Contains(r.body, "Lịch nhập điểm năm học 2026-2027") || !strings.Contains(r.body, `name="due.midterm"`) {
+			t.Fatalf("schedule page: %d\n%s", r.status, r.body)
+		}
+		r = leader.post(page, url.Values{"term": {"hk2"}, "due.midterm": {"31/02/2027"}})
+		if r.status != 422 || !strings.Contains(r.body, "dd/mm/yyyy") {
+			t.Errorf("a bad date: %d", r.status)
+		}
+		r = leader.post(page, url.Values{"term": {"hk2"}, "due.midterm": {"15/03/2027"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("set the schedule: %d\n%s", r.status, r.body)
+		}
+		if r := leader.get(page); !strings.Contains(r.body, `value="15/03/2027"`) || !strings.Contains(r.body, "của trường") {
+			t.Errorf("the date set is not shown")
+		}
+		var teacher string
+		for u, a := range e.accts {
+			if a.Role == sdgdt.RoleSubjectTeacher && strings.HasPrefix(u, "thcsnd.") {
+				teacher = u
+				break
+			}
+		}
+		if r := e.as(teacher).get(page); r.status != http.StatusForbidden {
+			t.Errorf("a teacher opens the schedule page: %d", r.status)
+		}
+		if r := e.as(teacher).get("/"); strings.Contains(r.body, "/statistics") || strings.Contains(r.body, "/schedule") {
+			t.Errorf("a teacher's home links to pages he may not see")
+		}
+		if r := leader.get("/"); !strings.Contains(r.body, page) || !strings.Contains(r.body, fmt.Sprintf("/schools/%d/statistics", e.schools["THCS-ND"])) {
+			t.Errorf("the leader's home lacks the schedule or the statistics")
+		}
+		if r := e.as("so.bqt").get("/"); !strings.Contains(r.body, fmt.Sprintf("/units/%d/statistics", e.units["SGDDT-DL"])) || !strings.Contains(r.body, "Thống kê — Sở Giáo dục") {
+			t.Errorf("the Sở's home lacks its statistics")
 		}
 	})
 }
