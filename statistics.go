@@ -200,6 +200,11 @@ type Figures struct {
 	Completed       int64            `json:"completed"` // programme completed (grades 5, 9, 12)
 	Awards          AwardCounts      `json:"awards"`
 	Subjects        []SubjectFigures `json:"subjects"`
+	// Movements of the year: pupils who left school, transferred out (done or
+	// accepted by the other school) and transferred in.
+	Left           int64 `json:"left"`
+	TransferredOut int64 `json:"transferred_out"`
+	TransferredIn  int64 `json:"transferred_in"`
 }
 
 // Counters returns pointers to every count of f but the grades and the
@@ -215,7 +220,8 @@ func (f *Figures) Counters() []*int64 {
 		&f.PrimarySubjects.T, &f.PrimarySubjects.H, &f.PrimarySubjects.C, &f.Qualities.T, &f.Qualities.D, &f.Qualities.C,
 		&f.Promotion.Promoted, &f.Promotion.Retest, &f.Promotion.SummerTraining, &f.Promotion.Retained,
 		&f.Promotion.AdditionalAssessment, &f.Promotion.PrincipalDecision, &f.Promotion.None,
-		&f.Awards.XuatSac, &f.Awards.Gioi, &f.Awards.TieuBieu}
+		&f.Awards.XuatSac, &f.Awards.Gioi, &f.Awards.TieuBieu,
+		&f.Left, &f.TransferredOut, &f.TransferredIn} // new counters go last: rows written before read them as 0
 }
 
 // AddSubject adds one subject's figures to f.

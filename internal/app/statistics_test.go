@@ -51,6 +51,11 @@ func (b *statsBook) checkFigures(t *testing.T, step int) {
 						return err
 					}
 					want := store.CountClass(term, ps)
+					moves, err := tx.CountMovements(c)
+					if err != nil {
+						return err
+					}
+					want.Left, want.TransferredOut, want.TransferredIn = moves.Left, moves.TransferredOut, moves.TransferredIn
 					if !sameFigures(byClass[c.ID], want) {
 						t.Errorf("step %d: %s %s: stored figures\n%s\nfrom scratch\n%s", step, c.Name, term, js(byClass[c.ID]), js(want))
 					}
@@ -177,12 +182,18 @@ func TestStatisticsFollowResults(t *testing.T) {
 		hr := b.as("a1.teacher")
 		score := func() app.CellValue { return num(fmt.Sprintf("%d.%d", rng.IntN(10), rng.IntN(10))) }
 		moved := map[int64]bool{}
+		leaves, arrivals := 0, 0
 		for step := 1; step <= 30; step++ {
 			p := b.pupils[rng.IntN(len(b.pupils))]
 			if moved[p] {
 				continue
 			}
-			switch op := rng.IntN(7); op {
+			switch op := rng.IntN(8); op {
+			case 7: // a pupil from a school outside the system joins 6B
+				_, err := b.a.TransferIn(w.ctx, w.sys, b.c6b.ID, app.PupilInput{FullName: "Lê Văn " + bookNames[step%len(bookNames)], DateOfBirth: "02/03/2014", Sex: "nam"},
+					w.clk.Now(), "Trường THCS Ngoài Hệ Thống", "Gia đình chuyển đến")
+				w.must(err)
+				arrivals++
 			case 0, 1: // marks
 				cs := b.subjects[rng.IntN(len(b.subjects))]
 				if cs.AssessedBy != "score" {
@@ -224,6 +235,7 @@ func TestStatisticsFollowResults(t *testing.T) {
 					_, err = b.a.RecordMovement(w.ctx, w.sys, app.MovementInput{PupilID: p, Kind: "class_move", ToClassID: b.c6b.ID, On: w.clk.Now(), Reason: "Chuyển lớp"})
 				} else {
 					_, err = b.a.RecordMovement(w.ctx, w.sys, app.MovementInput{PupilID: p, Kind: "leave", On: w.clk.Now(), Reason: "Gia đình chuyển đi"})
+					leaves++
 				}
 				w.must(err)
 				moved[p] = true
@@ -244,12 +256,29 @@ func TestStatisticsFollowResults(t *testing.T) {
 			}
 			return err
 		}))
+		var f6b sdgdt.Figures
+		w.must(db.View(w.ctx, func(tx *store.Tx) error {
+			cs, err := tx.ClassStatistics(w.school["A1"].ID, w.year.ID, "hk1")
+			for _, c := range cs {
+				if c.ClassID == b.c6b.ID {
+					f6b = c.Figures
+				}
+			}
+			return err
+		}))
+		if f.Left != int64(leaves) || f6b.TransferredIn != int64(arrivals) {
+			t.Errorf("movements: 6A left %d (%d recorded), 6B transferred in %d (%d recorded)", f.Left, leaves, f6b.TransferredIn, arrivals)
+		}
 		rs, err := b.a.ClassResults(w.ctx, hr, w.class.ID)
 		w.must(err)
 		if int(f.Pupils) != len(rs)-countMoved(moved) && int(f.Pupils) > len(rs) {
 			t.Errorf("6A counts %d pupils, %d results", f.Pupils, len(rs))
 		}
-		if f.Subject("toan").Pupils == 0 {
+		stays := false
+		for _, p := range b.pupils[:4] {
+			stays = stays || !moved[p]
+		}
+		if stays && f.Subject("toan").Pupils == 0 {
 			t.Errorf("no average of toan counted: %s", js(f))
 		}
 	})

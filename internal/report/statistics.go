@@ -57,9 +57,12 @@ func Statistics(st app.Stats) ([]byte, error) {
 	levelCols := []string{"STT", childHead, "Loại", "Học sinh", "Tốt", "%", "Khá", "%", "Đạt", "%", "Chưa đạt", "%", "Chưa có kết quả"}
 	w := widths(6, 34, 18, 10, 8, 7, 8, 7, 8, 7, 9, 7, 12)
 	tables := []Table{
-		{Sheet: "Học sinh", Title: title("Số học sinh"), Columns: []string{"STT", childHead, "Loại", "Học sinh", "Nữ", "Dân tộc thiểu số", "Đủ kết quả"},
-			Widths: widths(6, 34, 18, 10, 8, 14, 12),
-			Rows:   rows(func(f sdgdt.Figures) []any { return []any{f.Pupils, f.Female, f.Minority, f.Complete} }), Notes: filters},
+		{Sheet: "Học sinh", Title: title("Số học sinh"),
+			Columns: []string{"STT", childHead, "Loại", "Học sinh", "Nữ", "Dân tộc thiểu số", "Đủ kết quả", "Nghỉ học", "Chuyển đi", "Chuyển đến"},
+			Widths:  widths(6, 34, 18, 10, 8, 14, 12, 10, 10, 11),
+			Rows: rows(func(f sdgdt.Figures) []any {
+				return []any{f.Pupils, f.Female, f.Minority, f.Complete, f.Left, f.TransferredOut, f.TransferredIn}
+			}), Notes: filters},
 		{Sheet: "Học tập", Title: title("Kết quả học tập (THCS, THPT)"), Columns: levelCols, Widths: w,
 			Rows: rows(levels(func(f sdgdt.Figures) sdgdt.LevelCounts { return f.Learning }))},
 		{Sheet: "Rèn luyện", Title: title("Kết quả rèn luyện (THCS, THPT)"), Columns: levelCols, Widths: w,

@@ -260,11 +260,48 @@ func (t *Tx) refreshClassStatistics(schoolID, yearID, classID int64) error {
 	if err != nil {
 		return err
 	}
+	var moves sdgdt.Figures
+	if err := t.countMovements(c, &moves); err != nil {
+		return err
+	}
 	for _, term := range sdgdt.StatTerms {
-		if err := t.putStatistics(schoolID, yearID, term, classID, c.Grade, CountClass(term, ps)); err != nil {
+		f := CountClass(term, ps)
+		f.Left, f.TransferredOut, f.TransferredIn = moves.Left, moves.TransferredOut, moves.TransferredIn
+		if err := t.putStatistics(schoolID, yearID, term, classID, c.Grade, f); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// countMovements counts the pupils who left a class's school from it,
+// transferred out of it, and transferred into it.
+func (t *Tx) countMovements(c sdgdt.Class, f *sdgdt.Figures) error {
+	return t.queryRow(`SELECT
+		COALESCE(SUM(CASE WHEN kind = 'leave' AND from_class_id = $2 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN kind = 'transfer_out' AND from_class_id = $2 AND status IN ('done', 'accepted') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN kind = 'transfer_in' AND to_class_id = $2 AND status = 'done' THEN 1 ELSE 0 END), 0)
+		FROM movements WHERE school_id = $1 AND (from_class_id = $2 OR to_class_id = $2)`, c.SchoolID, c.ID).
+		Scan(&f.Left, &f.TransferredOut, &f.TransferredIn)
+}
+
+// CountMovements is countMovements for tests (a from-scratch count).
+func (t *Tx) CountMovements(c sdgdt.Class) (sdgdt.Figures, error) {
+	var f sdgdt.Figures
+	err := t.countMovements(c, &f)
+	return f, err
+}
+
+// touchClass is touchStatistics for a class known by its id only.
+func (t *Tx) touchClass(classID int64) error {
+	if classID == 0 {
+		return nil
+	}
+	c, err := t.Class(classID)
+	if err != nil {
+		return err
+	}
+	t.touchStatistics(c.SchoolID, c.SchoolYearID, c.ID)
 	return nil
 }
 
@@ -338,6 +375,9 @@ func decodeFigures(data string) (sdgdt.Figures, error) {
 	cs := f.Counters()
 	rest := parts[1]
 	for i := range cs {
+		if rest == "" && i > 0 {
+			break // written before this counter existed
+		}
 		num, tail, _ := strings.Cut(rest, ",")
 		n, err := strconv.ParseInt(num, 10, 64)
 		if err != nil {

@@ -42,6 +42,9 @@ type apiFigures struct {
 	Promotion       sdgdt.PromotionCounts `json:"promotion"`
 	Completed       int64                 `json:"completed"`
 	Awards          sdgdt.AwardCounts     `json:"awards"`
+	Left            int64                 `json:"left"`
+	TransferredOut  int64                 `json:"transferred_out"`
+	TransferredIn   int64                 `json:"transferred_in"`
 }
 
 func toAPIFigures(f sdgdt.Figures) apiFigures {
@@ -50,7 +53,7 @@ func toAPIFigures(f sdgdt.Figures) apiFigures {
 		g = map[string]int64{}
 	}
 	return apiFigures{f.Pupils, f.Female, f.Minority, g, f.Complete, f.Learning, f.Conduct, f.LearningFinal, f.ConductFinal,
-		f.Primary, f.PrimaryFinal, f.PrimarySubjects, f.Qualities, f.Promotion, f.Completed, f.Awards}
+		f.Primary, f.PrimaryFinal, f.PrimarySubjects, f.Qualities, f.Promotion, f.Completed, f.Awards, f.Left, f.TransferredOut, f.TransferredIn}
 }
 
 type apiStatChild struct {

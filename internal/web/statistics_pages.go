@@ -39,7 +39,10 @@ func pupilsOf(f sdgdt.Figures) int64 { return f.Pupils }
 func statColumns(f sdgdt.Figures, year bool) []statColumn {
 	cols := []statColumn{{Key: "pupils", Label: "Học sinh", Value: pupilsOf},
 		{Key: "female", Label: "Nữ", Value: func(f sdgdt.Figures) int64 { return f.Female }, Of: pupilsOf},
-		{Key: "minority", Label: "DTTS", Value: func(f sdgdt.Figures) int64 { return f.Minority }, Of: pupilsOf}}
+		{Key: "minority", Label: "DTTS", Value: func(f sdgdt.Figures) int64 { return f.Minority }, Of: pupilsOf},
+		{Key: "left", Label: "Nghỉ học", Group: "Biến động", Value: func(f sdgdt.Figures) int64 { return f.Left }},
+		{Key: "out", Label: "Chuyển đi", Group: "Biến động", Value: func(f sdgdt.Figures) int64 { return f.TransferredOut }},
+		{Key: "in", Label: "Chuyển đến", Group: "Biến động", Value: func(f sdgdt.Figures) int64 { return f.TransferredIn }}}
 	secondary := f.Primary.None > 0
 	primary := f.Learning.None > 0 && f.Pupils > 0
 	if secondary || f.Pupils == 0 {
