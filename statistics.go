@@ -444,3 +444,22 @@ func IsMinority(ethnicity string) bool {
 	e := strings.TrimSpace(ethnicity)
 	return e != "" && !strings.EqualFold(e, "Kinh")
 }
+
+// BookState is the state of the class books of a school (or of the schools
+// of a unit, summed; or of one class): how many books, how many approved at
+// the end of semester I and of the year, and whether the school's book is
+// locked now (a lock over the whole school year or a term).
+type BookState struct {
+	Classes      int64 `json:"classes"`
+	ApprovedHK1  int64 `json:"approved_hk1"`  // hk1 (secondary) or ck1 (primary)
+	ApprovedYear int64 `json:"approved_year"` // hk2 (secondary) or cn (primary)
+	Locked       int64 `json:"locked"`        // schools (or classes) under a lock now
+}
+
+// Add adds o to b.
+func (b *BookState) Add(o BookState) {
+	b.Classes += o.Classes
+	b.ApprovedHK1 += o.ApprovedHK1
+	b.ApprovedYear += o.ApprovedYear
+	b.Locked += o.Locked
+}

@@ -47,6 +47,7 @@ type StatRow struct {
 	Grade      int
 	SchoolKind string // for a school
 	Figures    sdgdt.Figures
+	Book       sdgdt.BookState
 }
 
 // YearFigures are the figures of an earlier school year (year on year).
@@ -66,6 +67,7 @@ type Stats struct {
 	Years    []sdgdt.SchoolYear
 	Query    StatsQuery // with Year and Term resolved
 	Figures  sdgdt.Figures
+	Book     sdgdt.BookState
 	Children []StatRow
 	Grades   []StatRow // a school's grades
 	Province *sdgdt.Figures
@@ -143,16 +145,23 @@ func (a *App) UnitStatistics(ctx context.Context, p *Principal, unitID int64, q 
 				st.Children = append(st.Children, StatRow{ID: u.ID, Kind: "unit", Name: u.Name})
 			}
 		}
+		books, err := tx.BookStates(st.Unit.Path, st.Year.ID, tx.Now)
+		if err != nil {
+			return err
+		}
 		for _, s := range schools {
+			book := books[s.School.ID]
 			st.Figures.Add(s.Figures)
+			st.Book.Add(book)
 			if s.School.UnitID == st.Unit.ID {
-				st.Children = append(st.Children, StatRow{ID: s.School.ID, Kind: "school", Name: s.School.Name, SchoolKind: s.School.Kind, Figures: s.Figures})
+				st.Children = append(st.Children, StatRow{ID: s.School.ID, Kind: "school", Name: s.School.Name, SchoolKind: s.School.Kind, Figures: s.Figures, Book: book})
 				continue
 			}
 			rest := strings.TrimPrefix(s.School.UnitPath, st.Unit.Path)
 			child := st.Unit.Path + rest[:strings.IndexByte(rest, '/')+1]
 			if i, ok := index[child]; ok {
 				st.Children[i].Figures.Add(s.Figures)
+				st.Children[i].Book.Add(book)
 			}
 		}
 		if err := a.statsHistory(tx, &st, func(yearID int64) (sdgdt.Figures, error) {
@@ -197,6 +206,15 @@ func (a *App) SchoolStatistics(ctx context.Context, p *Principal, schoolID int64
 		if err != nil {
 			return err
 		}
+		books, err := tx.ClassBookStates(schoolID, st.Year.ID)
+		if err != nil {
+			return err
+		}
+		locks, err := tx.BookStates(st.School.UnitPath, st.Year.ID, tx.Now)
+		if err != nil {
+			return err
+		}
+		st.Book.Locked = locks[schoolID].Locked
 		for _, c := range classes {
 			if n := len(st.Grades); n == 0 || st.Grades[n-1].Grade != c.Grade {
 				st.Grades = append(st.Grades, StatRow{ID: int64(c.Grade), Kind: "grade", Name: "Khối " + strconv.Itoa(c.Grade), Grade: c.Grade})
@@ -206,7 +224,9 @@ func (a *App) SchoolStatistics(ctx context.Context, p *Principal, schoolID int64
 				continue
 			}
 			st.Figures.Add(c.Figures)
-			st.Children = append(st.Children, StatRow{ID: c.ClassID, Kind: "class", Name: c.Name, Grade: c.Grade, Figures: c.Figures})
+			book := books[c.ClassID]
+			st.Book.Classes, st.Book.ApprovedHK1, st.Book.ApprovedYear = st.Book.Classes+book.Classes, st.Book.ApprovedHK1+book.ApprovedHK1, st.Book.ApprovedYear+book.ApprovedYear
+			st.Children = append(st.Children, StatRow{ID: c.ClassID, Kind: "class", Name: c.Name, Grade: c.Grade, Figures: c.Figures, Book: book})
 		}
 		if err := a.statsHistory(tx, &st, func(yearID int64) (sdgdt.Figures, error) {
 			var f sdgdt.Figures

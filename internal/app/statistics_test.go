@@ -332,6 +332,23 @@ func TestStatisticsScopeAndSums(t *testing.T) {
 		if got := sc.Figures.Subject("toan"); got.Pupils != 3 || got.Average() != 9 || got.Bins[9] != 3 {
 			t.Errorf("toan figures %+v", got)
 		}
+		// The books' state: one approved, the school locked.
+		w.addUser("a1.board", "A1", sdgdt.RoleBoard)
+		ap, err := w.a.ProposeApproval(w.ctx, w.as("a1.board"), w.class.ID, "hk1", "")
+		w.must(err)
+		w.must(w.a.DecideApproval(w.ctx, w.as("a1.leader"), ap.ID, true, "Đồng ý"))
+		_, err = w.a.SetLock(w.ctx, w.as("a1.leader"), app.LockInput{SchoolID: w.school["A1"].ID, Reason: "Khóa sổ cuối năm"})
+		w.must(err)
+		pa, err = w.a.UnitStatistics(w.ctx, w.as("pa.board"), w.units["PA"].ID, app.StatsQuery{})
+		w.must(err)
+		if b := pa.Book; b.Classes != 1 || b.ApprovedHK1 != 1 || b.ApprovedYear != 0 || b.Locked != 1 {
+			t.Errorf("PA's books %+v", b)
+		}
+		sc, err = w.a.SchoolStatistics(w.ctx, w.as("a1.leader"), w.school["A1"].ID, app.StatsQuery{})
+		w.must(err)
+		if b := sc.Children[0].Book; b.Classes != 1 || b.ApprovedHK1 != 1 || sc.Book.Locked != 1 {
+			t.Errorf("6A's book %+v, A1 %+v", b, sc.Book)
+		}
 		// Kind and grade filters.
 		th, err := w.a.UnitStatistics(w.ctx, w.as("so.admin"), w.units["SO"].ID, app.StatsQuery{Kind: "th"})
 		w.must(err)

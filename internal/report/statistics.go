@@ -103,6 +103,16 @@ func Statistics(st app.Stats) ([]byte, error) {
 					return []any{f.Pupils, a.XuatSac, pct(a.XuatSac, f.Pupils), a.Gioi, pct(a.Gioi, f.Pupils), a.TieuBieu, pct(a.TieuBieu, f.Pupils)}
 				})})
 	}
+	tables = append(tables, Table{Sheet: "Trạng thái sổ", Title: title("Trạng thái sổ theo dõi và đánh giá"),
+		Columns: []string{"STT", childHead, "Loại", "Sổ (lớp)", "Đã duyệt học kì I", "Đã duyệt cả năm", "Trường đang khóa sổ"},
+		Widths:  widths(6, 34, 18, 10, 14, 14, 14),
+		Rows: func() [][]any {
+			var out [][]any
+			for i, c := range st.Children {
+				out = append(out, []any{i + 1, c.Name, kindName(c), c.Book.Classes, c.Book.ApprovedHK1, c.Book.ApprovedYear, c.Book.Locked})
+			}
+			return append(out, []any{"", "Tổng cộng", "", st.Book.Classes, st.Book.ApprovedHK1, st.Book.ApprovedYear, st.Book.Locked})
+		}()})
 	subjectCols := []string{"STT", "Môn học", "Học sinh có điểm", "Điểm trung bình", "Trung bình của tỉnh"}
 	for i := 0; i < 10; i++ {
 		subjectCols = append(subjectCols, strconv.Itoa(i)+"–"+strconv.Itoa(i+1))

@@ -21,7 +21,7 @@ func TestStatisticsWorkbook(t *testing.T) {
 	}
 	st.History = []app.YearFigures{{Year: "2025-2026", Figures: st.Children[0].Figures}}
 	o := open(t)(Statistics(st))
-	o.sheets("Học sinh", "Học tập", "Rèn luyện", "Học tập sau thi lại", "Rèn luyện sau hè", "Tiểu học", "Lên lớp", "Khen thưởng", "Môn học", "Qua các năm")
+	o.sheets("Học sinh", "Học tập", "Rèn luyện", "Học tập sau thi lại", "Rèn luyện sau hè", "Tiểu học", "Lên lớp", "Khen thưởng", "Trạng thái sổ", "Môn học", "Qua các năm")
 	o.cell("Học tập", "A1", "Phòng Giáo dục và Đào tạo thành phố Buôn Ma Thuột — Kết quả học tập (THCS, THPT) — Cả năm, năm học 2026-2027")
 	o.row("Học tập", 4, "1", "Trường THCS Nguyễn Du", "Trung học cơ sở", "6", "3", "60", "2", "40", "0", "0", "0", "0", "1")
 	o.row("Học tập", 6, "", "Tổng cộng", "", "8", "4", "57.1", "3", "42.9", "0", "0", "0", "0", "1")

@@ -483,3 +483,83 @@ func (t *Tx) ClassStatistics(schoolID, yearID int64, term string) ([]sdgdt.Class
 	}
 	return out, rows.Err()
 }
+
+// BookStates returns the state of the class books of every school below a
+// unit path in a year, by school (one grouped query per table: approvals and
+// locks are a few rows per class).
+func (t *Tx) BookStates(path string, yearID int64, now time.Time) (map[int64]sdgdt.BookState, error) {
+	return t.bookStates(`c.school_id`, `a.school_id`, `s.unit_path LIKE $1`, path+"%", yearID, now)
+}
+
+// ClassBookStates returns the state of each class book of a school year, by class.
+func (t *Tx) ClassBookStates(schoolID, yearID int64) (map[int64]sdgdt.BookState, error) {
+	return t.bookStates(`c.id`, `a.class_id`, `s.id = $1`, schoolID, yearID, time.Time{})
+}
+
+func (t *Tx) bookStates(classKey, approvalKey, where string, scope any, yearID int64, now time.Time) (map[int64]sdgdt.BookState, error) {
+	out := map[int64]sdgdt.BookState{}
+	rows, err := t.query(`SELECT `+classKey+`, COUNT(*) FROM classes c JOIN schools s ON s.id = c.school_id
+		WHERE `+where+` AND c.school_year_id = $2 GROUP BY `+classKey, scope, yearID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		b := out[id]
+		b.Classes = n
+		out[id] = b
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = t.query(`SELECT `+approvalKey+`, a.term, COUNT(*) FROM approvals a JOIN schools s ON s.id = a.school_id
+		WHERE `+where+` AND a.school_year_id = $2 AND a.status = 'approved' GROUP BY `+approvalKey+`, a.term`, scope, yearID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, n int64
+		var term string
+		if err := rows.Scan(&id, &term, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		b := out[id]
+		switch term {
+		case "hk1", "ck1":
+			b.ApprovedHK1 += n
+		case "hk2", "cn":
+			b.ApprovedYear += n
+		}
+		out[id] = b
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if now.IsZero() {
+		return out, nil
+	}
+	rows, err = t.query(`SELECT DISTINCT l.school_id FROM locks l JOIN schools s ON s.id = l.school_id
+		WHERE `+where+` AND (l.school_year_id = $2 OR l.school_year_id IS NULL) AND l.class_id IS NULL AND l.sheet_id IS NULL AND l.grade = 0
+		AND l.lifted_at IS NULL AND l.from_at <= $3 AND (l.until_at IS NULL OR l.until_at > $3)`, scope, yearID, now)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		b := out[id]
+		b.Locked = 1
+		out[id] = b
+	}
+	return out, rows.Err()
+}

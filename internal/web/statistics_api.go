@@ -57,11 +57,12 @@ func toAPIFigures(f sdgdt.Figures) apiFigures {
 }
 
 type apiStatChild struct {
-	ID         int64  `json:"id"`
-	Kind       string `json:"kind"`
-	Name       string `json:"name"`
-	Grade      int    `json:"grade,omitempty"`
-	SchoolKind string `json:"school_kind,omitempty"`
+	ID         int64           `json:"id"`
+	Kind       string          `json:"kind"`
+	Name       string          `json:"name"`
+	Grade      int             `json:"grade,omitempty"`
+	SchoolKind string          `json:"school_kind,omitempty"`
+	Book       sdgdt.BookState `json:"book"`
 	apiFigures
 }
 
@@ -81,6 +82,7 @@ type apiStatistics struct {
 		Grade int    `json:"grade,omitempty"`
 	} `json:"filters"`
 	apiFigures
+	Book     sdgdt.BookState  `json:"book"`
 	Subjects []apiStatSubject `json:"subjects"`
 	Children []apiStatChild   `json:"children"`
 	Grades   []apiStatChild   `json:"grade_rows,omitempty"`
@@ -96,7 +98,7 @@ func average(s sdgdt.SubjectFigures) *float64 {
 }
 
 func toAPIStatistics(st app.Stats) apiStatistics {
-	out := apiStatistics{ID: st.ID, Kind: "unit", Name: st.Name, Year: st.Query.Year, Term: st.Query.Term, apiFigures: toAPIFigures(st.Figures),
+	out := apiStatistics{ID: st.ID, Kind: "unit", Name: st.Name, Year: st.Query.Year, Term: st.Query.Term, apiFigures: toAPIFigures(st.Figures), Book: st.Book,
 		Subjects: []apiStatSubject{}, Children: []apiStatChild{}, History: []apiStatYear{}}
 	if st.IsSchool {
 		out.Kind = "school"
@@ -111,7 +113,7 @@ func toAPIStatistics(st app.Stats) apiStatistics {
 		out.Subjects = append(out.Subjects, as)
 	}
 	for _, c := range st.Children {
-		out.Children = append(out.Children, apiStatChild{ID: c.ID, Kind: c.Kind, Name: c.Name, Grade: c.Grade, SchoolKind: c.SchoolKind, apiFigures: toAPIFigures(c.Figures)})
+		out.Children = append(out.Children, apiStatChild{ID: c.ID, Kind: c.Kind, Name: c.Name, Grade: c.Grade, SchoolKind: c.SchoolKind, Book: c.Book, apiFigures: toAPIFigures(c.Figures)})
 	}
 	for _, g := range st.Grades {
 		out.Grades = append(out.Grades, apiStatChild{ID: g.ID, Kind: g.Kind, Name: g.Name, Grade: g.Grade, apiFigures: toAPIFigures(g.Figures)})
