@@ -50,7 +50,9 @@ func BenchmarkUnitStats(b *testing.B) {
 			root, office := provinceFigures(b, a, 20, 50, 30)
 			b.Run("so", func(b *testing.B) { benchStatsAPI(b, a, fmt.Sprintf("/api/v1/units/%d/statistics?term=year", root)) })
 			b.Run("office", func(b *testing.B) { benchStatsAPI(b, a, fmt.Sprintf("/api/v1/units/%d/statistics?term=year", office)) })
-			b.Run("so-page", func(b *testing.B) { benchStatsAPI(b, a, fmt.Sprintf("/units/%d/statistics?term=year&sort=learning_T", root)) })
+			b.Run("so-page", func(b *testing.B) {
+				benchStatsAPI(b, a, fmt.Sprintf("/units/%d/statistics?term=year&sort=learning_T", root))
+			})
 			b.Run("so-grade", func(b *testing.B) {
 				benchStatsAPI(b, a, fmt.Sprintf("/api/v1/units/%d/statistics?term=year&grade=7", root))
 			})
