@@ -170,7 +170,12 @@ type SubjectFigures struct {
 	Bins       [10]int64 `json:"bins"`
 	Passed     int64     `json:"D"`
 	Failed     int64     `json:"CD"`
-	AssessedBy string    `json:"assessed_by"`
+	AssessedBy string    `json:"assessed_by"` // score, comment; level (primary)
+	// Primary levels of the subject: Hoàn thành tốt, Hoàn thành, Chưa hoàn
+	// thành (the bins then hold the periodic test scores).
+	LevelT int64 `json:"T"`
+	LevelH int64 `json:"H"`
+	LevelC int64 `json:"C"`
 }
 
 // Average is the mean of the averages, rounded to two decimals (0 without any).
@@ -234,6 +239,9 @@ func (f *Figures) AddSubject(s SubjectFigures) {
 	}
 	t.Passed += s.Passed
 	t.Failed += s.Failed
+	t.LevelT += s.LevelT
+	t.LevelH += s.LevelH
+	t.LevelC += s.LevelC
 	if t.AssessedBy == "" {
 		t.AssessedBy = s.AssessedBy
 	}
@@ -400,6 +408,33 @@ func (f *Figures) countPrimary(term string, p StatPupil) {
 		return
 	}
 	f.PrimarySubjects.add(ItemCounts{T: int64(row.SubjectsT), H: int64(row.SubjectsH), C: int64(row.SubjectsC)})
+	var subs []struct {
+		Subject string `json:"subject"`
+		Level   string `json:"level"`
+		Test    *int   `json:"test"`
+	}
+	if json.Unmarshal([]byte(row.SubjectsJSON), &subs) == nil {
+		for _, s := range subs {
+			if s.Subject == "" {
+				continue
+			}
+			t := f.subject(s.Subject)
+			t.AssessedBy = "level"
+			switch s.Level {
+			case "T":
+				t.LevelT++
+			case "H":
+				t.LevelH++
+			case "C":
+				t.LevelC++
+			}
+			if s.Test != nil && *s.Test >= 0 && *s.Test <= 10 {
+				t.Pupils++
+				t.SumTenths += int64(*s.Test) * 10
+				t.Bins[min(*s.Test, 9)]++
+			}
+		}
+	}
 	f.Qualities.add(QualityCounts{T: int64(row.QCT), D: int64(row.QCD), C: int64(row.QCC)})
 	if row.Complete {
 		f.Complete++

@@ -117,7 +117,7 @@ func Statistics(st app.Stats) ([]byte, error) {
 	for i := 0; i < 10; i++ {
 		subjectCols = append(subjectCols, strconv.Itoa(i)+"–"+strconv.Itoa(i+1))
 	}
-	subjectCols = append(subjectCols, "Đạt", "Chưa đạt")
+	subjectCols = append(subjectCols, "Đạt", "Chưa đạt", "Tiểu học: HT tốt", "Hoàn thành", "Chưa hoàn thành")
 	var subjectRows [][]any
 	for i, s := range st.Figures.Subjects {
 		row := []any{i + 1, assess.SubjectName(s.Subject), s.Pupils, avgCell(s), ""}
@@ -127,10 +127,10 @@ func Statistics(st app.Stats) ([]byte, error) {
 		for _, n := range s.Bins {
 			row = append(row, n)
 		}
-		subjectRows = append(subjectRows, append(row, s.Passed, s.Failed))
+		subjectRows = append(subjectRows, append(row, s.Passed, s.Failed, s.LevelT, s.LevelH, s.LevelC))
 	}
 	tables = append(tables, Table{Sheet: "Môn học", Title: title("Điểm trung bình môn và phân bố điểm"), Columns: subjectCols,
-		Widths: widths(6, 30, 10, 10, 10, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 9), Rows: subjectRows})
+		Widths: widths(6, 30, 10, 10, 10, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 9, 10, 10, 12), Rows: subjectRows})
 	if len(st.History) > 0 {
 		var hist [][]any
 		for _, h := range append([]app.YearFigures{{Year: st.Query.Year, Figures: st.Figures}}, st.History...) {

@@ -225,7 +225,7 @@ func (t *Tx) ClassStatPupils(c sdgdt.Class) ([]sdgdt.StatPupil, []int64, error) 
 			var at *time.Time
 			if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Point, &r.ClassID, &r.Gen, &r.RulesetVersion, &r.Grade, &r.Complete, &r.MissingJSON,
 				&r.SubjectsT, &r.SubjectsH, &r.SubjectsC, &r.QCT, &r.QCD, &r.QCC, &r.Result, &r.Award, &r.CompletedGrade, &r.CompletedPrimary, &r.ResultFinal,
-				&r.Promotion, &r.Error, &at); err != nil {
+				&r.Promotion, &r.Error, &at, &r.SubjectsJSON); err != nil {
 				return err
 			}
 			p := &ps[index[r.PupilID]]
@@ -309,7 +309,7 @@ func (t *Tx) touchClass(classID int64) error {
 // decodes one row per school (a province: a thousand), and decoding JSON by
 // reflection was most of its time. The form is
 //
-//	1;c0,c1,…;grade:n,…;subject:assessed_by:pupils:sum:b0:…:b9:passed:failed,…
+//	1;c0,c1,…;grade:n,…;subject:assessed_by:pupils:sum:b0:…:b9:passed:failed:t:h:c,…
 //
 // with the counters in the order of sdgdt.Figures.Counters.
 
@@ -347,7 +347,7 @@ func encodeFigures(f sdgdt.Figures) string {
 		b = append(b, s.Subject...)
 		b = append(b, ':')
 		b = append(b, s.AssessedBy...)
-		for _, n := range append([]int64{s.Pupils, s.SumTenths}, append(s.Bins[:], s.Passed, s.Failed)...) {
+		for _, n := range append([]int64{s.Pupils, s.SumTenths}, append(s.Bins[:], s.Passed, s.Failed, s.LevelT, s.LevelH, s.LevelC)...) {
 			b = append(b, ':')
 			b = strconv.AppendInt(b, n, 10)
 		}
@@ -399,18 +399,19 @@ func decodeFigures(data string) (sdgdt.Figures, error) {
 	if parts[3] != "" {
 		for _, sub := range strings.Split(parts[3], ",") {
 			fs := strings.Split(sub, ":")
-			if len(fs) != 16 {
+			if len(fs) != 16 && len(fs) != 19 { // 16: written before the primary levels
 				return bad()
 			}
-			var ns [14]int64
-			for i := range ns {
+			var ns [17]int64
+			for i := range fs[2:] {
 				n, err := strconv.ParseInt(fs[i+2], 10, 64)
 				if err != nil {
 					return bad()
 				}
 				ns[i] = n
 			}
-			s := sdgdt.SubjectFigures{Subject: fs[0], AssessedBy: fs[1], Pupils: ns[0], SumTenths: ns[1], Passed: ns[12], Failed: ns[13]}
+			s := sdgdt.SubjectFigures{Subject: fs[0], AssessedBy: fs[1], Pupils: ns[0], SumTenths: ns[1], Passed: ns[12], Failed: ns[13],
+				LevelT: ns[14], LevelH: ns[15], LevelC: ns[16]}
 			copy(s.Bins[:], ns[2:12])
 			f.Subjects = append(f.Subjects, s)
 		}

@@ -11,7 +11,11 @@ func TestFiguresEncoding(t *testing.T) {
 	var f sdgdt.Figures
 	f.Count("year", sdgdt.StatPupil{Female: true, Grade: 7, Result: &sdgdt.PupilResult{Year: sdgdt.TermLevels{Learning: "K", Conduct: "T"},
 		LearningFinal: "K", Promotion: "promoted", Award: "gioi", SubjectsJSON: `[{"subject":"toan","assessed_by":"score","year":7.5},{"subject":"gdtc","assessed_by":"comment","year":"D"}]`}})
-	f.Count("year", sdgdt.StatPupil{Primary: true, Grade: 5, CN: &sdgdt.PrimaryResult{Result: "HTT", SubjectsT: 3, QCD: 2}})
+	f.Count("year", sdgdt.StatPupil{Primary: true, Grade: 5, CN: &sdgdt.PrimaryResult{Result: "HTT", SubjectsT: 3, QCD: 2,
+		SubjectsJSON: `[{"subject":"toan","level":"T","test":9},{"subject":"dao_duc","level":"H"}]`}})
+	if s := f.Subject("toan"); s.LevelT != 1 || s.Pupils != 2 || s.Bins[9] != 1 || f.Subject("dao_duc").LevelH != 1 {
+		t.Errorf("primary subject figures %+v %+v", s, f.Subject("dao_duc"))
+	}
 	for _, in := range []sdgdt.Figures{{}, f} {
 		got, err := decodeFigures(encodeFigures(in))
 		a, _ := json.Marshal(in)

@@ -21,6 +21,9 @@ type apiStatSubject struct {
 	Bins            [10]int64 `json:"bins"`
 	Passed          int64     `json:"D"`
 	Failed          int64     `json:"CD"`
+	LevelT          int64     `json:"T"` // primary: Hoàn thành tốt, Hoàn thành, Chưa hoàn thành
+	LevelH          int64     `json:"H"`
+	LevelC          int64     `json:"C"`
 	ProvinceAverage *float64  `json:"province_average,omitempty"`
 }
 
@@ -106,7 +109,7 @@ func toAPIStatistics(st app.Stats) apiStatistics {
 	out.Filters.Kind, out.Filters.Grade = st.Query.Kind, st.Query.Grade
 	for _, s := range st.Figures.Subjects {
 		as := apiStatSubject{Subject: s.Subject, Name: assess.SubjectName(s.Subject), AssessedBy: s.AssessedBy, Pupils: s.Pupils, Average: average(s),
-			Bins: s.Bins, Passed: s.Passed, Failed: s.Failed}
+			Bins: s.Bins, Passed: s.Passed, Failed: s.Failed, LevelT: s.LevelT, LevelH: s.LevelH, LevelC: s.LevelC}
 		if st.Province != nil {
 			as.ProvinceAverage = average(st.Province.Subject(s.Subject))
 		}

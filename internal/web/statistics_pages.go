@@ -291,10 +291,10 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, p *app.Princi
 	d.Summary = append(d.Summary, summaryCard{pctText(f.Complete, f.Pupils), "có đủ kết quả"})
 	// Subjects and the distribution of the one chosen.
 	for _, sf := range f.Subjects {
-		if sf.Pupils == 0 {
+		if sf.Pupils == 0 && sf.LevelT+sf.LevelH+sf.LevelC == 0 {
 			continue
 		}
-		if sub == "" {
+		if sub == "" && sf.Pupils > 0 {
 			sub = sf.Subject
 			if f.Subject("toan").Pupils > 0 {
 				sub = "toan"

@@ -19,3 +19,7 @@ CREATE TABLE result_statistics (
     PRIMARY KEY (school_id, school_year_id, term, class_id)
 );
 CREATE INDEX result_statistics_year ON result_statistics(school_year_id, term, class_id);
+
+-- Each primary result keeps its subjects' levels and test scores, so that the
+-- statistics count levels per subject (JSON: [{"subject","level","test"}]).
+ALTER TABLE primary_results ADD COLUMN subjects_json TEXT NOT NULL DEFAULT '[]';
