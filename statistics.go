@@ -210,6 +210,7 @@ type Figures struct {
 	Left           int64 `json:"left"`
 	TransferredOut int64 `json:"transferred_out"`
 	TransferredIn  int64 `json:"transferred_in"`
+	PrimaryPupils  int64 `json:"primary_pupils"` // pupils of primary classes (the others are secondary)
 }
 
 // Counters returns pointers to every count of f but the grades and the
@@ -226,7 +227,7 @@ func (f *Figures) Counters() []*int64 {
 		&f.Promotion.Promoted, &f.Promotion.Retest, &f.Promotion.SummerTraining, &f.Promotion.Retained,
 		&f.Promotion.AdditionalAssessment, &f.Promotion.PrincipalDecision, &f.Promotion.None,
 		&f.Awards.XuatSac, &f.Awards.Gioi, &f.Awards.TieuBieu,
-		&f.Left, &f.TransferredOut, &f.TransferredIn} // new counters go last: rows written before read them as 0
+		&f.Left, &f.TransferredOut, &f.TransferredIn, &f.PrimaryPupils} // new counters go last: rows written before read them as 0
 }
 
 // AddSubject adds one subject's figures to f.
@@ -312,6 +313,7 @@ func (f *Figures) Count(term string, p StatPupil) {
 		r = &PupilResult{}
 	}
 	if p.Primary {
+		f.PrimaryPupils++
 		f.Learning.None++
 		f.Conduct.None++
 		f.countPrimary(term, p)

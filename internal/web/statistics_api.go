@@ -48,6 +48,7 @@ type apiFigures struct {
 	Left            int64                 `json:"left"`
 	TransferredOut  int64                 `json:"transferred_out"`
 	TransferredIn   int64                 `json:"transferred_in"`
+	PrimaryPupils   int64                 `json:"primary_pupils"`
 }
 
 func toAPIFigures(f sdgdt.Figures) apiFigures {
@@ -56,7 +57,7 @@ func toAPIFigures(f sdgdt.Figures) apiFigures {
 		g = map[string]int64{}
 	}
 	return apiFigures{f.Pupils, f.Female, f.Minority, g, f.Complete, f.Learning, f.Conduct, f.LearningFinal, f.ConductFinal,
-		f.Primary, f.PrimaryFinal, f.PrimarySubjects, f.Qualities, f.Promotion, f.Completed, f.Awards, f.Left, f.TransferredOut, f.TransferredIn}
+		f.Primary, f.PrimaryFinal, f.PrimarySubjects, f.Qualities, f.Promotion, f.Completed, f.Awards, f.Left, f.TransferredOut, f.TransferredIn, f.PrimaryPupils}
 }
 
 type apiStatChild struct {

@@ -102,4 +102,21 @@ func TestStatisticsBrowser(t *testing.T) {
 	if n := btEval[int](t, ctx, `document.querySelectorAll("table.stats-table tbody a[href^='/classes/']").length`); n == 0 {
 		t.Error("the school's classes are not linked")
 	}
+	if dir := os.Getenv("SDGDT_SCREENSHOTS"); dir != "" {
+		shoot := func(name string) {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 2400, chromedp.EmulateScale(1)), chromedp.Sleep(300*time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+			b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, name), b, 0o644)
+		}
+		shoot("stats-school.png")
+		if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s/schools/%d/statistics?term=hk1", e.srv.URL, e.schools["TH-LVT"])), chromedp.WaitVisible(chromedp.CSS(`h1`))); err != nil {
+			t.Fatal(err)
+		}
+		shoot("stats-primary.png")
+	}
 }

@@ -43,8 +43,8 @@ func statColumns(f sdgdt.Figures, year bool) []statColumn {
 		{Key: "left", Label: "Nghỉ học", Group: "Biến động", Value: func(f sdgdt.Figures) int64 { return f.Left }},
 		{Key: "out", Label: "Chuyển đi", Group: "Biến động", Value: func(f sdgdt.Figures) int64 { return f.TransferredOut }},
 		{Key: "in", Label: "Chuyển đến", Group: "Biến động", Value: func(f sdgdt.Figures) int64 { return f.TransferredIn }}}
-	secondary := f.Primary.None > 0
-	primary := f.Learning.None > 0 && f.Pupils > 0
+	secondary := f.Pupils > f.PrimaryPupils
+	primary := f.PrimaryPupils > 0
 	if secondary || f.Pupils == 0 {
 		lv := func(l func(f sdgdt.Figures) sdgdt.LevelCounts) func(f sdgdt.Figures) int64 {
 			return func(f sdgdt.Figures) int64 { return known(l(f)) }
@@ -67,6 +67,13 @@ func statColumns(f sdgdt.Figures, year bool) []statColumn {
 			cols = append(cols, statColumn{Key: "conduct_" + key, Label: c.label, Group: "Rèn luyện", Of: lv(conduct),
 				Value: func(f sdgdt.Figures) int64 { return levelOf(conduct(f), key) }})
 		}
+	}
+	if primary {
+		items := func(f sdgdt.Figures) int64 { return f.PrimarySubjects.T + f.PrimarySubjects.H + f.PrimarySubjects.C }
+		cols = append(cols,
+			statColumn{Key: "subjects_T", Label: "HT tốt", Group: "Môn học (lượt)", Of: items, Value: func(f sdgdt.Figures) int64 { return f.PrimarySubjects.T }},
+			statColumn{Key: "subjects_H", Label: "Hoàn thành", Group: "Môn học (lượt)", Of: items, Value: func(f sdgdt.Figures) int64 { return f.PrimarySubjects.H }},
+			statColumn{Key: "subjects_C", Label: "Chưa HT", Group: "Môn học (lượt)", Of: items, Value: func(f sdgdt.Figures) int64 { return f.PrimarySubjects.C }})
 	}
 	if primary && year {
 		pk := func(f sdgdt.Figures) int64 { return primaryKnown(f.PrimaryFinal) }
@@ -314,8 +321,9 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, p *app.Princi
 		province = &ps
 	}
 	d.DistChart = distChart(d.Subject, province, st.Name)
-	d.LevelChart = levelChart(d.Rows, year)
-	d.YearChart = yearChart(st, year)
+	mode := chartModeOf(st.Figures, year)
+	d.LevelChart = levelChart(d.Rows, mode, year)
+	d.YearChart = yearChart(st, mode, year)
 	return s.render(w, r, http.StatusOK, "statistics", &Page{Title: d.Title, Active: "statistics", Data: d})
 }
 
@@ -426,32 +434,63 @@ func stackedBar(b *strings.Builder, x, y, w, h int, total int64, segs []segment,
 
 func legend(b *strings.Builder, x, y int, labels []string) {
 	for i, l := range labels {
+		if l == "" { // a level this chart does not have: its colour is skipped
+			continue
+		}
 		fmt.Fprintf(b, `<rect x="%d" y="%d" width="12" height="12" rx="2" fill="%s"/><text x="%d" y="%d" font-size="12" fill="#1c2733">%s</text>`,
 			x, y, levelColors[min(i, len(levelColors)-1)], x+16, y+11, html.EscapeString(l))
 		x += 28 + 7*len([]rune(l))
 	}
 }
 
-// rowSegments are the levels of a row's figures: secondary learning, or the
-// primary results when the row has primary pupils only.
-func rowSegments(f sdgdt.Figures, year bool) ([]segment, []string) {
-	if f.Learning.None == f.Pupils && f.Pupils > 0 && year { // primary only
+// chartMode is what the bars show: secondary learning levels; or, where
+// every pupil is in primary, the year results (year) or the subjects' levels.
+type chartMode int
+
+const (
+	modeSecondary chartMode = iota
+	modePrimaryYear
+	modePrimarySubjects
+)
+
+func chartModeOf(total sdgdt.Figures, year bool) chartMode {
+	if total.Pupils == 0 || total.Pupils > total.PrimaryPupils { // some secondary pupils
+		return modeSecondary
+	}
+	if year {
+		return modePrimaryYear
+	}
+	return modePrimarySubjects
+}
+
+// rowSegments are the levels of a row's figures for the chart's mode, with
+// the whole they are parts of.
+func rowSegments(f sdgdt.Figures, mode chartMode, year bool) ([]segment, int64) {
+	switch mode {
+	case modePrimaryYear:
 		p := f.PrimaryFinal
-		return []segment{{"HT xuất sắc", p.HTXS}, {"HT tốt", p.HTT}, {"Hoàn thành", p.HT}, {"Chưa hoàn thành", p.CHT}, {"Chưa có", p.None}},
-			[]string{"HT xuất sắc", "HT tốt", "Hoàn thành", "Chưa HT", "Chưa có"}
+		return []segment{{"HT xuất sắc", p.HTXS}, {"HT tốt", p.HTT}, {"Hoàn thành", p.HT}, {"Chưa hoàn thành", p.CHT}, {"Chưa có", p.None}}, f.Pupils
+	case modePrimarySubjects:
+		s := f.PrimarySubjects
+		return []segment{{"Hoàn thành tốt", s.T}, {"Hoàn thành", s.H}, {"", 0}, {"Chưa hoàn thành", s.C}}, s.T + s.H + s.C
 	}
 	l := f.Learning
 	if year {
 		l = f.LearningFinal
 	}
-	return []segment{{"Tốt", l.T}, {"Khá", l.K}, {"Đạt", l.D}, {"Chưa đạt", l.CD}, {"Chưa có", l.None}},
-		[]string{"Tốt", "Khá", "Đạt", "Chưa đạt", "Chưa có / tiểu học"}
+	return []segment{{"Tốt", l.T}, {"Khá", l.K}, {"Đạt", l.D}, {"Chưa đạt", l.CD}, {"Chưa có", l.None}}, f.Pupils
+}
+
+var modeLabels = map[chartMode][]string{
+	modeSecondary:       {"Tốt", "Khá", "Đạt", "Chưa đạt", "Chưa có / tiểu học"},
+	modePrimaryYear:     {"HT xuất sắc", "HT tốt", "Hoàn thành", "Chưa HT", "Chưa có"},
+	modePrimarySubjects: {"Môn: HT tốt", "Hoàn thành", "", "Chưa hoàn thành"},
 }
 
 // levelChart draws the levels of each row as a stacked bar (in per cent of
 // its pupils), the row's name above its bar so that the chart stays legible
 // on a phone; each name and bar is a link to the row's own figures.
-func levelChart(rows []statRowView, year bool) template.HTML {
+func levelChart(rows []statRowView, mode chartMode, year bool) template.HTML {
 	if len(rows) == 0 {
 		return ""
 	}
@@ -459,11 +498,10 @@ func levelChart(rows []statRowView, year bool) template.HTML {
 	h := len(rows)*rowH + top + 4
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart bars" role="img" aria-label="Kết quả theo đơn vị, trường hoặc lớp" viewBox="0 0 %d %d" width="100%%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">`, barW, h)
-	_, labels := rowSegments(rows[0].Figures, year)
-	legend(&b, 0, 4, labels)
+	legend(&b, 0, 4, modeLabels[mode])
 	for i, r := range rows {
 		y := i*rowH + top
-		segs, _ := rowSegments(r.Figures, year)
+		segs, whole := rowSegments(r.Figures, mode, year)
 		name := []rune(r.Name)
 		if len(name) > 56 {
 			name = append(name[:55], '…')
@@ -472,7 +510,7 @@ func levelChart(rows []statRowView, year bool) template.HTML {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(r.Href))
 		}
 		fmt.Fprintf(&b, `<text x="0" y="%d" font-size="13" fill="#1d5f8a">%s</text>`, y+12, html.EscapeString(string(name)))
-		stackedBar(&b, 0, y+18, barW, 18, r.Figures.Pupils, segs, r.Name)
+		stackedBar(&b, 0, y+18, barW, 18, whole, segs, r.Name)
 		if r.Href != "" {
 			b.WriteString(`</a>`)
 		}
@@ -532,7 +570,7 @@ func distChart(s sdgdt.SubjectFigures, province *sdgdt.SubjectFigures, name stri
 }
 
 // yearChart draws the levels of this year and the earlier ones.
-func yearChart(st app.Stats, year bool) template.HTML {
+func yearChart(st app.Stats, mode chartMode, year bool) template.HTML {
 	if len(st.History) == 0 {
 		return ""
 	}
@@ -540,5 +578,5 @@ func yearChart(st app.Stats, year bool) template.HTML {
 	for _, h := range st.History {
 		rows = append(rows, statRowView{StatRow: app.StatRow{Name: "Năm học " + h.Year, Figures: h.Figures}})
 	}
-	return levelChart(rows, year)
+	return levelChart(rows, mode, year)
 }
