@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -337,4 +338,51 @@ func TestSchedulePageAndHome(t *testing.T) {
 			t.Errorf("the Sở's home lacks its statistics")
 		}
 	})
+}
+
+// TestNoLinkLeadsTo403: every link of the home page and of the statistics
+// pages, for each role, opens (no 403).
+func TestNoLinkLeadsTo403(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	href := regexp.MustCompile(`href="(/[^"#]*)"`)
+	users := []string{"so.bqt", "bmt.bqt", "thcsnd.lanhdao", "thcsnd.bqt"}
+	for _, role := range []string{sdgdt.RoleSubjectTeacher, sdgdt.RoleHomeroom} {
+		for u, a := range e.accts {
+			if a.Role == role && strings.HasPrefix(u, "thcsnd.") {
+				users = append(users, u)
+				break
+			}
+		}
+	}
+	for _, u := range users {
+		c := e.as(u)
+		pages := []string{"/"}
+		switch u {
+		case "so.bqt":
+			pages = append(pages, fmt.Sprintf("/units/%d/statistics", e.units["SGDDT-DL"]))
+		case "bmt.bqt":
+			pages = append(pages, fmt.Sprintf("/units/%d/statistics", e.units["PGDDT-BMT"]))
+		}
+		if u == "thcsnd.lanhdao" {
+			pages = append(pages, fmt.Sprintf("/schools/%d/statistics", e.schools["THCS-ND"]), fmt.Sprintf("/schools/%d/schedule", e.schools["THCS-ND"]))
+		}
+		seen := map[string]bool{}
+		for _, p := range pages {
+			r := c.get(p)
+			if r.status != http.StatusOK {
+				t.Fatalf("%s: %s answers %d", u, p, r.status)
+			}
+			for _, m := range href.FindAllStringSubmatch(r.body, -1) {
+				link := strings.ReplaceAll(m[1], "&amp;", "&")
+				if seen[link] || strings.HasPrefix(link, "/static/") || strings.HasSuffix(link, ".xlsx") || strings.HasPrefix(link, "/logout") {
+					continue
+				}
+				seen[link] = true
+				if r := c.get(link); r.status == http.StatusForbidden {
+					t.Errorf("%s: %s links to %s, which answers 403", u, p, link)
+				}
+			}
+		}
+		t.Logf("%s: %d links followed", u, len(seen))
+	}
 }
