@@ -357,6 +357,23 @@ func TestStatisticsScopeAndSums(t *testing.T) {
 		if th.Figures.Pupils != 0 || g7.Figures.Pupils != 0 {
 			t.Errorf("filters: primary schools %d pupils, grade 7 %d", th.Figures.Pupils, g7.Figures.Pupils)
 		}
+		// Year on year: the year before, with one pupil in A1.
+		day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, sdgdt.Vietnam) }
+		prev, err := w.a.CreateSchoolYear(w.ctx, w.sys, sdgdt.SchoolYear{Name: "2025-2026", StartsOn: day(2025, 9, 5), GK1On: day(2025, 11, 2),
+			CK1On: day(2026, 1, 4), HK1EndsOn: day(2026, 1, 16), HK2Starts: day(2026, 1, 18), GK2On: day(2026, 3, 22), CNOn: day(2026, 5, 10), EndsOn: day(2026, 5, 31)})
+		w.must(err)
+		old, err := w.a.CreateClass(w.ctx, w.sys, sdgdt.Class{SchoolID: w.school["A1"].ID, SchoolYearID: prev.ID, Grade: 6, Name: "6A", Ruleset: "tt22"})
+		w.must(err)
+		_, err = w.a.EnrolNewPupil(w.ctx, w.sys, old.ID, app.PupilInput{FullName: "Phạm Văn Cũ", DateOfBirth: "02/03/2013", Sex: "nam"}, prev.StartsOn)
+		w.must(err)
+		so, err = w.a.UnitStatistics(w.ctx, w.as("so.admin"), w.units["SO"].ID, app.StatsQuery{})
+		w.must(err)
+		if len(so.History) != 1 || so.History[0].Year != "2025-2026" || so.History[0].Figures.Pupils != 1 || so.Figures.Pupils != 4 {
+			t.Errorf("year on year: %+v", so.History)
+		}
+		if st, err := w.a.UnitStatistics(w.ctx, w.as("so.admin"), w.units["SO"].ID, app.StatsQuery{Year: "2025-2026"}); err != nil || st.Figures.Pupils != 1 || len(st.History) != 0 {
+			t.Errorf("the year before: %v %+v", err, st.Figures.Pupils)
+		}
 		// Scope.
 		for _, c := range []struct {
 			user string
