@@ -120,3 +120,45 @@ func TestStatisticsBrowser(t *testing.T) {
 		shoot("stats-primary.png")
 	}
 }
+
+// TestTeacherHomeBrowser: a subject teacher's home page in Chromium lists his
+// sheets with how complete each is and opens one in the grid.
+func TestTeacherHomeBrowser(t *testing.T) {
+	exe := btChromium(t)
+	e := newEnv(t, storetest.OpenSQLite(t))
+	var teacher string
+	for u, a := range e.accts {
+		if a.Role == "subject_teacher" && strings.HasPrefix(u, "thcsnd.") && a.TOTPSecret == nil {
+			teacher = u
+			break
+		}
+	}
+	if teacher == "" {
+		t.Fatal("no THCS subject teacher in the demo")
+	}
+	ctx := btBrowser(t, exe)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="username"]`), teacher),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demoPassword),
+		chromedp.Click(chromedp.CSS(`form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.mainnav`)),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	if h := btEval[string](t, ctx, `document.querySelector("main").textContent`); !strings.Contains(h, "Bảng điểm của tôi") || strings.Contains(h, "Thống kê") {
+		t.Fatalf("the teacher's home: %.400s", h)
+	}
+	if n := btEval[int](t, ctx, `document.querySelectorAll("main a[href^='/sheets/']").length`); n == 0 {
+		t.Fatal("no sheet linked from the teacher's home")
+	}
+	if dir := os.Getenv("SDGDT_SCREENSHOTS"); dir != "" {
+		if b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+			os.WriteFile(filepath.Join(dir, "home-teacher.png"), b, 0o644)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`main a[href^='/sheets/']`)), chromedp.WaitReady(chromedp.CSS(`table.grid[data-ready="1"]`))); err != nil {
+		t.Fatalf("open a sheet from the home page: %v", err)
+	}
+}
