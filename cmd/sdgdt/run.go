@@ -225,12 +225,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	} else if n > 0 {
 		log.Info("created missing sheets", "sheets", n)
 	}
-	// Figures of data written before statistics existed (08-statistics.md).
-	if n, err := a.RebuildStatistics(ctx); err != nil {
-		return err
-	} else if n > 0 {
-		log.Info("counted missing statistics", "school_years", n)
-	}
+	// Figures of data written before statistics existed (08-statistics.md),
+	// counted in the background (a province's first start takes a while).
+	go func() {
+		if n, err := a.RebuildStatistics(ctx); err != nil {
+			log.Warn("count missing statistics", "err", err)
+		} else if n > 0 {
+			log.Info("counted missing statistics", "school_years", n)
+		}
+	}()
 	// Results left stale by a stop in the middle of a recomputation are
 	// computed again in the background.
 	go func() {

@@ -255,9 +255,13 @@ func (s *Server) statsPage(w http.ResponseWriter, r *http.Request, p *app.Princi
 			rv.Href = "/schools/" + strconv.FormatInt(c.ID, 10) + "/statistics?" + statsQueryString(sq)
 		case "class":
 			if app.Can(p, app.ActReadSheet, app.ClassTarget(st.School, c.ID)) {
-				rv.Href = "/classes/" + strconv.FormatInt(c.ID, 10) + "/results"
-				if st.Query.Term != "year" {
-					rv.Href += "?term=" + st.Query.Term
+				if c.Grade <= 5 { // primary: the class's summary at the term's end
+					rv.Href = "/classes/" + strconv.FormatInt(c.ID, 10) + "/summary?point=" + map[string]string{"hk1": "ck1", "hk2": "cn", "year": "cn"}[st.Query.Term]
+				} else {
+					rv.Href = "/classes/" + strconv.FormatInt(c.ID, 10) + "/results"
+					if st.Query.Term != "year" {
+						rv.Href += "?term=" + st.Query.Term
+					}
 				}
 			}
 		}
