@@ -400,5 +400,16 @@ func TestStatisticsScopeAndSums(t *testing.T) {
 		wantCode(t, "malformed grade", err, sdgdt.EMALFORMED)
 		_, err = w.a.UnitStatistics(w.ctx, w.as("so.admin"), 999999, app.StatsQuery{})
 		wantCode(t, "unknown unit", err, sdgdt.ENOTFOUND)
+		// Figures of data written before they existed are counted again.
+		before, err := w.a.UnitStatistics(w.ctx, w.as("so.admin"), w.units["SO"].ID, app.StatsQuery{})
+		w.must(err)
+		w.must(db.ExecForTest(w.ctx, `DELETE FROM result_statistics`))
+		n, err := w.a.RebuildStatistics(w.ctx)
+		w.must(err)
+		after, err := w.a.UnitStatistics(w.ctx, w.as("so.admin"), w.units["SO"].ID, app.StatsQuery{})
+		w.must(err)
+		if n != 2 || js(after.Figures) != js(before.Figures) || js(after.History) != js(before.History) {
+			t.Errorf("rebuilt %d school years: %s, before %s", n, js(after.Figures), js(before.Figures))
+		}
 	})
 }
