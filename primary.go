@@ -22,6 +22,7 @@ type PrimaryResult struct {
 	Promotion                       string
 	Error                           string
 	ComputedAt                      time.Time
+	SubjectsJSON                    string // [{"subject","level","test"}]: for the statistics
 }
 
 // Nomination is the homeroom teacher's nomination of a pupil as Học sinh

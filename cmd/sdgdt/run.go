@@ -44,6 +44,7 @@ Usage:
   sdgdt backup  [--db DSN] --out FILE
   sdgdt ca      init|issue|revoke [flags]                   (sdgdt ca)
   sdgdt sign    verify [--db DSN] [--school ID] [--trust-roots FILE]
+  sdgdt stats   [--db DSN] --unit ID|--school ID [--year Y] [--term hk1|hk2|year] [--kind K] [--grade G] [--xlsx FILE] [--json]
   sdgdt rules   eval  < pupil.json
   sdgdt version
 
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdCA(ctx, rest, getenv, stdout, stderr)
 	case "sign":
 		return cmdSign(ctx, rest, getenv, stdout, stderr)
+	case "stats":
+		return cmdStats(ctx, rest, getenv, stdout, stderr)
 	case "rules":
 		if len(rest) == 0 || rest[0] != "eval" {
 			fmt.Fprintln(stderr, "usage: sdgdt rules eval < input.json")
@@ -237,6 +240,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	} else if n > 0 {
 		log.Info("created missing sheets", "sheets", n)
 	}
+	// Figures of data written before statistics existed (08-statistics.md),
+	// counted in the background (a province's first start takes a while).
+	go func() {
+		if n, err := a.RebuildStatistics(ctx); err != nil {
+			log.Warn("count missing statistics", "err", err)
+		} else if n > 0 {
+			log.Info("counted missing statistics", "school_years", n)
+		}
+	}()
 	// Results left stale by a stop in the middle of a recomputation are
 	// computed again in the background.
 	go func() {

@@ -21,6 +21,27 @@ type HomeView struct {
 	Classes       []HomeClass        // homeroom teacher: his classes
 	Schools       []HomeSchool       // leader, board: their schools
 	Units         []sdgdt.RoleRef    // unit roles: the unit's dashboards
+	UnitStats     []HomeUnit         // the units whose statistics p may see, with their main figures
+}
+
+// HomeUnit is a unit of p's with the main figures of its dashboard.
+type HomeUnit struct {
+	ID      int64
+	Name    string
+	Term    string
+	Figures sdgdt.Figures
+}
+
+// HomeApproval is a class book proposed for approval, with how complete its
+// sheets of the term are, so that the leader sees empty and incomplete
+// sheets before approving.
+type HomeApproval struct {
+	ApprovalID int64
+	ClassName  string
+	Term       string
+	Sheets     int
+	Empty      []string      // subjects with nothing entered
+	Incomplete []HomeMissing // subjects with cells still empty
 }
 
 // HomeSheet is one of a teacher's sheets with how complete it is.
@@ -65,6 +86,11 @@ type HomeSchool struct {
 	ToDecide          int // correction requests waiting for the leader
 	ToWitness         int // approved corrections waiting for witnesses
 	CanApprove        bool
+	Approvals         []HomeApproval // the proposals waiting, with their books' completeness
+	CanSchedule       bool           // may set the school's entry schedule
+	NextDue           time.Time      // the school's next entry deadline with cells still empty
+	NextDueLabel      string
+	CanStats          bool // may see the school's statistics
 }
 
 // Home returns what p has to do next.
@@ -142,6 +168,15 @@ func (a *App) Home(ctx context.Context, p *Principal) (HomeView, error) {
 				}
 			}
 			hs.Rate = rate(entered, required)
+			hs.CanSchedule = Can(p, ActLock, t) || Can(p, ActManageSchool, t)
+			hs.CanStats = Can(p, ActViewStatistics, t)
+			for _, r := range rows {
+				for _, u := range r.Upcoming {
+					if hs.NextDue.IsZero() || u.Due.Before(hs.NextDue) {
+						hs.NextDue, hs.NextDueLabel = u.Due, u.Label+" ("+ClassTermName(r.Term)+")"
+					}
+				}
+			}
 			if hs.CanApprove {
 				aps, err := tx.ApprovalsOf(s.ID, y.ID)
 				if err != nil {
@@ -150,6 +185,7 @@ func (a *App) Home(ctx context.Context, p *Principal) (HomeView, error) {
 				for _, ap := range aps {
 					if ap.Status == "proposed" {
 						hs.ApprovalsToDecide++
+						hs.Approvals = append(hs.Approvals, bookCompleteness(ap, rows))
 					}
 				}
 			}
@@ -167,9 +203,54 @@ func (a *App) Home(ctx context.Context, p *Principal) (HomeView, error) {
 		}
 		return nil
 	})
+	if err != nil {
+		return v, err
+	}
+	seen := map[int64]bool{}
+	for _, r := range v.Units {
+		u := sdgdt.Unit{ID: r.ScopeID, Path: r.Path}
+		if seen[u.ID] || !CanViewStatistics(p, u) {
+			continue
+		}
+		seen[u.ID] = true
+		st, err := a.UnitStatistics(ctx, p, r.ScopeID, StatsQuery{})
+		if err != nil {
+			return v, err
+		}
+		v.UnitStats = append(v.UnitStats, HomeUnit{ID: st.Unit.ID, Name: st.Unit.Name, Term: st.Query.Term, Figures: st.Figures})
+	}
 	slices.SortStableFunc(v.Sheets, func(a, b HomeSheet) int { return cmp.Compare(a.Rate(), b.Rate()) })
 	slices.SortFunc(v.Deadlines, func(a, b HomeDeadline) int { return a.Due.Compare(b.Due) })
 	return v, err
+}
+
+// bookCompleteness says how complete the sheets of a proposed class book are.
+func bookCompleteness(ap sdgdt.Approval, rows []ProgressRow) HomeApproval {
+	h := HomeApproval{ApprovalID: ap.ID, ClassName: ap.ClassName, Term: ap.Term}
+	for _, r := range rows {
+		if r.ClassName != ap.ClassName || r.Term != ap.Term {
+			continue
+		}
+		h.Sheets++
+		missing, items := 0, len(r.Upcoming)
+		for _, l := range r.Late {
+			missing += l.Missing
+		}
+		for _, u := range r.Upcoming {
+			missing += u.Missing
+		}
+		if r.Pupils > 0 {
+			items += r.Required / r.Pupils
+		}
+		switch {
+		case missing == 0:
+		case r.Pupils > 0 && missing >= items*r.Pupils:
+			h.Empty = append(h.Empty, r.SubjectName)
+		default:
+			h.Incomplete = append(h.Incomplete, HomeMissing{SubjectName: r.SubjectName, TeacherName: r.TeacherName, Missing: missing})
+		}
+	}
+	return h
 }
 
 // homeClasses fills the classes p is the homeroom teacher of in school s.

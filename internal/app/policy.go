@@ -40,6 +40,9 @@ const (
 	ActApprove      Action = "approve"       // approve class books, approve or reject correction requests
 	ActPropose      Action = "propose"       // propose a class book for approval; witness a correction (admin board)
 	ActViewProgress Action = "view_progress" // entry-progress dashboards
+
+	// Statistics (08-statistics.md): the figures of a unit or school.
+	ActViewStatistics Action = "view_statistics"
 )
 
 // Target is what an action is done on: a unit or a school (by its path), or an
@@ -69,15 +72,15 @@ func SchoolTarget(s sdgdt.School) Target {
 
 // unitActions lists what a unit-scoped role may do on anything below its unit.
 var unitActions = map[string]map[Action]bool{
-	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true, ActInspect: true, ActViewProgress: true},
-	sdgdt.RoleUnitBoard: {ActRead: true, ActViewAudit: true, ActReadClass: true, ActReadSheet: true, ActViewProgress: true},
+	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true, ActInspect: true, ActViewProgress: true, ActViewStatistics: true},
+	sdgdt.RoleUnitBoard: {ActRead: true, ActViewAudit: true, ActReadClass: true, ActReadSheet: true, ActViewProgress: true, ActViewStatistics: true},
 }
 
 // schoolActions lists what a school-scoped role may do in its school.
 var schoolActions = map[string]map[Action]bool{
-	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true, ActLock: true, ActApprove: true, ActViewProgress: true, ActDecidePromotion: true},
+	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true, ActLock: true, ActApprove: true, ActViewProgress: true, ActDecidePromotion: true, ActViewStatistics: true},
 	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActKeepClassRecords: true, ActManageSchool: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true},
-	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true, ActReadClass: true, ActReadSheet: true, ActPropose: true, ActViewProgress: true},
+	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true, ActReadClass: true, ActReadSheet: true, ActPropose: true, ActViewProgress: true, ActViewStatistics: true},
 	sdgdt.RoleStaff:          {ActRead: true, ActReadClass: true}, // the office (văn thư) keeps and prints the books
 	sdgdt.RoleHomeroom:       {ActRead: true},
 	sdgdt.RoleSubjectTeacher: {ActRead: true},

@@ -366,6 +366,13 @@ func primaryYearEnd(r *sdgdt.PrimaryResult, in assess.PrimaryInput, res assess.P
 	}
 }
 
+// primarySubjectResult is one subject of primary_results.subjects_json.
+type primarySubjectResult struct {
+	Subject string `json:"subject"`
+	Level   string `json:"level"`
+	Test    *int   `json:"test,omitempty"`
+}
+
 // primaryBatch computes the primary pupils of a recomputation batch: every
 // assessment point into primary_results, and the year into pupil_results (so
 // that its stale mark is cleared the same way as in secondary).
@@ -450,7 +457,13 @@ func (b *primaryBatch) evaluate(py *sdgdt.PupilYear, schoolID, yearID, gen int64
 			if len(res.Missing) > 0 {
 				row.MissingJSON = toJSON(res.Missing)
 			}
+			subs := make([]primarySubjectResult, 0, len(in.Subjects))
 			for _, s := range in.Subjects {
+				ps := primarySubjectResult{Subject: s.Code, Level: s.Level.Code()}
+				if s.HasTest {
+					ps.Test = &s.Test
+				}
+				subs = append(subs, ps)
 				switch s.Level {
 				case assess.SubjectT:
 					row.SubjectsT++
@@ -470,6 +483,7 @@ func (b *primaryBatch) evaluate(py *sdgdt.PupilYear, schoolID, yearID, gen int64
 					row.QCC++
 				}
 			}
+			row.SubjectsJSON = toJSON(subs)
 			if point == assess.PointCN {
 				primaryYearEnd(&row, in, res, &rs, b.supplements[py.PupilID], b.decisions[py.PupilID])
 				r.Complete, r.MissingJSON = row.Complete, row.MissingJSON

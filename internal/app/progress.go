@@ -90,6 +90,7 @@ type ProgressRow struct {
 	Subject     string
 	SubjectName string
 	Term        string
+	Pupils      int // pupils of the class
 	Required    int
 	Entered     int
 	Late        []LateItem
@@ -250,7 +251,7 @@ func (a *App) progressRows(tx *store.Tx, schoolID int64, y sdgdt.SchoolYear, asO
 			}
 		}
 		r := ProgressRow{SheetID: s.SheetID, TeacherID: s.TeacherID, TeacherName: s.TeacherName, ClassName: s.ClassName, Grade: s.Grade,
-			Subject: s.Subject, SubjectName: assess.SubjectName(s.Subject), Term: s.Term}
+			Subject: s.Subject, SubjectName: assess.SubjectName(s.Subject), Term: s.Term, Pupils: s.Pupils}
 		fields := make([]string, 0, len(due))
 		for f := range due {
 			fields = append(fields, f)

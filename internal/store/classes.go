@@ -78,7 +78,10 @@ func (t *Tx) UpdateClass(c *sdgdt.Class) error {
 	if isUniqueViolation(err) {
 		return sdgdt.Invalid(map[string]string{"name": "Lớp này đã có trong năm học."})
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return t.touchClass(c.ID) // its grade and rule set are in its figures
 }
 
 // SetClassSubject adds or changes a subject of a class's curriculum.

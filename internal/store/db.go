@@ -200,6 +200,9 @@ type Tx struct {
 	stmts *stmtCache // nil but on the SQLite writer
 	// pending are the audit entries appended at commit (AppendAudit).
 	pending []*audit.Entry
+	// statDirty are the classes whose figures are counted again at commit
+	// (touchStatistics).
+	statDirty map[statKey]map[int64]bool
 }
 
 // Update runs fn in a read-write transaction, committed if fn returns nil.
@@ -218,6 +221,9 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	return db.inTx(ctx, db.writer, func(tx *sql.Tx) error {
 		t := &Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect, stmts: db.stmts}
 		if err := fn(t); err != nil {
+			return err
+		}
+		if err := t.flushStatistics(); err != nil {
 			return err
 		}
 		return t.flushAudit() // the audit entries last, right before COMMIT

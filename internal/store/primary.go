@@ -54,7 +54,8 @@ func (t *Tx) ClassPointCells(c sdgdt.Class, point string) ([]sdgdt.Cell, error) 
 }
 
 const primaryResultColumns = `school_id, school_year_id, pupil_id, point, class_id, gen, ruleset_version, grade, complete, missing_json,
-	subjects_t, subjects_h, subjects_c, qc_t, qc_d, qc_c, result, award, completed_grade, completed_primary, result_final, promotion, error, computed_at`
+	subjects_t, subjects_h, subjects_c, qc_t, qc_d, qc_c, result, award, completed_grade, completed_primary, result_final, promotion, error, computed_at,
+	subjects_json`
 
 // SavePrimaryResults stores computed results of pupils whose inputs have not
 // changed since they were read (the generation of their pupil_results row is
@@ -103,12 +104,15 @@ func (t *Tx) SavePrimaryResults(rs []sdgdt.PrimaryResult) error {
 			b.WriteString(t.placeholders(len(args), len(cols)))
 			args = append(args, r.SchoolID, r.SchoolYearID, r.PupilID, r.Point, r.ClassID, r.Gen, r.RulesetVersion, r.Grade, r.Complete, r.MissingJSON,
 				r.SubjectsT, r.SubjectsH, r.SubjectsC, r.QCT, r.QCD, r.QCC, r.Result, r.Award, r.CompletedGrade, r.CompletedPrimary, r.ResultFinal,
-				r.Promotion, r.Error, t.Now)
+				r.Promotion, r.Error, t.Now, cmp.Or(r.SubjectsJSON, "[]"))
 		}
 		b.WriteString(tail)
 		if _, err := t.exec(b.String(), args...); err != nil {
 			return err
 		}
+	}
+	for _, r := range keep {
+		t.touchStatistics(r.SchoolID, r.SchoolYearID, r.ClassID)
 	}
 	return nil
 }
@@ -133,7 +137,7 @@ func (t *Tx) ClassPrimaryResults(classID int64, point string) ([]sdgdt.PrimaryRe
 		var at *time.Time
 		if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Point, &r.ClassID, &r.Gen, &r.RulesetVersion, &r.Grade, &r.Complete, &r.MissingJSON,
 			&r.SubjectsT, &r.SubjectsH, &r.SubjectsC, &r.QCT, &r.QCD, &r.QCC, &r.Result, &r.Award, &r.CompletedGrade, &r.CompletedPrimary, &r.ResultFinal,
-			&r.Promotion, &r.Error, &at); err != nil {
+			&r.Promotion, &r.Error, &at, &r.SubjectsJSON); err != nil {
 			return nil, err
 		}
 		if at != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"sort"
 	"time"
 
@@ -46,7 +47,24 @@ func (t *Tx) UpdatePupil(p *sdgdt.Pupil) error {
 	if isUniqueViolation(err) {
 		return sdgdt.Invalid(map[string]string{"identity_number": "Số định danh này đã có trong hệ thống (học sinh trùng)."})
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// Sex and ethnicity are counted in the figures of his classes.
+	rows, err := t.query(`SELECT school_id, school_year_id, class_id FROM enrolments WHERE pupil_id = $1 AND status IN ($2, $3)`,
+		p.ID, sdgdt.EnrolStudying, sdgdt.EnrolFinished)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var school, year, class int64
+		if err := rows.Scan(&school, &year, &class); err != nil {
+			return err
+		}
+		t.touchStatistics(school, year, class)
+	}
+	return rows.Err()
 }
 
 // Pupil returns one pupil's profile.
@@ -104,12 +122,19 @@ func (t *Tx) Enrol(e *sdgdt.Enrolment) error {
 	id, err := t.insert(`INSERT INTO enrolments (school_id, school_year_id, class_id, pupil_id, status, from_date, to_date, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		e.SchoolID, e.SchoolYearID, e.ClassID, e.PupilID, e.Status, e.From.Format("2006-01-02"), to, t.Now)
 	e.ID = id
+	t.touchStatistics(e.SchoolID, e.SchoolYearID, e.ClassID)
 	return err
 }
 
 // EndEnrolment closes a stay with a status and an end date.
 func (t *Tx) EndEnrolment(id int64, status string, to time.Time) error {
-	_, err := t.exec(`UPDATE enrolments SET status = $1, to_date = $2 WHERE id = $3`, status, to.Format("2006-01-02"), id)
+	var school, year, class int64
+	err := t.queryRow(`UPDATE enrolments SET status = $1, to_date = $2 WHERE id = $3 RETURNING school_id, school_year_id, class_id`,
+		status, to.Format("2006-01-02"), id).Scan(&school, &year, &class)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	t.touchStatistics(school, year, class)
 	return err
 }
 

@@ -166,13 +166,28 @@ func (t *Tx) AddMovement(m *sdgdt.Movement) error {
 	m.ID, err = t.insert(`INSERT INTO movements (school_id, pupil_id, kind, on_date, from_class_id, to_class_id, to_school_id, other_school, reason, status, requested_by, requested_at, snapshot_json)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		m.SchoolID, m.PupilID, m.Kind, m.On.Format("2006-01-02"), nullInt(m.FromClassID), nullInt(m.ToClassID), nullInt(m.ToSchoolID), m.OtherSchool, m.Reason, m.Status, m.RequestedBy, m.RequestedAt, m.Snapshot)
-	return err
+	if err != nil {
+		return err
+	}
+	// Movements are counted in the figures of their classes (statistics.go).
+	if err := t.touchClass(m.FromClassID); err != nil {
+		return err
+	}
+	return t.touchClass(m.ToClassID)
 }
 
 // DecideMovement records the destination's answer to a transfer request.
 func (t *Tx) DecideMovement(id int64, status string, by, toClassID int64) error {
-	_, err := t.exec(`UPDATE movements SET status = $1, decided_by = $2, decided_at = $3, to_class_id = $4 WHERE id = $5`, status, by, t.Now, nullInt(toClassID), id)
-	return err
+	var from int64
+	err := t.queryRow(`UPDATE movements SET status = $1, decided_by = $2, decided_at = $3, to_class_id = $4 WHERE id = $5 RETURNING COALESCE(from_class_id, 0)`,
+		status, by, t.Now, nullInt(toClassID), id).Scan(&from)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return t.touchClass(from) // a transfer out counts once accepted
 }
 
 const movementQuery = `SELECT m.id, m.school_id, m.pupil_id, p.family_name || ' ' || p.middle_name || ' ' || p.given_name, m.kind, m.on_date,

@@ -318,6 +318,9 @@ func (t *Tx) SaveResults(rs []sdgdt.PupilResult) error {
 			return err
 		}
 	}
+	for i := range rs {
+		t.touchStatistics(rs[i].SchoolID, rs[i].SchoolYearID, rs[i].ClassID)
+	}
 	return nil
 }
 

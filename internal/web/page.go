@@ -170,6 +170,7 @@ func navFor(p *app.Principal) []NavItem {
 	}
 	nav = append(nav, recordsNav(p)...)
 	nav = append(nav, controlNav(p)...)
+	nav = append(nav, statsNav(p)...)
 	if units {
 		nav = append(nav, NavItem{"/years", "Năm học", "years"})
 	}
@@ -177,6 +178,19 @@ func navFor(p *app.Principal) []NavItem {
 		nav = append(nav, NavItem{"/audit", "Nhật ký", "audit"})
 	}
 	return nav
+}
+
+// statsNav links unit users, leaders and board members to their statistics.
+func statsNav(p *app.Principal) []NavItem {
+	for _, r := range p.Roles {
+		switch r.Role {
+		case sdgdt.RoleUnitAdmin, sdgdt.RoleUnitBoard:
+			return []NavItem{{"/units/" + strconv.FormatInt(r.ScopeID, 10) + "/statistics", "Thống kê", "statistics"}}
+		case sdgdt.RoleLeader, sdgdt.RoleBoard:
+			return []NavItem{{"/schools/" + strconv.FormatInt(r.SchoolID, 10) + "/statistics", "Thống kê", "statistics"}}
+		}
+	}
+	return nil
 }
 
 // controlNav links leaders, board members and unit users to entry progress,
@@ -252,10 +266,26 @@ func (s *Server) funcMap() template.FuncMap {
 		"levelName":     func(code string) string { l, _ := assess.ParseLevel(code); return l.String() },
 		"classTermName": app.ClassTermName,
 		"subjectName":   assess.SubjectName,
-		"vn":            avgText,
-		"upper":         strings.ToUpper,
-		"termLower":     termLower,
-		"readsBook":     readsBook,
+		// Statistics (statistics_pages.go).
+		"statTerm": sdgdt.StatTermName,
+		"binsBelow": func(f sdgdt.SubjectFigures, n int) int64 {
+			var t int64
+			for _, b := range f.Bins[:n] {
+				t += b
+			}
+			return t
+		},
+		"binsFrom": func(f sdgdt.SubjectFigures, n int) int64 {
+			var t int64
+			for _, b := range f.Bins[n:] {
+				t += b
+			}
+			return t
+		},
+		"vn":        avgText,
+		"upper":     strings.ToUpper,
+		"termLower": termLower,
+		"readsBook": readsBook,
 		// School records (records_*.go).
 		"hasValue": func(f url.Values, name, v string) bool { return slices.Contains(f[name], v) },
 		"sexName":  sdgdt.SexName,

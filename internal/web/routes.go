@@ -150,6 +150,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /schools/{id}/progress", s.page(s.progressPage))
 	mux.Handle("GET /schools/{id}/progress.xlsx", s.page(s.progressXLSX))
 	mux.Handle("GET /units/{id}/progress", s.page(s.unitProgressPage))
+	mux.Handle("GET /schools/{id}/schedule", s.page(s.view(s.scheduleView)))
+	mux.Handle("POST /schools/{id}/schedule", s.page(s.form(s.scheduleView, s.scheduleSubmit)))
 	mux.Handle("GET /schools/{id}/corrections", s.page(s.view(s.correctionsView)))
 	mux.Handle("GET /schools/{id}/corrections.xlsx", s.page(s.correctionsXLSX))
 	mux.Handle("POST /corrections/{id}/step", s.page(s.form(s.correctionsView, s.correctionStep)))
@@ -189,6 +191,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/signing/trust.pem", s.apiTrustPEM)
 	mux.Handle("POST /api/v1/signing/batch", s.sheetAPI(s.apiSignBatch))
 	mux.Handle("GET /api/v1/signing/jobs/{job_id}", s.sheetAPI(s.apiSignJob))
+	// Statistics for every management level (08-statistics.md).
+	mux.Handle("GET /units/{id}/statistics", s.page(s.unitStatsPage))
+	mux.Handle("GET /units/{id}/statistics.xlsx", s.page(s.unitStatsXLSX))
+	mux.Handle("GET /schools/{id}/statistics", s.page(s.schoolStatsPage))
+	mux.Handle("GET /schools/{id}/statistics.xlsx", s.page(s.schoolStatsXLSX))
+	mux.Handle("GET /api/v1/units/{unit_id}/statistics", s.api(s.apiUnitStatistics))
+	mux.Handle("GET /api/v1/schools/{school_id}/statistics", s.api(s.apiSchoolStatistics))
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
