@@ -792,3 +792,96 @@ func BenchmarkSignBooks(b *testing.B) {
 		}
 	}
 }
+
+// TestSignPrimary signs a primary class at an assessment point: the subject
+// teacher his subject, the homeroom teacher the qualities sheet and the Bảng
+// tổng hợp, the leader the book; a qualities entry voids the Bảng tổng hợp.
+func TestSignPrimary(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.a.Cfg.SignKDF, w.a.Cfg.CAPassphrase = sign.TestKDFParams, testCAPassphrase
+		_, err := w.a.InitCA(w.ctx, w.sys, app.CAInput{Passphrase: testCAPassphrase})
+		w.must(err)
+		hr := w.addUser("a2.gvcn", "A2", "")
+		en := w.addUser("a2.tienganh", "A2", "")
+		c, err := w.a.CreateClass(w.ctx, w.sys, sdgdt.Class{SchoolID: w.school["A2"].ID, SchoolYearID: w.year.ID, Grade: 3, Name: "3A", Ruleset: "tt27", HomeroomID: hr.ID})
+		w.must(err)
+		pupil, err := w.a.EnrolNewPupil(w.ctx, w.sys, c.ID, app.PupilInput{FullName: "Trần Thị Mai", DateOfBirth: "01/02/2018", Sex: "nu"}, w.year.StartsOn)
+		w.must(err)
+		var subjects []sdgdt.ClassSubject
+		w.must(db.View(w.ctx, func(tx *store.Tx) error { var err error; subjects, err = tx.ClassSubjects(c.ID); return err }))
+		var enSheet int64
+		for _, cs := range subjects {
+			teacher := hr.ID
+			if cs.Subject == "ngoai_ngu_1" {
+				teacher = en.ID
+			}
+			if _, err := w.a.CreateAssignment(w.ctx, w.sys, sdgdt.Assignment{SchoolID: c.SchoolID, ClassID: c.ID, Subject: cs.Subject, Term: "gk1", TeacherID: teacher}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err = w.a.EnrolMany(w.ctx, w.sys, []int64{hr.ID, en.ID, w.users["a2.leader"].ID}, testPIN)
+		w.must(err)
+		var sheets []sdgdt.Sheet
+		w.must(db.View(w.ctx, func(tx *store.Tx) error { var err error; sheets, err = tx.SheetsOfClass(c.ID, []string{"gk1"}); return err }))
+		pcnl, err := w.a.PCNLSheet(w.ctx, w.as("a2.gvcn"), c.ID, "gk1")
+		w.must(err)
+		for _, sh := range sheets {
+			who := "a2.gvcn"
+			if sh.Subject == "ngoai_ngu_1" {
+				who, enSheet = "a2.tienganh", sh.ID
+			}
+			if sh.Subject != "ngoai_ngu_1" {
+				if _, err := w.a.Sign(w.ctx, w.as("a2.tienganh"), sheetObj(sh.ID), app.SignInput{PIN: testPIN}); !app.IsForbidden(err) {
+					t.Fatalf("%s signed by the English teacher: %v", sh.Subject, err)
+				}
+			}
+			if sh.Subject == "ngoai_ngu_1" {
+				continue
+			}
+			if _, err := w.a.Sign(w.ctx, w.as(who), sheetObj(sh.ID), app.SignInput{PIN: testPIN}); err != nil {
+				t.Fatalf("%s: %v", sh.Subject, err)
+			}
+		}
+		if enSheet == 0 {
+			t.Fatal("no English sheet")
+		}
+		summary := app.SignObject{Kind: sdgdt.SignHomeroom, ClassID: c.ID, Term: "gk1"}
+		if _, err := w.a.Sign(w.ctx, w.as("a2.gvcn"), summary, app.SignInput{PIN: testPIN}); err != nil {
+			t.Fatal(err)
+		}
+		// The English sheet is missing: the leader is refused.
+		leader := w.as("a2.leader")
+		secret, err := w.a.BeginTOTP(w.ctx, leader)
+		w.must(err)
+		code, _ := auth.TOTPCode(secret, w.a.Now())
+		w.must(w.a.ConfirmTOTP(w.ctx, leader, code))
+		w.clk.Advance(31 * time.Second)
+		code, _ = auth.TOTPCode(secret, w.a.Now())
+		book := app.SignObject{Kind: sdgdt.SignBook, ClassID: c.ID, Term: "gk1"}
+		_, err = w.a.Sign(w.ctx, w.as("a2.leader"), book, app.SignInput{PIN: testPIN, OTP: code})
+		wantCode(t, "primary book without English", err, sdgdt.ECONFLICT)
+		if _, err := w.a.Sign(w.ctx, w.as("a2.tienganh"), sheetObj(enSheet), app.SignInput{PIN: testPIN}); err != nil {
+			t.Fatal(err)
+		}
+		w.clk.Advance(31 * time.Second)
+		code, _ = auth.TOTPCode(secret, w.a.Now())
+		if _, err := w.a.Sign(w.ctx, w.as("a2.leader"), book, app.SignInput{PIN: testPIN, OTP: code}); err != nil {
+			t.Fatal(err)
+		}
+		// A quality entered: the qualities sheet, the Bảng tổng hợp and the book are void.
+		if _, err := w.a.PatchSheet(w.ctx, w.as("a2.gvcn"), pcnl, app.SheetPatch{Changes: []app.SheetChange{{PupilID: pupil.ID, Field: app.PCNLFields()[0], Value: text("T")}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range []app.SignObject{sheetObj(pcnl), summary, book} {
+			st, err := w.a.Signatures(w.ctx, w.as("a2.leader"), o)
+			w.must(err)
+			if st.Signatures[0].Valid {
+				t.Fatalf("%+v still valid", o)
+			}
+		}
+		if st, _ := w.a.Signatures(w.ctx, w.as("a2.leader"), sheetObj(enSheet)); !st.Signatures[0].Valid {
+			t.Fatal("the English sheet's signature voided by a qualities entry")
+		}
+	})
+}

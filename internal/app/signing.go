@@ -33,12 +33,16 @@ type SignInput struct {
 func signRights(p *Principal, o SignObject, d *signDoc) (string, error) {
 	switch o.Kind {
 	case sdgdt.SignSheet:
+		// d.sheet is the operator's view of the sheet: the rights are p's, here.
 		v := &d.sheet.view
-		if !Can(p, ActWriteSheet, d.sheet.target) || v.AssignmentID == 0 && v.Sheet.Kind != sdgdt.SheetPrimaryPCNL || !v.CanWrite {
-			return "", &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên được phân công môn " + v.SubjectName + " lớp " + v.Class.Name + " mới ký được bảng điểm này."}
-		}
 		if v.Sheet.Kind == sdgdt.SheetPrimaryPCNL {
+			if !Can(p, ActWriteConduct, ClassTarget(d.school, d.class.ID)) {
+				return "", &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + v.Class.Name + " mới ký được bảng đánh giá năng lực, phẩm chất."}
+			}
 			return sdgdt.RoleHomeroom, nil
+		}
+		if v.AssignmentID == 0 || !Can(p, ActWriteSheet, d.sheet.target) {
+			return "", &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên được phân công môn " + v.SubjectName + " lớp " + v.Class.Name + " mới ký được bảng điểm này."}
 		}
 		return sdgdt.RoleSubjectTeacher, nil
 	case sdgdt.SignHomeroom:
