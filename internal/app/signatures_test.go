@@ -823,7 +823,11 @@ func TestSignPrimary(t *testing.T) {
 		_, err = w.a.EnrolMany(w.ctx, w.sys, []int64{hr.ID, en.ID, w.users["a2.leader"].ID}, testPIN)
 		w.must(err)
 		var sheets []sdgdt.Sheet
-		w.must(db.View(w.ctx, func(tx *store.Tx) error { var err error; sheets, err = tx.SheetsOfClass(c.ID, []string{"gk1"}); return err }))
+		w.must(db.View(w.ctx, func(tx *store.Tx) error {
+			var err error
+			sheets, err = tx.SheetsOfClass(c.ID, []string{"gk1"})
+			return err
+		}))
 		pcnl, err := w.a.PCNLSheet(w.ctx, w.as("a2.gvcn"), c.ID, "gk1")
 		w.must(err)
 		for _, sh := range sheets {
