@@ -279,3 +279,8 @@ func (t *Tx) SheetsOfClass(classID int64, terms []string) ([]sdgdt.Sheet, error)
 func (t *Tx) SignaturesBy(userID int64, limit int) ([]sdgdt.Signature, error) {
 	return t.signatures(`WHERE signer_id = $1 ORDER BY id DESC LIMIT `+itoa(limit), userID)
 }
+
+// SignaturesOfClass returns every signature of a class's objects, oldest first.
+func (t *Tx) SignaturesOfClass(schoolID, classID int64) ([]sdgdt.Signature, error) {
+	return t.signatures(`WHERE school_id = $1 AND class_id = $2 ORDER BY id`, schoolID, classID)
+}
