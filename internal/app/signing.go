@@ -316,6 +316,9 @@ func (a *App) Sign(ctx context.Context, p *Principal, o SignObject, in SignInput
 				return err
 			}
 		}
+		if err := tx.LockClass(d.class.ID); err != nil { // see voidChanged
+			return err
+		}
 		d2, err := a.canonicalDoc(tx, o)
 		if err != nil {
 			return err
@@ -406,6 +409,12 @@ const (
 // called by every write of signed data, after the write; without valid
 // signatures it costs one indexed query.
 func (a *App) voidChanged(tx *store.Tx, p *Principal, schoolID, classID int64, terms []string, why string) error {
+	// After the writes, before reading the signatures: a concurrent Sign
+	// (which takes the same lock) either committed before, and is seen and
+	// voided here, or waits and then finds the data changed.
+	if err := tx.LockClass(classID); err != nil {
+		return err
+	}
 	sigs, err := tx.ValidSignaturesOfClass(schoolID, classID, terms)
 	if err != nil || len(sigs) == 0 {
 		return err
