@@ -213,13 +213,18 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 			perClass[pl.class.Name]++
 			rep.Created++
 		}
-		voided := map[int64]bool{}
+		touched := map[int64]sdgdt.Class{}
+		var ids []int64
 		for _, pl := range plan {
-			if !voided[pl.class.ID] {
-				voided[pl.class.ID] = true
-				if err := a.voidChanged(tx, p, s.ID, pl.class.ID, allTerms(pl.class), VoidRoster); err != nil {
-					return err
-				}
+			if _, ok := touched[pl.class.ID]; !ok {
+				touched[pl.class.ID] = pl.class
+				ids = append(ids, pl.class.ID)
+			}
+		}
+		slices.Sort(ids) // in id order: each takes the class's row lock
+		for _, id := range ids {
+			if err := a.voidChanged(tx, p, s.ID, id, allTerms(touched[id]), VoidRoster); err != nil {
+				return err
 			}
 		}
 		return record(tx, p, sdgdt.ActPupilImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "per_class": perClass, "pupils": created})

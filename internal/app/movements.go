@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -150,11 +151,13 @@ func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput
 		if err := tx.AddMovement(&m); err != nil {
 			return err
 		}
-		if err := a.voidChanged(tx, p, s.ID, c.ID, allTerms(c), VoidRoster); err != nil {
-			return err
-		}
+		classes := []int64{c.ID} // in id order: each takes the class's row lock
 		if m.ToClassID != 0 {
-			if err := a.voidChanged(tx, p, s.ID, m.ToClassID, allTerms(c), VoidRoster); err != nil {
+			classes = append(classes, m.ToClassID)
+			slices.Sort(classes)
+		}
+		for _, id := range classes {
+			if err := a.voidChanged(tx, p, s.ID, id, allTerms(c), VoidRoster); err != nil {
 				return err
 			}
 		}

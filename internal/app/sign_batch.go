@@ -334,3 +334,41 @@ func (a *App) SchoolBooks(ctx context.Context, p *Principal, schoolID int64) (Sc
 	})
 	return out, err
 }
+
+// ClassSignatures returns the newest signature of each signed object of a
+// class, as stored (voiding keeps the marks current), keyed "sheet:<subject>.<term>",
+// "homeroom:<term>" and "book:<term>", for the class book's signature lines.
+func (a *App) ClassSignatures(ctx context.Context, p *Principal, classID int64) (map[string]sdgdt.Signature, error) {
+	out := map[string]sdgdt.Signature{}
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		c, err := tx.Class(classID)
+		if err != nil {
+			return err
+		}
+		s, err := tx.School(c.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActReadSheet, ClassTarget(s, c.ID)) {
+			return forbidden()
+		}
+		sheets, err := tx.SheetsOfClass(c.ID, append(allTerms(c), "hk1", "hk2"))
+		if err != nil {
+			return err
+		}
+		subjectOf := map[string]string{}
+		for _, sh := range sheets {
+			subjectOf[idStr(sh.ID)] = sh.Subject
+		}
+		sigs, err := tx.SignaturesOfClass(s.ID, c.ID)
+		for _, sg := range sigs { // oldest first: the newest wins
+			key := sg.ObjectKind + ":" + sg.Term
+			if sg.ObjectKind == sdgdt.SignSheet {
+				key = sg.ObjectKind + ":" + subjectOf[sg.ObjectKey] + "." + sg.Term
+			}
+			out[key] = sg
+		}
+		return err
+	})
+	return out, err
+}

@@ -678,3 +678,214 @@ func TestSignImportedKeys(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkSignBooks measures a leader's batch: the class books of a grade of
+// 12 classes of 45 pupils (every sheet and homeroom signature present), with
+// one PIN (argon2id, production parameters) and one TOTP code, until the
+// background job has signed them all. SQLite.
+func BenchmarkSignBooks(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.OpenSQLite(b)
+	clk := newClock()
+	clk.now = time.Now().UTC()
+	cfg := app.DefaultConfig()
+	cfg.Argon, cfg.SignKDF, cfg.CAPassphrase, cfg.Clock = auth.TestParams, sign.DefaultKDFParams, testCAPassphrase, clk.Now
+	a := app.New(db, cfg, nil)
+	sys := app.System("bench")
+	must := func(err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	now := clk.Now().In(sdgdt.Vietnam)
+	d0 := time.Date(now.Year()-1, 9, 5, 0, 0, 0, 0, sdgdt.Vietnam)
+	y, err := a.CreateSchoolYear(ctx, sys, sdgdt.SchoolYear{Name: strconv.Itoa(d0.Year()) + "-" + strconv.Itoa(d0.Year()+1), StartsOn: d0, GK1On: d0.AddDate(0, 2, 0),
+		CK1On: d0.AddDate(0, 4, 0), HK1EndsOn: d0.AddDate(0, 4, 10), HK2Starts: d0.AddDate(0, 4, 12), GK2On: d0.AddDate(0, 6, 0), CNOn: d0.AddDate(0, 8, 0),
+		EndsOn: d0.AddDate(0, 8, 25), Current: true})
+	must(err)
+	u, err := a.CreateUnit(ctx, sys, 0, sdgdt.UnitProvince, "Sở Giáo dục và Đào tạo Thử", "SO")
+	must(err)
+	s, err := a.CreateSchool(ctx, sys, u.ID, "thcs", "Trường THCS Thử", "THCS-T", "")
+	must(err)
+	user := func(name, role string) sdgdt.User {
+		us, _, err := a.CreateUser(ctx, sys, app.NewUserInput{Username: name, FullName: "Người " + name, HomeKind: sdgdt.ScopeSchool, HomeID: s.ID, Password: testPassword})
+		must(err)
+		must(a.SetupAccount(ctx, sys, us.ID, false, ""))
+		if role != "" {
+			_, err := a.GrantRole(ctx, sys, us.ID, role, sdgdt.ScopeSchool, s.ID, "")
+			must(err)
+		}
+		return us
+	}
+	principal := func(id int64) *app.Principal {
+		p := &app.Principal{IP: "192.0.2.1"}
+		must(db.View(ctx, func(tx *store.Tx) error {
+			var err error
+			if p.User, err = tx.User(id); err != nil {
+				return err
+			}
+			p.Roles, err = tx.RolesOf(id)
+			return err
+		}))
+		return p
+	}
+	_, err = a.InitCA(ctx, sys, app.CAInput{Passphrase: testCAPassphrase})
+	must(err)
+	leaderU := user("hieutruong", sdgdt.RoleLeader)
+	teacher := user("gv.bomon", "")
+	var ids []int64
+	var homerooms []sdgdt.User
+	for i := 0; i < 12; i++ {
+		homerooms = append(homerooms, user("gvcn"+strconv.Itoa(i), ""))
+		ids = append(ids, homerooms[i].ID)
+	}
+	_, err = a.EnrolMany(ctx, sys, append(ids, leaderU.ID, teacher.ID), testPIN)
+	must(err)
+	for i := 0; i < 12; i++ {
+		c, err := a.CreateClass(ctx, sys, sdgdt.Class{SchoolID: s.ID, SchoolYearID: y.ID, Grade: 8, Name: "8A" + strconv.Itoa(i+1), Ruleset: "tt22", HomeroomID: homerooms[i].ID})
+		must(err)
+		for k := 0; k < 45; k++ {
+			_, err := a.EnrolNewPupil(ctx, sys, c.ID, app.PupilInput{FullName: "Lê Thị " + bookNames[k%len(bookNames)] + " " + bookNames[k/len(bookNames)], DateOfBirth: "02/03/2012", Sex: "nu"}, y.StartsOn)
+			must(err)
+		}
+		var subjects []sdgdt.ClassSubject
+		must(db.View(ctx, func(tx *store.Tx) error { var err error; subjects, err = tx.ClassSubjects(c.ID); return err }))
+		for _, cs := range subjects {
+			_, err := a.CreateAssignment(ctx, sys, sdgdt.Assignment{SchoolID: s.ID, ClassID: c.ID, Subject: cs.Subject, Term: "hk1", TeacherID: teacher.ID})
+			must(err)
+		}
+		_, err = a.Sign(ctx, principal(homerooms[i].ID), app.SignObject{Kind: sdgdt.SignHomeroom, ClassID: c.ID, Term: "hk1"}, app.SignInput{PIN: testPIN})
+		must(err)
+	}
+	tp := principal(teacher.ID)
+	job, err := a.StartSignBatch(ctx, tp, app.SignBatchInput{Kind: "sheets", Term: "hk1", PIN: testPIN})
+	must(err)
+	wait := func(p *app.Principal, id string) app.SignJob {
+		for {
+			j, err := a.SignJobStatus(p, id)
+			must(err)
+			if j.Finished {
+				return j
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	if j := wait(tp, job.ID); j.Failed != 0 {
+		b.Fatalf("sheets: %+v", j)
+	}
+	leader := principal(leaderU.ID)
+	secret, err := a.BeginTOTP(ctx, leader)
+	must(err)
+	code, _ := auth.TOTPCode(secret, clk.Now())
+	must(a.ConfirmTOTP(ctx, leader, code))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		must(db.ExecForTest(ctx, `UPDATE signatures SET valid = $1, invalid_reason = 'banc' WHERE object_kind = 'book'`, false))
+		clk.Advance(31 * time.Second)
+		code, _ := auth.TOTPCode(secret, clk.Now())
+		b.StartTimer()
+		job, err := a.StartSignBatch(ctx, principal(leaderU.ID), app.SignBatchInput{Kind: "books", SchoolID: s.ID, Grade: 8, Term: "hk1", PIN: testPIN, OTP: code})
+		must(err)
+		if j := wait(leader, job.ID); j.Signed != 12 {
+			b.Fatalf("books: %+v", j)
+		}
+	}
+}
+
+// TestSignPrimary signs a primary class at an assessment point: the subject
+// teacher his subject, the homeroom teacher the qualities sheet and the Bảng
+// tổng hợp, the leader the book; a qualities entry voids the Bảng tổng hợp.
+func TestSignPrimary(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.a.Cfg.SignKDF, w.a.Cfg.CAPassphrase = sign.TestKDFParams, testCAPassphrase
+		_, err := w.a.InitCA(w.ctx, w.sys, app.CAInput{Passphrase: testCAPassphrase})
+		w.must(err)
+		hr := w.addUser("a2.gvcn", "A2", "")
+		en := w.addUser("a2.tienganh", "A2", "")
+		c, err := w.a.CreateClass(w.ctx, w.sys, sdgdt.Class{SchoolID: w.school["A2"].ID, SchoolYearID: w.year.ID, Grade: 3, Name: "3A", Ruleset: "tt27", HomeroomID: hr.ID})
+		w.must(err)
+		pupil, err := w.a.EnrolNewPupil(w.ctx, w.sys, c.ID, app.PupilInput{FullName: "Trần Thị Mai", DateOfBirth: "01/02/2018", Sex: "nu"}, w.year.StartsOn)
+		w.must(err)
+		var subjects []sdgdt.ClassSubject
+		w.must(db.View(w.ctx, func(tx *store.Tx) error { var err error; subjects, err = tx.ClassSubjects(c.ID); return err }))
+		var enSheet int64
+		for _, cs := range subjects {
+			teacher := hr.ID
+			if cs.Subject == "ngoai_ngu_1" {
+				teacher = en.ID
+			}
+			if _, err := w.a.CreateAssignment(w.ctx, w.sys, sdgdt.Assignment{SchoolID: c.SchoolID, ClassID: c.ID, Subject: cs.Subject, Term: "gk1", TeacherID: teacher}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err = w.a.EnrolMany(w.ctx, w.sys, []int64{hr.ID, en.ID, w.users["a2.leader"].ID}, testPIN)
+		w.must(err)
+		var sheets []sdgdt.Sheet
+		w.must(db.View(w.ctx, func(tx *store.Tx) error {
+			var err error
+			sheets, err = tx.SheetsOfClass(c.ID, []string{"gk1"})
+			return err
+		}))
+		pcnl, err := w.a.PCNLSheet(w.ctx, w.as("a2.gvcn"), c.ID, "gk1")
+		w.must(err)
+		for _, sh := range sheets {
+			who := "a2.gvcn"
+			if sh.Subject == "ngoai_ngu_1" {
+				who, enSheet = "a2.tienganh", sh.ID
+			}
+			if sh.Subject != "ngoai_ngu_1" {
+				if _, err := w.a.Sign(w.ctx, w.as("a2.tienganh"), sheetObj(sh.ID), app.SignInput{PIN: testPIN}); !app.IsForbidden(err) {
+					t.Fatalf("%s signed by the English teacher: %v", sh.Subject, err)
+				}
+			}
+			if sh.Subject == "ngoai_ngu_1" {
+				continue
+			}
+			if _, err := w.a.Sign(w.ctx, w.as(who), sheetObj(sh.ID), app.SignInput{PIN: testPIN}); err != nil {
+				t.Fatalf("%s: %v", sh.Subject, err)
+			}
+		}
+		if enSheet == 0 {
+			t.Fatal("no English sheet")
+		}
+		summary := app.SignObject{Kind: sdgdt.SignHomeroom, ClassID: c.ID, Term: "gk1"}
+		if _, err := w.a.Sign(w.ctx, w.as("a2.gvcn"), summary, app.SignInput{PIN: testPIN}); err != nil {
+			t.Fatal(err)
+		}
+		// The English sheet is missing: the leader is refused.
+		leader := w.as("a2.leader")
+		secret, err := w.a.BeginTOTP(w.ctx, leader)
+		w.must(err)
+		code, _ := auth.TOTPCode(secret, w.a.Now())
+		w.must(w.a.ConfirmTOTP(w.ctx, leader, code))
+		w.clk.Advance(31 * time.Second)
+		code, _ = auth.TOTPCode(secret, w.a.Now())
+		book := app.SignObject{Kind: sdgdt.SignBook, ClassID: c.ID, Term: "gk1"}
+		_, err = w.a.Sign(w.ctx, w.as("a2.leader"), book, app.SignInput{PIN: testPIN, OTP: code})
+		wantCode(t, "primary book without English", err, sdgdt.ECONFLICT)
+		if _, err := w.a.Sign(w.ctx, w.as("a2.tienganh"), sheetObj(enSheet), app.SignInput{PIN: testPIN}); err != nil {
+			t.Fatal(err)
+		}
+		w.clk.Advance(31 * time.Second)
+		code, _ = auth.TOTPCode(secret, w.a.Now())
+		if _, err := w.a.Sign(w.ctx, w.as("a2.leader"), book, app.SignInput{PIN: testPIN, OTP: code}); err != nil {
+			t.Fatal(err)
+		}
+		// A quality entered: the qualities sheet, the Bảng tổng hợp and the book are void.
+		if _, err := w.a.PatchSheet(w.ctx, w.as("a2.gvcn"), pcnl, app.SheetPatch{Changes: []app.SheetChange{{PupilID: pupil.ID, Field: app.PCNLFields()[0], Value: text("T")}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range []app.SignObject{sheetObj(pcnl), summary, book} {
+			st, err := w.a.Signatures(w.ctx, w.as("a2.leader"), o)
+			w.must(err)
+			if st.Signatures[0].Valid {
+				t.Fatalf("%+v still valid", o)
+			}
+		}
+		if st, _ := w.a.Signatures(w.ctx, w.as("a2.leader"), sheetObj(enSheet)); !st.Signatures[0].Valid {
+			t.Fatal("the English sheet's signature voided by a qualities entry")
+		}
+	})
+}

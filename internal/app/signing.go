@@ -33,12 +33,16 @@ type SignInput struct {
 func signRights(p *Principal, o SignObject, d *signDoc) (string, error) {
 	switch o.Kind {
 	case sdgdt.SignSheet:
+		// d.sheet is the operator's view of the sheet: the rights are p's, here.
 		v := &d.sheet.view
-		if !Can(p, ActWriteSheet, d.sheet.target) || v.AssignmentID == 0 && v.Sheet.Kind != sdgdt.SheetPrimaryPCNL || !v.CanWrite {
-			return "", &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên được phân công môn " + v.SubjectName + " lớp " + v.Class.Name + " mới ký được bảng điểm này."}
-		}
 		if v.Sheet.Kind == sdgdt.SheetPrimaryPCNL {
+			if !Can(p, ActWriteConduct, ClassTarget(d.school, d.class.ID)) {
+				return "", &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + v.Class.Name + " mới ký được bảng đánh giá năng lực, phẩm chất."}
+			}
 			return sdgdt.RoleHomeroom, nil
+		}
+		if v.AssignmentID == 0 || !Can(p, ActWriteSheet, d.sheet.target) {
+			return "", &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên được phân công môn " + v.SubjectName + " lớp " + v.Class.Name + " mới ký được bảng điểm này."}
 		}
 		return sdgdt.RoleSubjectTeacher, nil
 	case sdgdt.SignHomeroom:
@@ -312,6 +316,9 @@ func (a *App) Sign(ctx context.Context, p *Principal, o SignObject, in SignInput
 				return err
 			}
 		}
+		if err := tx.LockClass(d.class.ID); err != nil { // see voidChanged
+			return err
+		}
 		d2, err := a.canonicalDoc(tx, o)
 		if err != nil {
 			return err
@@ -402,6 +409,12 @@ const (
 // called by every write of signed data, after the write; without valid
 // signatures it costs one indexed query.
 func (a *App) voidChanged(tx *store.Tx, p *Principal, schoolID, classID int64, terms []string, why string) error {
+	// After the writes, before reading the signatures: a concurrent Sign
+	// (which takes the same lock) either committed before, and is seen and
+	// voided here, or waits and then finds the data changed.
+	if err := tx.LockClass(classID); err != nil {
+		return err
+	}
 	sigs, err := tx.ValidSignaturesOfClass(schoolID, classID, terms)
 	if err != nil || len(sigs) == 0 {
 		return err

@@ -22,6 +22,23 @@ const DemoSignPIN = "147258"
 // the principal, a scored sheet of 6A2 signed and then made void by an
 // approved correction, so that every state has something real to show.
 func (s *seeder) signatures() error {
+	// The correction below recomputes results: in the foreground, so that no
+	// background work outlives Seed (marks.go).
+	release := s.a.HoldResults()
+	s.a.WaitResults()
+	err := s.signWork()
+	release()
+	s.a.WaitResults()
+	for err == nil {
+		var n int
+		if n, err = s.a.RecomputeStale(s.ctx, 1000); n == 0 {
+			break
+		}
+	}
+	return err
+}
+
+func (s *seeder) signWork() error {
 	if s.a.Cfg.CAPassphrase == "" {
 		s.a.Cfg.CAPassphrase = s.password
 	}

@@ -279,3 +279,22 @@ func (t *Tx) SheetsOfClass(classID int64, terms []string) ([]sdgdt.Sheet, error)
 func (t *Tx) SignaturesBy(userID int64, limit int) ([]sdgdt.Signature, error) {
 	return t.signatures(`WHERE signer_id = $1 ORDER BY id DESC LIMIT `+itoa(limit), userID)
 }
+
+// SignaturesOfClass returns every signature of a class's objects, oldest first.
+func (t *Tx) SignaturesOfClass(schoolID, classID int64) ([]sdgdt.Signature, error) {
+	return t.signatures(`WHERE school_id = $1 AND class_id = $2 ORDER BY id`, schoolID, classID)
+}
+
+// LockClass takes the class's row lock until the transaction ends (a no-op on
+// SQLite, whose single writer serialises): a write of a class's signed data
+// and a signature over it then happen one after the other on PostgreSQL, so
+// that a signature never commits over data a concurrent write has changed
+// without the write seeing the signature to void it.
+func (t *Tx) LockClass(id int64) error {
+	if t.d != Postgres {
+		return nil
+	}
+	var v int64
+	err := t.queryRow(`SELECT id FROM classes WHERE id = $1 FOR UPDATE`, id).Scan(&v)
+	return notFound(err, "lớp")
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
 	"sdgdt/internal/report"
@@ -141,6 +142,7 @@ type bookTerm struct {
 	Teacher string
 	HK2     bool
 	Rows    []bookRow
+	Sig     *sdgdt.Signature // the subject teacher's newest digital signature
 }
 
 type bookSubject struct {
@@ -169,6 +171,15 @@ type bookData struct {
 	Year      []bookYearRow
 	Lists     []yearList
 	Awards    bool
+	Sigs      []bookSig // homeroom data and class book signatures, per term
+}
+
+// bookSig is a signature line of the class book: the homeroom teacher's and
+// the leader's of a term.
+type bookSig struct {
+	Term, Name         string
+	Homeroom, Book     *sdgdt.Signature
+	HomeroomHref, Href string
 }
 
 type bookYearRow struct {
@@ -188,7 +199,27 @@ func (s *Server) homeroomBook(w http.ResponseWriter, r *http.Request, p *app.Pri
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "homeroom_book", &Page{Title: "Sổ theo dõi và đánh giá học sinh lớp " + cy.Class.Name, Active: "class", Data: s.bookOf(&cy, p)})
+	d := s.bookOf(&cy, p)
+	if sigs, err := s.app.ClassSignatures(r.Context(), p, id); err == nil {
+		pick := func(k string) *sdgdt.Signature {
+			if sg, ok := sigs[k]; ok {
+				return &sg
+			}
+			return nil
+		}
+		for i := range d.Subjects {
+			for t := range d.Subjects[i].Terms {
+				bt := &d.Subjects[i].Terms[t]
+				bt.Sig = pick("sheet:" + d.Subjects[i].Code + "." + bt.Term)
+			}
+		}
+		for _, term := range app.ClassTerms {
+			q := "?term=" + term
+			d.Sigs = append(d.Sigs, bookSig{Term: term, Name: app.ClassTermName(term), Homeroom: pick("homeroom:" + term), Book: pick("book:" + term),
+				HomeroomHref: "/signing/homeroom/" + strconv.FormatInt(id, 10) + q, Href: "/signing/book/" + strconv.FormatInt(id, 10) + q})
+		}
+	}
+	return s.render(w, r, http.StatusOK, "homeroom_book", &Page{Title: "Sổ theo dõi và đánh giá học sinh lớp " + cy.Class.Name, Active: "class", Data: d})
 }
 
 func (s *Server) bookOf(cy *app.ClassYear, p *app.Principal) bookData {

@@ -212,6 +212,9 @@ func TestSignaturesOverTheAPI(t *testing.T) {
 		if acc := e.as(teacher).get("/account/signing"); acc.status != 200 || !strings.Contains(acc.body, "Chứng thư số") || !strings.Contains(acc.body, "Đổi mã PIN ký") {
 			t.Fatalf("account page: %d", acc.status)
 		}
+		if cb := e.as(homeroom).get(fmt.Sprintf("/classes/%d/book", c1.ID)); cb.status != 200 || !strings.Contains(cb.body, "Chữ ký số") || !strings.Contains(cb.body, "Mất hiệu lực") || !strings.Contains(cb.body, "Đã ký:") {
+			t.Fatalf("class book: %d", cb.status)
+		}
 		bp := e.as(homeroom).get(fmt.Sprintf("/signing/book/%d?term=hk1", c1.ID))
 		if bp.status != 200 || !strings.Contains(bp.body, "Mất hiệu lực") || strings.Contains(bp.body, "Chưa ký xác nhận sổ được") {
 			t.Fatalf("book page: %d", bp.status)
