@@ -369,10 +369,38 @@ func (t *Tx) insertRows(tb bulkTable) error {
 	return nil
 }
 
-// FinishBulk moves PostgreSQL's id sequences past the ids a bulk load
-// assigned, and refreshes the planner's statistics (DB.Analyze).
+// bulkReferences are the foreign keys of the tables a bulk load writes:
+// table, column, referenced table (by id).
+var bulkReferences = [][3]string{
+	{"classes", "school_id", "schools"}, {"classes", "school_year_id", "school_years"}, {"classes", "homeroom_teacher_id", "users"},
+	{"class_subjects", "class_id", "classes"}, {"class_subjects", "school_id", "schools"},
+	{"assignments", "school_id", "schools"}, {"assignments", "class_id", "classes"}, {"assignments", "teacher_id", "users"},
+	{"sheets", "school_id", "schools"}, {"sheets", "school_year_id", "school_years"}, {"sheets", "class_id", "classes"},
+	{"pupils", "school_id", "schools"},
+	{"enrolments", "school_id", "schools"}, {"enrolments", "school_year_id", "school_years"}, {"enrolments", "class_id", "classes"}, {"enrolments", "pupil_id", "pupils"},
+	{"movements", "school_id", "schools"}, {"movements", "pupil_id", "pupils"}, {"movements", "from_class_id", "classes"}, {"movements", "to_class_id", "classes"},
+	{"conduct", "school_id", "schools"}, {"conduct", "pupil_id", "pupils"},
+	{"marks", "school_id", "schools"}, {"marks", "pupil_id", "pupils"},
+	{"pupil_results", "school_id", "schools"}, {"pupil_results", "pupil_id", "pupils"},
+	{"primary_results", "school_id", "schools"}, {"primary_results", "pupil_id", "pupils"},
+}
+
+// FinishBulk ends a bulk load: on PostgreSQL it checks every reference the
+// load wrote (whole-table anti-joins, far cheaper than the per-row checks
+// it skipped) and moves the id sequences past the ids it assigned; then it
+// refreshes the planner's statistics (DB.Analyze).
 func (db *DB) FinishBulk(ctx context.Context) error {
 	if db.Dialect == Postgres {
+		for _, r := range bulkReferences {
+			var n int64
+			q := `SELECT COUNT(*) FROM ` + r[0] + ` t WHERE t.` + r[1] + ` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ` + r[2] + ` p WHERE p.id = t.` + r[1] + `)`
+			if err := db.writer.QueryRowContext(ctx, q).Scan(&n); err != nil {
+				return fmt.Errorf("check %s.%s: %w", r[0], r[1], err)
+			}
+			if n > 0 {
+				return fmt.Errorf("bulk load: %d rows of %s name a missing %s (%s)", n, r[0], r[2], r[1])
+			}
+		}
 		for _, t := range bulkTables {
 			if _, err := db.writer.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), (SELECT COALESCE(MAX(id), 0) + 1 FROM `+t+`), false)`); err != nil {
 				return fmt.Errorf("sequence of %s: %w", t, err)
