@@ -22,7 +22,7 @@ func demoScale(ctx context.Context, db *store.DB, n int, pw string, stdout io.Wr
 		sum.Schools, sum.SchoolsByKind, sum.Districts, sum.Classes, sum.Pupils, sum.Staff, sum.Sheets, sum.Marks, sum.Results, sum.Movements)
 	fmt.Fprintf(stdout, "Thời gian: %s (tổ chức và tài khoản %s, nạp dữ liệu %s, ANALYZE %s); %d dòng, %.0f dòng/giây.\n",
 		sum.Elapsed.Round(100e6), sum.Setup.Round(100e6), sum.Load.Round(100e6), sum.Finish.Round(100e6), sum.Rows, sum.RowsPerSecond())
-	fmt.Fprintf(stdout, "Sinh dữ liệu (CPU, cộng các luồng): %s; ghi từng bảng (cộng các kết nối):", sum.GenerateCPU.Round(100e6))
+	fmt.Fprintf(stdout, "Sinh dữ liệu (cộng các luồng): %s; ghi từng bảng (cộng các kết nối):", sum.Generate.Round(100e6))
 	for _, t := range []string{"users", "classes", "class_subjects", "assignments", "sheets", "pupils", "enrolments", "movements", "conduct", "marks", "mark_changes", "pupil_results", "primary_results", "audit+commit"} {
 		if d, ok := sum.Tables[t]; ok {
 			fmt.Fprintf(stdout, " %s %s", t, d.Round(10e6))
