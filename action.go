@@ -94,6 +94,10 @@ const (
 
 	ActAuditPersonalView Action = "audit.personal_view"
 	ActAuditAnchor       Action = "audit.anchor"
+
+	// ActSchoolBulkLoad is a whole school's year loaded at once (sdgdt demo
+	// --scale): its entry names the pupils and a digest of the marks.
+	ActSchoolBulkLoad Action = "school.bulk_load"
 )
 
 var actionNames = map[Action]string{
@@ -149,6 +153,7 @@ var actionNames = map[Action]string{
 	ActAbsenceMonthTotals: "Nhập số buổi vắng của tháng",
 
 	ActSheetPatch:        "Nhập, sửa điểm",
+	ActSchoolBulkLoad:    "Nạp dữ liệu cả năm của trường (bộ dữ liệu quy mô tỉnh)",
 	ActConductSet:        "Đánh giá kết quả rèn luyện",
 	ActRetestSet:         "Nhập điểm kiểm tra lại",
 	ActHomeroomComment:   "Nhận xét của giáo viên chủ nhiệm",

@@ -37,7 +37,7 @@ const usage = `sdgdt — Sổ đánh giá điện tử (electronic assessment bo
 Usage:
   sdgdt serve   [--db DSN] [--addr HOST:PORT] [--demo] [--demo-password P]
   sdgdt migrate [--db DSN]
-  sdgdt demo    [--db DSN] --password P [--json]
+  sdgdt demo    [--db DSN] --password P [--json] [--scale N]
   sdgdt admin   create-user|reset-password|grant [flags]   (sdgdt admin -h)
   sdgdt audit   verify [--db DSN] [--heads FILE]
   sdgdt audit   heads  [--db DSN] [--out FILE]
@@ -344,6 +344,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 	dsn := c.str("db", defaultDB, "database")
 	pw := c.str("password", "", "password of every demo account")
 	asJSON := c.fs.Bool("json", false, "print the accounts as a JSON array")
+	scaleN := c.fs.Int("scale", 0, "build a province-scale data set of N schools instead (see docs/performance.md)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -356,6 +357,9 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
+	if *scaleN > 0 {
+		return demoScale(ctx, db, *scaleN, *pw, stdout)
+	}
 	accts, err := demo.Seed(ctx, app.New(db, app.DefaultConfig(), nil), *pw)
 	if err != nil {
 		return err

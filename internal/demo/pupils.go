@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"sdgdt/internal/app"
 )
@@ -17,8 +18,11 @@ var (
 
 // pupil draws a realistic pupil of a grade: name, date of birth matching the
 // grade, Đắk Lắk identity number consistent with sex and year, parents, address.
-func (s *seeder) pupil(grade int) app.PupilInput {
-	r := s.rnd
+func (s *seeder) pupil(grade int) app.PupilInput { return NewPupil(s.rnd, grade) }
+
+// NewPupil draws a realistic pupil of a grade from r (the demo's pupils and
+// those of the province-scale set, internal/demo/scale).
+func NewPupil(r *rand.Rand, grade int) app.PupilInput {
 	p := newPerson(r)
 	year := 2026 - 5 - grade // a pupil of grade 1 in 2026-2027 was born in 2020
 	if grade >= 10 && r.IntN(8) == 0 {
