@@ -246,6 +246,7 @@ func (s *Server) funcMap() template.FuncMap {
 		"tabs":             func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },
 		"termName":         sdgdt.TermName,
 		"signObjectName":   signObjectName,
+		"signObjectHref":   signObjectHref,
 		"correctionStatus": func(st string) string { return app.CorrectionStatusName[st] },
 		"lower":            viet.LowerFirst, // first letter only: "học kì II"
 		"grades":           func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },

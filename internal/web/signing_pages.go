@@ -316,3 +316,11 @@ func (s *Server) formResult(w http.ResponseWriter, r *http.Request, p *app.Princ
 	}
 	return s.render(w, r, statusOf(code), name, pg)
 }
+
+// signObjectHref is the signing page of what a signature is over.
+func signObjectHref(sg sdgdt.Signature) string {
+	if sg.ObjectKind == sdgdt.SignSheet {
+		return "/signing/sheet/" + sg.ObjectKey
+	}
+	return "/signing/" + sg.ObjectKind + "/" + id64(sg.ClassID) + "?term=" + url.QueryEscape(sg.Term)
+}
