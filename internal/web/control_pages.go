@@ -13,10 +13,13 @@ import (
 // locksData is the lock page of a school.
 type locksData struct {
 	app.SchoolLocks
-	Years   []sdgdt.SchoolYear
-	Classes []classOption
-	Leaders []userOption
-	IsAdmin bool // a sysadmin: must name the leader who asked
+	Years     []sdgdt.SchoolYear
+	Classes   []classOption
+	Leaders   []userOption
+	IsAdmin   bool  // a sysadmin: must name the leader who asked
+	Grades    []int // the grades the school has
+	Primary   bool  // it has primary grades (assessment points gk1…cn)
+	Secondary bool  // it has secondary grades (semesters)
 }
 
 type classOption struct {
@@ -39,6 +42,11 @@ func (s *Server) locksView(r *http.Request, p *app.Principal, pg *Page) (string,
 		return "", err
 	}
 	d := locksData{SchoolLocks: sl, IsAdmin: !app.Can(p, app.ActLock, app.SchoolTarget(sl.School))}
+	lo, hi := app.GradeRange(sl.School.Kind)
+	for g := lo; g <= hi; g++ {
+		d.Grades = append(d.Grades, g)
+	}
+	d.Primary, d.Secondary = lo <= 5, hi >= 6
 	if d.Years, err = s.app.SchoolYears(r.Context()); err != nil {
 		return "", err
 	}

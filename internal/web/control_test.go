@@ -239,8 +239,13 @@ func TestControlOfTheBook(t *testing.T) {
 		if r := e.as(teacher).get("/sheets/" + sheetID); !strings.Contains(r.body, `data-f="final" data-t="mark" data-lock="Cột ĐĐGck đã bị khóa`) || strings.Contains(r.body, "Đã khóa — chỉ xem") {
 			t.Errorf("the grid does not show the final column locked alone")
 		}
-		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/locks"); !strings.Contains(r.body, "chỉ cột ĐĐGck") {
+		r = e.as("thcsnd.lanhdao").get("/schools/" + school + "/locks")
+		if !strings.Contains(r.body, "chỉ cột ĐĐGck") {
 			t.Errorf("the locks page does not name the column")
+		}
+		// The lock form offers only what a THCS school has: grades 6-9, semesters.
+		if strings.Contains(r.body, `value="3">Khối 3`) || !strings.Contains(r.body, `value="9">Khối 9`) || strings.Contains(r.body, `value="gk1"`) {
+			t.Errorf("the lock form of a THCS school offers grades or points it does not have")
 		}
 	})
 }
