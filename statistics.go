@@ -293,6 +293,29 @@ type StatPupil struct {
 	Primary          bool
 	Result           *PupilResult
 	CK1, CN          *PrimaryResult
+	marks            []subjectMarks // Result's subjects, decoded once (Prepare)
+	prepared         bool
+}
+
+// subjectMarks is one subject of pupil_results.subjects_json.
+type subjectMarks struct {
+	Subject    string          `json:"subject"`
+	AssessedBy string          `json:"assessed_by"`
+	HK1        json.RawMessage `json:"hk1"`
+	HK2        json.RawMessage `json:"hk2"`
+	Year       json.RawMessage `json:"year"`
+}
+
+// Prepare decodes the pupil's subjects once, for counting him in several
+// periods (Count would decode them at each call).
+func (p *StatPupil) Prepare() {
+	p.prepared = true
+	p.marks = nil
+	if p.Result != nil && p.Result.SubjectsJSON != "" {
+		if json.Unmarshal([]byte(p.Result.SubjectsJSON), &p.marks) != nil {
+			p.marks = nil
+		}
+	}
 }
 
 // Count adds one pupil to f's figures of term (hk1, hk2, year).
@@ -319,7 +342,10 @@ func (f *Figures) Count(term string, p StatPupil) {
 		f.countPrimary(term, p)
 	} else {
 		f.Primary.None++
-		f.countSecondary(term, r)
+		if !p.prepared {
+			p.Prepare()
+		}
+		f.countSecondary(term, r, p.marks)
 	}
 	if term == "year" {
 		f.LearningFinal.count(map[bool]string{true: "", false: r.LearningFinal}[p.Primary])
@@ -343,9 +369,8 @@ func (f *Figures) Count(term string, p StatPupil) {
 	}
 }
 
-func (f *Figures) countSecondary(term string, r *PupilResult) {
+func (f *Figures) countSecondary(term string, r *PupilResult, marks []subjectMarks) {
 	var lv TermLevels
-	key := term
 	switch term {
 	case "hk1":
 		lv = r.HK[0]
@@ -360,38 +385,35 @@ func (f *Figures) countSecondary(term string, r *PupilResult) {
 	if r.Complete && lv.Learning != "" {
 		f.Complete++
 	}
-	if r.SubjectsJSON == "" {
-		return
-	}
-	var subs []map[string]json.RawMessage
-	if json.Unmarshal([]byte(r.SubjectsJSON), &subs) != nil {
-		return
-	}
-	for _, s := range subs {
-		var code, by string
-		json.Unmarshal(s["subject"], &code)
-		json.Unmarshal(s["assessed_by"], &by)
-		if code == "" {
+	for _, s := range marks {
+		if s.Subject == "" {
 			continue
 		}
-		raw := strings.TrimSpace(string(s[key]))
+		m := s.Year
+		switch term {
+		case "hk1":
+			m = s.HK1
+		case "hk2":
+			m = s.HK2
+		}
+		raw := strings.TrimSpace(string(m))
 		switch {
 		case raw == "" || raw == "null" || raw == `"P"`:
 			continue
 		case raw == `"D"`:
-			t := f.subject(code)
-			t.AssessedBy, t.Passed = by, t.Passed+1
+			t := f.subject(s.Subject)
+			t.AssessedBy, t.Passed = s.AssessedBy, t.Passed+1
 		case raw == `"CD"`:
-			t := f.subject(code)
-			t.AssessedBy, t.Failed = by, t.Failed+1
+			t := f.subject(s.Subject)
+			t.AssessedBy, t.Failed = s.AssessedBy, t.Failed+1
 		default:
 			v, err := strconv.ParseFloat(raw, 64)
 			if err != nil || v < 0 || v > 10 {
 				continue
 			}
 			tenths := int64(math.Round(v * 10))
-			t := f.subject(code)
-			t.AssessedBy = by
+			t := f.subject(s.Subject)
+			t.AssessedBy = s.AssessedBy
 			t.Pupils++
 			t.SumTenths += tenths
 			t.Bins[min(tenths/10, 9)]++

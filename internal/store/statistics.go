@@ -260,6 +260,9 @@ func (t *Tx) refreshClassStatistics(schoolID, yearID, classID int64) error {
 	if err != nil {
 		return err
 	}
+	for i := range ps {
+		ps[i].Prepare() // decoded once for the three periods
+	}
 	var moves sdgdt.Figures
 	if err := t.countMovements(c, &moves); err != nil {
 		return err

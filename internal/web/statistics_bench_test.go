@@ -225,3 +225,46 @@ func provinceFigures(b *testing.B, a *app.App, offices, schools, classes int) (i
 	}
 	return so.ID, first
 }
+
+// BenchmarkRefreshStatistics measures the write side: counting again every
+// class of THCS Nguyễn Du (12 classes, about 480 pupils) from its pupils'
+// stored results and summing the school, in one transaction — what a
+// recomputation batch adds for the classes it touched.
+//
+//	go test ./internal/web/ -run '^$' -bench BenchmarkRefreshStatistics -benchtime 20x
+func BenchmarkRefreshStatistics(b *testing.B) {
+	for _, e := range storetest.Engines() {
+		b.Run(e.Name, func(b *testing.B) {
+			cfg := app.DefaultConfig()
+			cfg.Argon = auth.TestParams
+			db := storetest.Seeded(b, e.Name, "demo", func(db *store.DB) error {
+				_, err := demo.Seed(context.Background(), app.New(db, cfg, nil), demoPassword)
+				return err
+			})
+			ctx := context.Background()
+			var school, year int64
+			var classes int
+			if err := db.View(ctx, func(tx *store.Tx) error {
+				var err error
+				if school, err = tx.SchoolIDByCode("THCS-ND"); err != nil {
+					return err
+				}
+				y, err := tx.CurrentYear()
+				year = y.ID
+				cs, _ := tx.ClassesOf(school, year)
+				classes = len(cs)
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			start := time.Now()
+			for i := 0; i < b.N; i++ {
+				if err := db.Update(ctx, func(tx *store.Tx) error { return tx.RefreshStatistics(school, year) }); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(time.Since(start).Microseconds())/float64(b.N*classes)/1000, "ms/class")
+		})
+	}
+}
