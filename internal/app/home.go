@@ -48,6 +48,9 @@ type HomeApproval struct {
 type HomeSheet struct {
 	ProgressRow
 	NextDue time.Time // the next assessment due with cells still empty; zero if none
+	// Signature is the sheet's signature state: "signed", "void" (changed
+	// since: to sign again), "todo" (complete, waiting for his signature) or "".
+	Signature string
 }
 
 // HomeDeadline is an assessment due soon on one of a teacher's sheets.
@@ -127,11 +130,23 @@ func (a *App) Home(ctx context.Context, p *Principal) (HomeView, error) {
 			if err != nil {
 				return err
 			}
+			signed, err := tx.SheetSignatureStates(s.ID)
+			if err != nil {
+				return err
+			}
 			for _, r := range rows {
 				if r.TeacherID != p.User.ID {
 					continue
 				}
 				hs := HomeSheet{ProgressRow: r}
+				switch valid, ok := signed[r.SheetID]; {
+				case ok && valid:
+					hs.Signature = "signed"
+				case ok:
+					hs.Signature = "void"
+				case r.Required > 0 && r.Entered >= r.Required && len(r.Upcoming) == 0:
+					hs.Signature = "todo" // every assessment of the term entered
+				}
 				for _, u := range r.Upcoming {
 					if hs.NextDue.IsZero() || u.Due.Before(hs.NextDue) {
 						hs.NextDue = u.Due

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 
 	"sdgdt"
 )
@@ -297,4 +298,25 @@ func (t *Tx) LockClass(id int64) error {
 	var v int64
 	err := t.queryRow(`SELECT id FROM classes WHERE id = $1 FOR UPDATE`, id).Scan(&v)
 	return notFound(err, "lớp")
+}
+
+// SheetSignatureStates returns, for the sheets of a school that were ever
+// signed, whether the newest signature still holds (true) or was voided.
+func (t *Tx) SheetSignatureStates(schoolID int64) (map[int64]bool, error) {
+	rows, err := t.query(`SELECT object_key, valid FROM signatures WHERE school_id = $1 AND object_kind = $2 ORDER BY id`, schoolID, sdgdt.SignSheet)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var key string
+		var valid bool
+		if err := rows.Scan(&key, &valid); err != nil {
+			return nil, err
+		}
+		id, _ := strconv.ParseInt(key, 10, 64)
+		out[id] = valid // oldest first: the newest wins
+	}
+	return out, rows.Err()
 }

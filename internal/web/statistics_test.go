@@ -389,3 +389,41 @@ func TestNoLinkLeadsTo403(t *testing.T) {
 		t.Logf("%s: %d links followed", u, len(seen))
 	}
 }
+
+// TestHomeSignatureStates: a teacher's home page says which of his sheets are
+// signed, which signature was voided by a change (to sign again), with a link.
+func TestHomeSignatureStates(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	e := newEnv(t, db)
+	signer := func(valid bool) (string, int64) {
+		var name string
+		var sheet int64
+		err := e.db.View(e.ctx, func(tx *store.Tx) error {
+			sigs, err := tx.SignaturesOfSchool(e.schools["THCS-ND"])
+			if err != nil {
+				return err
+			}
+			for _, s := range sigs {
+				if s.ObjectKind == sdgdt.SignSheet && s.Valid == valid {
+					u, err := tx.User(s.SignerID)
+					name, sheet = u.Username, s.ClassID
+					fmt.Sscan(s.ObjectKey, &sheet)
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil || name == "" {
+			t.Fatalf("no sheet signature valid=%v in the demo: %v", valid, err)
+		}
+		return name, sheet
+	}
+	who, sheet := signer(false)
+	if r := e.as(who).get("/"); !strings.Contains(r.body, fmt.Sprintf(`<a class="tag bad" href="/signing/sheet/%d">Mất hiệu lực — ký lại</a>`, sheet)) {
+		t.Errorf("%s's home does not say his signature of sheet %d is void", who, sheet)
+	}
+	who, _ = signer(true)
+	if r := e.as(who).get("/"); !strings.Contains(r.body, `<span class="tag ok">Đã ký</span>`) {
+		t.Errorf("%s's home does not show a signed sheet", who)
+	}
+}
