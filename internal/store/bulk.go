@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -212,7 +213,7 @@ func (b *BulkSchool) tables(now time.Time) []bulkTable {
 		r := &b.PrimaryResults[i]
 		return []any{r.SchoolID, r.SchoolYearID, r.PupilID, r.Point, r.ClassID, r.Gen, r.RulesetVersion, r.Grade, r.Complete, r.MissingJSON,
 			r.SubjectsT, r.SubjectsH, r.SubjectsC, r.QCT, r.QCD, r.QCC, r.Result, r.Award, r.CompletedGrade, r.CompletedPrimary, r.ResultFinal,
-			r.Promotion, r.Error, now}
+			r.Promotion, r.Error, now, cmp.Or(r.SubjectsJSON, "[]")}
 	})
 	return ts
 }
