@@ -83,6 +83,10 @@ const (
 
 	ActAuditPersonalView Action = "audit.personal_view"
 	ActAuditAnchor       Action = "audit.anchor"
+
+	ActDocumentIssue  Action = "document.issue"
+	ActArchiveExport  Action = "archive.export"
+	ActPrintJobCreate Action = "print_job.create"
 )
 
 var actionNames = map[Action]string{
@@ -160,6 +164,10 @@ var actionNames = map[Action]string{
 
 	ActAuditPersonalView: "Xem dữ liệu cá nhân trong nhật ký",
 	ActAuditAnchor:       "Lưu dấu nhật ký của các trường lên đơn vị quản lý",
+
+	ActDocumentIssue:  "In tài liệu (PDF có mã xác thực)",
+	ActArchiveExport:  "Xuất bộ lưu trữ năm học",
+	ActPrintJobCreate: "In sổ cả trường (công việc nền)",
 }
 
 // Actions lists every declared action, for pickers and tests.

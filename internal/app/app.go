@@ -27,6 +27,9 @@ type Config struct {
 	// Clock is the one clock of the system: every transaction, page and job
 	// reads the time from it. Nil means the database's own (time.Now).
 	Clock func() time.Time
+	// PublicURL is the address people reach the server at, for the
+	// verification links printed on documents ("https://sdgd.example.vn").
+	PublicURL string
 }
 
 // DefaultConfig returns the production settings.
