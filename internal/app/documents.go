@@ -150,9 +150,10 @@ func (a *App) issue(ctx context.Context, p *Principal, d sdgdt.Document, s sdgdt
 // ClassBookDocument returns the class book of a secondary class for a term
 // (hk1, hk2, year) and issues it, for whoever may read or print the class's
 // book (the school's office staff included).
-func (a *App) ClassBookDocument(ctx context.Context, p *Principal, classID int64, term string) (ClassYear, Issued, error) {
+func (a *App) ClassBookDocument(ctx context.Context, p *Principal, classID int64, term string) (ClassBookPrint, Issued, error) {
+	var bp ClassBookPrint
 	if !ValidClassTerm(term) {
-		return ClassYear{}, Issued{}, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Kì của sổ không hợp lệ: «" + term + "». Sổ lớp THCS, THPT in theo học kì I (hk1), học kì II (hk2) hoặc cả năm (year)."}
+		return bp, Issued{}, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Kì của sổ không hợp lệ: «" + term + "». Sổ lớp THCS, THPT in theo học kì I (hk1), học kì II (hk2) hoặc cả năm (year)."}
 	}
 	cy, err := a.loadClassYear(ctx, p, classID, classYearOptions{cells: true, comments: true, allow: func(tx *store.Tx, s sdgdt.School, c sdgdt.Class) error {
 		if !canPrint(p, s, c.ID) {
@@ -161,14 +162,32 @@ func (a *App) ClassBookDocument(ctx context.Context, p *Principal, classID int64
 		return nil
 	}})
 	if err != nil {
-		return cy, Issued{}, err
+		return bp, Issued{}, err
+	}
+	bp.ClassYear = cy
+	if err := a.DB.View(ctx, func(tx *store.Tx) error {
+		all, err := tx.CorrectionsOf(cy.School.ID)
+		for i := len(all) - 1; i >= 0; i-- { // oldest first
+			if c := all[i]; c.ClassID == cy.Class.ID && c.SchoolYearID == cy.Class.SchoolYearID {
+				bp.Corrections = append(bp.Corrections, c)
+			}
+		}
+		return err
+	}); err != nil {
+		return bp, Issued{}, err
 	}
 	digest, _, err := digestOf(ClassBookData(&cy, term))
 	if err != nil {
-		return cy, Issued{}, err
+		return bp, Issued{}, err
 	}
 	is, err := a.issue(ctx, p, sdgdt.Document{Kind: sdgdt.DocClassBook, SchoolID: cy.School.ID, SchoolYearID: cy.Class.SchoolYearID, ClassID: cy.Class.ID, Term: term, Digest: digest}, cy.School)
-	return cy, is, err
+	return bp, is, err
+}
+
+// ClassBookPrint is a class book with the class's corrections of the year.
+type ClassBookPrint struct {
+	ClassYear
+	Corrections []sdgdt.Correction
 }
 
 // bookTerms are the semesters a book of term holds.

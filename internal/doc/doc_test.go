@@ -71,10 +71,7 @@ func classesOf(t testing.TB, a *app.App, code string) (sdgdt.School, []sdgdt.Cla
 	return s, cs
 }
 
-func head(is app.Issued) (doc.Head, doc.Issue) {
-	h := doc.Head{Unit: is.Head.Unit.Name, School: is.Head.School.Name, Address: is.Head.School.Address, Principal: is.Head.Principal, PrincipalTitle: is.Head.PrincipalTitle}
-	return h, doc.Issue{Code: is.Code, URL: is.URL, Digest: is.Digest, At: is.Doc.IssuedAt}
-}
+func head(is app.Issued) (doc.Head, doc.Issue) { return doc.From(is) }
 
 // save writes a document under $SDGDT_DOC_OUT (to look at) when it is set.
 func save(t *testing.T, name string, pdf []byte) {
@@ -144,7 +141,7 @@ func TestClassBookPDF(t *testing.T) {
 				t.Fatal(err)
 			}
 			h, iss := head(is)
-			pdf, err := doc.ClassBook(doc.ClassBookInput{Book: &cy, Term: term, Head: h, Issue: iss})
+			pdf, err := doc.ClassBook(doc.ClassBookInput{Book: &cy.ClassYear, Term: term, Head: h, Issue: iss, Corrections: cy.Corrections})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -304,7 +301,7 @@ func BenchmarkClassBookPDF(b *testing.B) {
 			cy.Pupils = append(cy.Pupils, v)
 		}
 		h, iss := head(is)
-		if _, err := doc.ClassBook(doc.ClassBookInput{Book: &cy, Term: "hk1", Head: h, Issue: iss}); err != nil {
+		if _, err := doc.ClassBook(doc.ClassBookInput{Book: &cy.ClassYear, Term: "hk1", Head: h, Issue: iss}); err != nil {
 			b.Fatal(err)
 		}
 	}

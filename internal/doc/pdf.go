@@ -26,6 +26,8 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"sdgdt/internal/app"
 )
 
 //go:embed fonts/LiberationSerif-Regular.ttf
@@ -478,4 +480,11 @@ func (b *builder) closing(boxes []signBox) {
 		f.CellFormat(w, 5, name, "", 0, "C", false, 0, "")
 	}
 	f.SetXY(margin, y+closingHeight)
+}
+
+// From returns the head and issue of a document app issued.
+func From(is app.Issued) (Head, Issue) {
+	h := Head{Unit: is.Head.Unit.Name, School: is.Head.School.Name, Address: is.Head.School.Address,
+		Principal: is.Head.Principal, PrincipalTitle: is.Head.PrincipalTitle}
+	return h, Issue{Code: is.Code, URL: is.URL, Digest: is.Digest, At: is.Doc.IssuedAt}
 }

@@ -155,6 +155,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/locks", s.api(s.apiListLocks))
 	mux.Handle("DELETE /api/v1/locks/{id}", s.api(s.apiLiftLock))
 
+	// Printed documents and their public verification (07-print-archive.md).
+	mux.Handle("GET /classes/{id}/book.pdf", s.page(s.bookPDF("id")))
+	mux.Handle("GET /pupils/{id}/record.pdf", s.page(s.recordPDF("id")))
+	mux.Handle("GET /schools/{id}/corrections.pdf", s.page(s.correctionsPDF))
+	mux.Handle("GET /api/v1/classes/{class_id}/book.pdf", s.sheetAPI(s.bookPDF("class_id")))
+	mux.Handle("GET /api/v1/pupils/{pupil_id}/record.pdf", s.sheetAPI(s.recordPDF("pupil_id")))
+	mux.HandleFunc("GET /verify/{code}", s.verifyPage)
+
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
 	mux.HandleFunc("/", s.notFound)

@@ -1,0 +1,91 @@
+package web_test
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sdgdt/internal/store"
+	"sdgdt/internal/store/storetest"
+)
+
+func TestDocumentsPDF(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		f := e.recordsFixture()
+		class := strconv.FormatInt(f.classes["8A1"], 10)
+		pupil := strconv.FormatInt(f.pupil.ID, 10)
+		school := strconv.FormatInt(f.school, 10)
+		staff := e.as("thcsnd.vanthu")
+		cases := []struct {
+			who, path string
+			status    int
+			want      string // in the body (an error message), or "%PDF"
+		}{
+			{"thcsnd.vanthu", "/classes/" + class + "/book.pdf?term=hk1", 200, "%PDF"},
+			{"thcsnd.lanhdao", "/classes/" + class + "/book.pdf?term=year", 200, "%PDF"},
+			{f.homeroom, "/classes/" + class + "/book.pdf?term=hk2", 200, "%PDF"},
+			{"thcsnd.vanthu", "/pupils/" + pupil + "/record.pdf?kind=hoc_ba", 200, "%PDF"},
+			{"thcsnd.vanthu", "/pupils/" + pupil + "/record.pdf?kind=extract", 200, "%PDF"},
+			{"thcsnd.vanthu", "/schools/" + school + "/corrections.pdf", 200, "%PDF"},
+			// A term that is not the class's, a bad kind: a clear message.
+			{"thcsnd.vanthu", "/classes/" + class + "/book.pdf?term=cn", 422, "tiểu học"},
+			{"thcsnd.vanthu", "/classes/" + class + "/book.pdf?term=hk3", 422, "Kì của sổ không hợp lệ"},
+			{"thcsnd.vanthu", "/classes/" + class + "/book.pdf", 422, "Chọn kì của sổ"},
+			{"thcsnd.vanthu", "/pupils/" + pupil + "/record.pdf?kind=x", 422, "Loại hồ sơ không hợp lệ"},
+			// Outside the caller's scope.
+			{f.other, "/classes/" + class + "/book.pdf?term=hk1", 403, "không có quyền"},
+			{f.other, "/pupils/" + pupil + "/record.pdf", 403, "không có quyền"},
+			{f.homeroom2, "/classes/" + class + "/book.pdf?term=hk1", 403, "không có quyền"},
+		}
+		for _, c := range cases {
+			r := e.as(c.who).get(c.path)
+			if r.status != c.status || !strings.Contains(r.body, c.want) {
+				t.Errorf("%s GET %s: %d, want %d with %q:\n%.300s", c.who, c.path, r.status, c.status, c.want, r.body)
+			}
+			if c.status == 200 && r.header.Get("Content-Type") != "application/pdf" {
+				t.Errorf("%s: Content-Type %s", c.path, r.header.Get("Content-Type"))
+			}
+		}
+
+		// The API gives the same document with a bearer token.
+		tok := e.token("thcsnd.lanhdao")
+		r := e.newClient().do("GET", "/api/v1/classes/"+class+"/book.pdf?term=hk1", "", map[string]string{"Authorization": "Bearer " + tok})
+		if r.status != 200 || !strings.HasPrefix(r.body, "%PDF") {
+			t.Errorf("API book.pdf: %d %.200s", r.status, r.body)
+		}
+
+		// The class page shows the print menu to the office staff.
+		if r := staff.get("/classes/" + class); r.status != 200 || !strings.Contains(r.body, "/classes/"+class+"/book.pdf?term=hk1") {
+			t.Errorf("class page for the office staff: %d, no print link", r.status)
+		}
+
+		// The verification page, public, says the data holds; no pupil's name.
+		pdf := staff.get("/classes/" + class + "/book.pdf?term=hk1").body
+		code := regexp.MustCompile(`verify/([A-Z0-9-]{14})`).FindStringSubmatch(pdf) // the QR code's link
+		if code == nil {
+			t.Fatalf("no verification link in the PDF")
+		}
+		anon := e.newClient()
+		v := anon.get("/verify/" + code[1])
+		if v.status != 200 || !strings.Contains(v.body, "Dữ liệu còn nguyên vẹn") || !strings.Contains(v.body, "8A1") {
+			t.Fatalf("verify: %d\n%.500s", v.status, v.body)
+		}
+		if strings.Contains(v.body, f.pupil.GivenName+"<") || strings.Contains(v.body, f.pupil.FullName()) {
+			t.Errorf("the verification page shows a pupil's name")
+		}
+		// A change of the data is seen.
+		p := f.pupil
+		p.MiddleName = "Thị Đổi"
+		if err := e.db.Update(e.ctx, func(tx *store.Tx) error { return tx.UpdatePupil(&p) }); err != nil {
+			t.Fatal(err)
+		}
+		if v := anon.get("/verify/" + code[1]); v.status != 200 || !strings.Contains(v.body, "Dữ liệu đã thay đổi") {
+			t.Errorf("verify after a change: %d\n%.500s", v.status, v.body)
+		}
+		if v := anon.get("/verify/AAAA-BBBB-CCCC"); v.status != 404 || !strings.Contains(v.body, "Không tìm thấy tài liệu") {
+			t.Errorf("verify of an unknown code: %d", v.status)
+		}
+	})
+}
