@@ -42,6 +42,8 @@ Usage:
   sdgdt audit   verify [--db DSN] [--heads FILE]
   sdgdt audit   heads  [--db DSN] [--out FILE]
   sdgdt backup  [--db DSN] --out FILE
+  sdgdt archive export [--db DSN] --school ID --year 2026-2027 --out FILE.zip
+  sdgdt archive verify FILE.zip
   sdgdt rules   eval  < pupil.json
   sdgdt version
 
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitError(2)
 	case "backup":
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
+	case "archive":
+		return cmdArchive(ctx, rest, getenv, stdout, stderr)
 	case "rules":
 		if len(rest) == 0 || rest[0] != "eval" {
 			fmt.Fprintln(stderr, "usage: sdgdt rules eval < input.json")
@@ -173,6 +177,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	absolute := c.duration("absolute-timeout", 12*time.Hour, "web session absolute timeout")
 	mfaRoles := c.str("mfa-roles", "", "comma-separated roles that must use a second factor (default: administrators and leaders; 'none' for none)")
 	logJSON := c.boolean("log-json", false, "log as JSON")
+	publicURL := c.str("public-url", "", "address people reach the server at, for the verification links on printed documents (default http://ADDR)")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -189,6 +194,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	cfg := app.DefaultConfig()
 	cfg.IdleTimeout, cfg.AbsoluteTimeout = *idle, *absolute
+	cfg.PublicURL = *publicURL
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + *addr
+	}
 	if *mfaRoles != "" {
 		cfg.MFARoles = map[string]bool{}
 		for _, r := range strings.Split(*mfaRoles, ",") {

@@ -9,6 +9,7 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/audit"
 	"sdgdt/internal/sign"
 	"sdgdt/internal/store"
 )
@@ -40,6 +41,7 @@ type Issued struct {
 	URL    string
 	Doc    sdgdt.Document
 	Head   DocHead
+	Data   []byte // the canonical data (JSON, RFC 8785) whose SHA-256 is Digest
 }
 
 // VerifyURL returns the verification page's address of a code.
@@ -127,8 +129,8 @@ func pickHead(g *sdgdt.Grant) bool {
 }
 
 // issue records a document of digest and returns it with its head.
-func (a *App) issue(ctx context.Context, p *Principal, d sdgdt.Document, s sdgdt.School) (Issued, error) {
-	var out Issued
+func (a *App) issue(ctx context.Context, p *Principal, d sdgdt.Document, s sdgdt.School, data []byte) (Issued, error) {
+	out := Issued{Data: data}
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		var err error
 		if out.Head, err = docHead(tx, s); err != nil {
@@ -176,11 +178,11 @@ func (a *App) ClassBookDocument(ctx context.Context, p *Principal, classID int64
 	}); err != nil {
 		return bp, Issued{}, err
 	}
-	digest, _, err := digestOf(ClassBookData(&cy, term))
+	digest, data, err := digestOf(ClassBookData(&cy, term))
 	if err != nil {
 		return bp, Issued{}, err
 	}
-	is, err := a.issue(ctx, p, sdgdt.Document{Kind: sdgdt.DocClassBook, SchoolID: cy.School.ID, SchoolYearID: cy.Class.SchoolYearID, ClassID: cy.Class.ID, Term: term, Digest: digest}, cy.School)
+	is, err := a.issue(ctx, p, sdgdt.Document{Kind: sdgdt.DocClassBook, SchoolID: cy.School.ID, SchoolYearID: cy.Class.SchoolYearID, ClassID: cy.Class.ID, Term: term, Digest: digest}, cy.School, data)
 	return bp, is, err
 }
 
@@ -292,11 +294,11 @@ func (a *App) PrimarySummaryDocument(ctx context.Context, p *Principal, classID 
 	if err != nil {
 		return ps, Issued{}, err
 	}
-	digest, _, err := digestOf(PrimarySummaryData(&ps))
+	digest, data, err := digestOf(PrimarySummaryData(&ps))
 	if err != nil {
 		return ps, Issued{}, err
 	}
-	is, err := a.issue(ctx, p, sdgdt.Document{Kind: sdgdt.DocPrimarySummary, SchoolID: ps.School.ID, SchoolYearID: ps.Class.SchoolYearID, ClassID: ps.Class.ID, Term: point, Digest: digest}, ps.School)
+	is, err := a.issue(ctx, p, sdgdt.Document{Kind: sdgdt.DocPrimarySummary, SchoolID: ps.School.ID, SchoolYearID: ps.Class.SchoolYearID, ClassID: ps.Class.ID, Term: point, Digest: digest}, ps.School, data)
 	return ps, is, err
 }
 
@@ -348,11 +350,11 @@ func (a *App) CorrectionsDocument(ctx context.Context, p *Principal, schoolID, y
 	if err != nil {
 		return cr, Issued{}, err
 	}
-	digest, _, err := digestOf(CorrectionsData(&cr))
+	digest, data, err := digestOf(CorrectionsData(&cr))
 	if err != nil {
 		return cr, Issued{}, err
 	}
-	is, err := a.issue(ctx, p, sdgdt.Document{Kind: sdgdt.DocCorrections, SchoolID: cr.School.ID, SchoolYearID: cr.Year.ID, Digest: digest}, cr.School)
+	is, err := a.issue(ctx, p, sdgdt.Document{Kind: sdgdt.DocCorrections, SchoolID: cr.School.ID, SchoolYearID: cr.Year.ID, Digest: digest}, cr.School, data)
 	return cr, is, err
 }
 
@@ -454,11 +456,11 @@ type PupilRecord struct {
 // PupilRecordDocument returns a pupil's học bạ (kind hoc_ba) or extract
 // (kind extract) with every school year so far, and issues it.
 func (a *App) PupilRecordDocument(ctx context.Context, p *Principal, pupilID int64, kind string) (PupilRecord, Issued, error) {
-	pr, err := a.pupilRecord(ctx, p, pupilID, kind)
+	pr, err := a.pupilRecord(ctx, p, pupilID, kind, nil)
 	if err != nil {
 		return pr, Issued{}, err
 	}
-	digest, _, err := digestOf(PupilRecordData(&pr))
+	digest, data, err := digestOf(PupilRecordData(&pr))
 	if err != nil {
 		return pr, Issued{}, err
 	}
@@ -466,11 +468,20 @@ func (a *App) PupilRecordDocument(ctx context.Context, p *Principal, pupilID int
 	if n := len(pr.Years); n > 0 {
 		yearID = pr.Years[n-1].Class.SchoolYearID
 	}
-	is, err := a.issue(ctx, p, sdgdt.Document{Kind: kind, SchoolID: pr.School.ID, SchoolYearID: yearID, PupilID: pupilID, Digest: digest}, pr.School)
+	is, err := a.issue(ctx, p, sdgdt.Document{Kind: kind, SchoolID: pr.School.ID, SchoolYearID: yearID, PupilID: pupilID, Digest: digest}, pr.School, data)
 	return pr, is, err
 }
 
-func (a *App) pupilRecord(ctx context.Context, p *Principal, pupilID int64, kind string) (PupilRecord, error) {
+// recordCache keeps the classes' years loaded for the records of many pupils.
+type recordCache struct {
+	secondary map[int64]ClassYear
+	primary   map[int64]PrimarySummary
+}
+
+func (a *App) pupilRecord(ctx context.Context, p *Principal, pupilID int64, kind string, cache *recordCache) (PupilRecord, error) {
+	if cache == nil {
+		cache = &recordCache{secondary: map[int64]ClassYear{}, primary: map[int64]PrimarySummary{}}
+	}
 	pr := PupilRecord{Kind: kind}
 	if kind != sdgdt.DocHocBa && kind != sdgdt.DocExtract {
 		return pr, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Loại hồ sơ không hợp lệ: «" + kind + "». Chọn học bạ (hoc_ba) hoặc trích lục (extract)."}
@@ -507,9 +518,13 @@ func (a *App) pupilRecord(ctx context.Context, p *Principal, pupilID int64, kind
 		ry := RecordYear{Class: c}
 		switch sdgdt.SheetKindOf(c.Ruleset) {
 		case sdgdt.SheetSecondary:
-			cy, err := a.loadClassYear(ctx, sys, c.ID, classYearOptions{cells: true, comments: true})
-			if err != nil {
-				return pr, err
+			cy, ok := cache.secondary[c.ID]
+			if !ok {
+				var err error
+				if cy, err = a.loadClassYear(ctx, sys, c.ID, classYearOptions{cells: true, comments: true}); err != nil {
+					return pr, err
+				}
+				cache.secondary[c.ID] = cy
 			}
 			for i := range cy.Pupils {
 				if cy.Pupils[i].Pupil.ID == pupilID {
@@ -522,9 +537,13 @@ func (a *App) pupilRecord(ctx context.Context, p *Principal, pupilID int64, kind
 			}
 			ry.Year, ry.Secondary = cy.Year, &cy
 		default:
-			ps, err := a.ClassPrimarySummary(ctx, sys, c.ID, assess.PointCN)
-			if err != nil {
-				return pr, err
+			ps, ok := cache.primary[c.ID]
+			if !ok {
+				var err error
+				if ps, err = a.ClassPrimarySummary(ctx, sys, c.ID, assess.PointCN); err != nil {
+					return pr, err
+				}
+				cache.primary[c.ID] = ps
 			}
 			var rows []SummaryRow
 			for _, r := range ps.Rows {
@@ -639,11 +658,131 @@ func (a *App) DocumentData(ctx context.Context, d sdgdt.Document) (any, error) {
 		}
 		return CorrectionsData(&cr), nil
 	case sdgdt.DocHocBa, sdgdt.DocExtract:
-		pr, err := a.pupilRecord(ctx, sys, d.PupilID, d.Kind)
+		pr, err := a.pupilRecord(ctx, sys, d.PupilID, d.Kind, nil)
 		if err != nil {
 			return nil, err
 		}
 		return PupilRecordData(&pr), nil
 	}
 	return nil, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Loại tài liệu không xác định: " + d.Kind + "."}
+}
+
+// ClassPupilRecords returns and issues the records (kind hoc_ba or extract)
+// of every pupil of a class, loading each class year once.
+func (a *App) ClassPupilRecords(ctx context.Context, p *Principal, classID int64, kind string) ([]PupilRecord, []Issued, error) {
+	var ids []int64
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		c, err := tx.Class(classID)
+		if err != nil {
+			return err
+		}
+		s, err := tx.School(c.SchoolID)
+		if err != nil {
+			return err
+		}
+		if !canPrint(p, s, c.ID) {
+			return forbidden()
+		}
+		roster, err := tx.ClassRoster(classID, false)
+		for _, r := range roster {
+			ids = append(ids, r.Pupil.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	cache := &recordCache{secondary: map[int64]ClassYear{}, primary: map[int64]PrimarySummary{}}
+	var prs []PupilRecord
+	var iss []Issued
+	for _, id := range ids {
+		pr, err := a.pupilRecord(ctx, p, id, kind, cache)
+		if err != nil {
+			return nil, nil, err
+		}
+		digest, data, err := digestOf(PupilRecordData(&pr))
+		if err != nil {
+			return nil, nil, err
+		}
+		var yearID int64
+		if n := len(pr.Years); n > 0 {
+			yearID = pr.Years[n-1].Class.SchoolYearID
+		}
+		is, err := a.issue(ctx, p, sdgdt.Document{Kind: kind, SchoolID: pr.School.ID, SchoolYearID: yearID, PupilID: id, Digest: digest}, pr.School, data)
+		if err != nil {
+			return nil, nil, err
+		}
+		prs, iss = append(prs, pr), append(iss, is)
+	}
+	return prs, iss, nil
+}
+
+// --- The archive ---
+
+// ArchiveScope is what a school's archive of a school year holds: its classes
+// and the head of the school's audit chain when it was made.
+type ArchiveScope struct {
+	School  sdgdt.School
+	Year    sdgdt.SchoolYear
+	Classes []sdgdt.Class
+	Chain   string
+	Seq     int64
+	Head    string
+}
+
+// ArchiveOf opens a school's archive of a school year (by name, "2026-2027"):
+// for the school's leaders, administrators and office staff; the export is
+// recorded in the audit log.
+func (a *App) ArchiveOf(ctx context.Context, p *Principal, schoolID int64, yearName string) (ArchiveScope, error) {
+	var as ArchiveScope
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if as.School, err = tx.School(schoolID); err != nil {
+			return err
+		}
+		if !Can(p, ActPrint, SchoolTarget(as.School)) {
+			return forbidden()
+		}
+		ys, err := tx.SchoolYears()
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, y := range ys {
+			if y.Name == yearName {
+				as.Year, found = y, true
+			}
+		}
+		if !found {
+			return &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không có năm học «" + yearName + "»."}
+		}
+		if as.Classes, err = tx.ClassesOf(schoolID, as.Year.ID); err != nil {
+			return err
+		}
+		if err := record(tx, p, sdgdt.ActArchiveExport, "school", idStr(schoolID), schoolID, as.School.UnitPath, nil, map[string]any{"school_year": yearName}); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return as, err
+	}
+	// The chain's head after the export's own entry.
+	as.Chain = audit.ChainFor(schoolID)
+	err = a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		as.Seq, as.Head, err = tx.ChainHead(as.Chain)
+		return err
+	})
+	return as, err
+}
+
+// AuditHead returns the head of a school's audit chain now.
+func (a *App) AuditHead(ctx context.Context, schoolID int64) (chain string, seq int64, hash string, err error) {
+	chain = audit.ChainFor(schoolID)
+	err = a.DB.View(ctx, func(tx *store.Tx) error {
+		seq, hash, err = tx.ChainHead(chain)
+		return err
+	})
+	return chain, seq, hash, err
 }

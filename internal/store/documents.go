@@ -1,6 +1,11 @@
 package store
 
-import "sdgdt"
+import (
+	"database/sql"
+	"errors"
+
+	"sdgdt"
+)
 
 // CreateDocument records an issued document.
 func (t *Tx) CreateDocument(d *sdgdt.Document) error {
@@ -121,4 +126,16 @@ func (t *Tx) PupilClasses(pupilID int64) ([]sdgdt.Class, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// ChainHead returns the last sequence number and hash of an audit chain
+// (0 and "" for a chain without entries).
+func (t *Tx) ChainHead(chain string) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := t.queryRow(`SELECT seq, hash FROM audit_heads WHERE chain = $1`, chain).Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	return seq, hash, err
 }

@@ -1,0 +1,179 @@
+package archive_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"sdgdt"
+	"sdgdt/internal/app"
+	"sdgdt/internal/archive"
+	"sdgdt/internal/auth"
+	"sdgdt/internal/demo"
+	"sdgdt/internal/store"
+	"sdgdt/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	storetest.DropTemplates()
+	os.Exit(code)
+}
+
+// rezip copies an archive through change, which may rewrite or drop an
+// entry (return nil) and may add entries at the end.
+func rezip(t *testing.T, b []byte, change func(name string, data []byte) []byte, add map[string]string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		if data = change(f.Name, data); data == nil {
+			continue
+		}
+		w, _ := zw.Create(f.Name)
+		w.Write(data)
+	}
+	for n, s := range add {
+		w, _ := zw.Create(n)
+		w.Write([]byte(s))
+	}
+	zw.Close()
+	return out.Bytes()
+}
+
+type entry struct {
+	name string
+	data []byte
+}
+
+func rezipFiles(t *testing.T, b []byte) []entry {
+	var out []entry
+	rezip(t, b, func(n string, d []byte) []byte { out = append(out, entry{n, d}); return d }, nil)
+	return out
+}
+
+func TestExportVerify(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, empty *store.DB) {
+		ctx := context.Background()
+		cfg := app.DefaultConfig()
+		cfg.Argon = auth.TestParams
+		db := storetest.Seeded(t, string(empty.Dialect), "demo", func(db *store.DB) error {
+			_, err := demo.Seed(ctx, app.New(db, cfg, nil), "Demo@SoDanhGia2026")
+			return err
+		})
+		a := app.New(db, cfg, nil)
+		var school int64
+		if err := db.View(ctx, func(tx *store.Tx) error { var err error; school, err = tx.SchoolIDByCode("GDTX-KP"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		var last [2]int
+		if err := archive.Export(ctx, a, app.System("test"), school, "2026-2027", &buf, func(d, n int) { last = [2]int{d, n} }); err != nil {
+			t.Fatal(err)
+		}
+		if last[0] != last[1] || last[1] == 0 {
+			t.Errorf("progress ended at %v", last)
+		}
+		good := buf.Bytes()
+		m, err := archive.VerifyBytes(good, "good.zip")
+		if err != nil {
+			t.Fatalf("the archive as written: %v", err)
+		}
+		var books, records int
+		for _, d := range m.Documents {
+			switch d.Kind {
+			case sdgdt.DocClassBook:
+				books++
+			case sdgdt.DocHocBa:
+				records++
+			}
+		}
+		if books == 0 || records == 0 || m.AuditHead.Hash == "" || m.School.Code != "GDTX-KP" {
+			t.Errorf("manifest: %d books, %d records, head %+v, school %+v", books, records, m.AuditHead, m.School)
+		}
+		pdfName := m.Documents[0].PDF
+		dataName := m.Documents[0].Data
+
+		// A changed byte in the raw zip: the CRC catches it, naming the file.
+		bad := append([]byte(nil), good...)
+		i := bytes.Index(bad, []byte("%PDF")) + 400
+		bad[i] ^= 0x01
+		if _, err := archive.VerifyBytes(bad, "bad.zip"); err == nil || !strings.Contains(err.Error(), pdfName) {
+			t.Errorf("a changed byte: %v", err)
+		}
+		flip := func(data []byte) []byte { c := append([]byte(nil), data...); c[len(c)/2] ^= 0x20; return c }
+		var oldSum, newSum string
+		for _, f := range m.Files {
+			if f.Path == dataName {
+				oldSum = f.SHA256
+			}
+		}
+		for _, f := range rezipFiles(t, good) {
+			if f.name == dataName {
+				newSum = sum(flip(f.data))
+			}
+		}
+		cases := []struct {
+			name   string
+			zip    []byte
+			naming string
+		}{
+			{"a PDF rewritten (valid CRC)", rezip(t, good, func(n string, d []byte) []byte {
+				if n == pdfName {
+					return flip(d)
+				}
+				return d
+			}, nil), pdfName},
+			{"a missing file", rezip(t, good, func(n string, d []byte) []byte {
+				if n == dataName {
+					return nil
+				}
+				return d
+			}, nil), dataName},
+			{"an extra file", rezip(t, good, func(n string, d []byte) []byte { return d }, map[string]string{"books/them.pdf": "%PDF-1.4"}), "books/them.pdf"},
+			{"data changed with its hash in the manifest", rezip(t, good, func(n string, d []byte) []byte {
+				switch n {
+				case dataName:
+					return flip(d)
+				case "manifest.json":
+					return []byte(strings.Replace(string(d), oldSum, newSum, 1))
+				}
+				return d
+			}, nil), dataName},
+			{"a corrupted zip", good[:len(good)/2], "broken.zip"},
+		}
+		for _, c := range cases {
+			name := "broken.zip"
+			if _, err := archive.VerifyBytes(c.zip, name); err == nil || !strings.Contains(err.Error(), c.naming) {
+				t.Errorf("%s: %v (want naming %s)", c.name, err, c.naming)
+			}
+		}
+
+		// Bad input: an unknown year; nothing is written.
+		var none bytes.Buffer
+		if err := archive.Export(ctx, a, app.System("test"), school, "1999-2000", &none, nil); sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND || none.Len() != 0 {
+			t.Errorf("unknown year: %v, %d bytes", err, none.Len())
+		}
+	})
+}
+
+func sum(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
