@@ -424,9 +424,12 @@ func (b *builder) closing(boxes []signBox) {
 	// The verification block on the left.
 	qrW := 62.0
 	b.qr(margin, y+4, qrSize)
-	b.font("", 8)
-	f.SetXY(margin, y+4+qrSize+1)
-	f.MultiCell(qrW, 3.6, "Kiểm tra tại: "+b.issue.URL+"\nMã xác thực: "+b.issue.Code+"\nDấu dữ liệu: "+b.issue.Short(), "", "L", false)
+	lines := []string{"Kiểm tra tại:", b.issue.URL, "Mã xác thực: " + b.issue.Code, "Dấu dữ liệu: " + b.issue.Short()}
+	for i, l := range lines {
+		f.SetXY(margin, y+4+qrSize+1+float64(i)*3.6)
+		b.fitFont(l, qrW, "", 8)
+		f.CellFormat(qrW, 3.6, l, "", 0, "L", false, 0, "")
+	}
 	// The signature columns on the right.
 	x0 := margin + qrW + 4
 	w := (b.pageW - margin - x0) / float64(len(boxes))
