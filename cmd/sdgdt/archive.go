@@ -92,7 +92,7 @@ func cmdArchiveExport(ctx context.Context, args []string, getenv func(string) st
 	}
 	if err := archive.Export(ctx, a, app.System("archive"), schoolID, *year, tmp, progress); err != nil {
 		tmp.Close()
-		fmt.Fprintln(stderr, "archive export:", sdgdt.ErrorMessage(err))
+		fmt.Fprintln(stderr, "archive export:", err)
 		return exitError(1)
 	}
 	if err := tmp.Close(); err != nil {

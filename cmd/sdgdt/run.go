@@ -17,6 +17,7 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
+	"sdgdt/internal/archive"
 	"sdgdt/internal/assess"
 	"sdgdt/internal/audit"
 	"sdgdt/internal/demo"
@@ -44,6 +45,8 @@ Usage:
   sdgdt backup  [--db DSN] --out FILE
   sdgdt archive export [--db DSN] --school ID --year 2026-2027 --out FILE.zip
   sdgdt archive verify FILE.zip
+  sdgdt print   books [--db DSN] --school ID --term hk1|hk2|year|gk1|ck1|gk2|cn --out FILE.zip
+  sdgdt print   status [--db DSN] --job ID
   sdgdt rules   eval  < pupil.json
   sdgdt version
 
@@ -80,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
 	case "archive":
 		return cmdArchive(ctx, rest, getenv, stdout, stderr)
+	case "print":
+		return cmdPrint(ctx, rest, getenv, stdout, stderr)
 	case "rules":
 		if len(rest) == 0 || rest[0] != "eval" {
 			fmt.Fprintln(stderr, "usage: sdgdt rules eval < input.json")
@@ -178,6 +183,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	mfaRoles := c.str("mfa-roles", "", "comma-separated roles that must use a second factor (default: administrators and leaders; 'none' for none)")
 	logJSON := c.boolean("log-json", false, "log as JSON")
 	publicURL := c.str("public-url", "", "address people reach the server at, for the verification links on printed documents (default http://ADDR)")
+	jobsDir := c.str("jobs-dir", "./data/jobs", "where the background print jobs keep their results")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -280,7 +286,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 	}()
-	srv, err := web.NewServer(a, log, web.Options{SecureCookies: *secure, TrustProxy: *proxy, Version: version, MetricsToken: *metricsToken})
+	// Background print jobs: queued and unfinished ones are taken up again.
+	jobs := archive.NewRunner(a, *jobsDir, log)
+	go jobs.Run(ctx)
+	srv, err := web.NewServer(a, log, web.Options{SecureCookies: *secure, TrustProxy: *proxy, Version: version, MetricsToken: *metricsToken, Jobs: jobs})
 	if err != nil {
 		return err
 	}

@@ -179,6 +179,12 @@ func Export(ctx context.Context, a *app.App, p *app.Principal, schoolID int64, y
 		return err
 	}
 	step()
+	return w.finish(ctx, a, schoolID)
+}
+
+// finish writes trust.pem and manifest.json and closes the zip.
+func (w *writer) finish(ctx context.Context, a *app.App, schoolID int64) error {
+	var err error
 	// The trust roots of the signatures (none yet: signatures/ is empty until
 	// the book's data is signed).
 	if err := w.add("trust.pem", nil); err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"sdgdt"
 	"sdgdt/internal/app"
@@ -176,4 +177,75 @@ func TestExportVerify(t *testing.T) {
 func sum(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// TestJobSurvivesRestart leaves a print job running as a stopped server
+// would, and checks that a new runner takes it up and finishes it.
+func TestJobSurvivesRestart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, empty *store.DB) {
+		ctx := context.Background()
+		cfg := app.DefaultConfig()
+		cfg.Argon = auth.TestParams
+		db := storetest.Seeded(t, string(empty.Dialect), "demo", func(db *store.DB) error {
+			_, err := demo.Seed(ctx, app.New(db, cfg, nil), "Demo@SoDanhGia2026")
+			return err
+		})
+		a := app.New(db, cfg, nil)
+		var school int64
+		if err := db.View(ctx, func(tx *store.Tx) error { var err error; school, err = tx.SchoolIDByCode("TH-LVT"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.QueueBookJob(ctx, app.System("test"), school, "hk1"); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+			t.Errorf("hk1 books of a primary school: %v", err)
+		}
+		j, err := a.QueueBookJob(ctx, app.System("test"), school, "ck1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The server stopped in the middle of the job.
+		j.Status, j.Done, j.Total = sdgdt.JobRunning, 2, 10
+		if err := a.SetJob(ctx, &j); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		r := archive.NewRunner(a, dir, nil)
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { r.Run(runCtx); close(done) }()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			got, _, err := a.Job(ctx, app.System("test"), j.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Status == sdgdt.JobDone {
+				if got.Done != got.Total || got.Total == 0 {
+					t.Errorf("done job at %d/%d", got.Done, got.Total)
+				}
+				break
+			}
+			if got.Status == sdgdt.JobFailed || time.Now().After(deadline) {
+				t.Fatalf("job: %+v", got)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		b, err := os.ReadFile(r.ResultPath(j.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := archive.VerifyBytes(b, "job.zip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range m.Documents {
+			if d.Kind != sdgdt.DocPrimarySummary {
+				t.Errorf("a %s in the ck1 books of a primary school", d.Kind)
+			}
+		}
+		if len(m.Documents) == 0 {
+			t.Error("no books")
+		}
+	})
 }

@@ -18,6 +18,11 @@ import (
 
 // sendPDF writes a finished PDF as a download with a UTF-8 file name.
 func sendPDF(w http.ResponseWriter, name string, b []byte) {
+	sendDownload(w, "application/pdf", name, b)
+}
+
+// sendDownload writes a finished file as a download with a UTF-8 file name.
+func sendDownload(w http.ResponseWriter, ctype, name string, b []byte) {
 	ascii := strings.Map(func(r rune) rune {
 		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
 			return '_'
@@ -25,7 +30,7 @@ func sendPDF(w http.ResponseWriter, name string, b []byte) {
 		return r
 	}, name)
 	h := w.Header()
-	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", `attachment; filename="`+ascii+`"; filename*=UTF-8''`+url.PathEscape(name))
 	h.Set("Content-Length", strconv.Itoa(len(b)))
 	h.Set("Cache-Control", "no-store")

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -86,6 +87,43 @@ func TestDocumentsPDF(t *testing.T) {
 		}
 		if v := anon.get("/verify/AAAA-BBBB-CCCC"); v.status != 404 || !strings.Contains(v.body, "Không tìm thấy tài liệu") {
 			t.Errorf("verify of an unknown code: %d", v.status)
+		}
+	})
+}
+
+func TestPrintJobPages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		school := strconv.FormatInt(e.schools["THCS-ND"], 10)
+		staff := e.as("thcsnd.vanthu")
+		if r := staff.get("/schools/" + school + "/print"); r.status != 200 || !strings.Contains(r.body, "In sổ cả trường") {
+			t.Fatalf("print page: %d", r.status)
+		}
+		r := staff.post("/schools/"+school+"/print-jobs", url.Values{"term": {"hk1"}})
+		if r.status != 303 || !strings.HasPrefix(r.location(), "/jobs/") {
+			t.Fatalf("queue: %d %s\n%.300s", r.status, r.location(), r.body)
+		}
+		job := r.location()
+		if r := staff.get(job); r.status != 200 || !strings.Contains(r.body, "Đang chờ") || !strings.Contains(r.body, "<progress") {
+			t.Errorf("job page: %d\n%.500s", r.status, r.body)
+		}
+		id := strings.TrimPrefix(job, "/jobs/")
+		if r := staff.get("/api/v1/jobs/" + id); r.status != 200 || !strings.Contains(r.body, `"status":"queued"`) {
+			t.Errorf("job API: %d %s", r.status, r.body)
+		}
+		if r := staff.get(job + "/download"); r.status != 409 {
+			t.Errorf("download of an unfinished job: %d", r.status)
+		}
+		if r := staff.post("/schools/"+school+"/print-jobs", url.Values{"term": {"gk1"}}); r.status != 422 || !strings.Contains(r.body, "không có lớp nào") {
+			t.Errorf("gk1 books of a THCS school: %d", r.status)
+		}
+		// Another school's staff sees neither the job nor the page.
+		other := e.as("thlvt.vanthu")
+		if r := other.get(job); r.status != 403 {
+			t.Errorf("another school's job: %d", r.status)
+		}
+		if r := other.post("/schools/"+school+"/print-jobs", url.Values{"term": {"hk1"}}); r.status != 403 {
+			t.Errorf("queue for another school: %d", r.status)
 		}
 	})
 }

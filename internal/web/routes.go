@@ -162,6 +162,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/classes/{class_id}/book.pdf", s.sheetAPI(s.bookPDF("class_id")))
 	mux.Handle("GET /api/v1/pupils/{pupil_id}/record.pdf", s.sheetAPI(s.recordPDF("pupil_id")))
 	mux.HandleFunc("GET /verify/{code}", s.verifyPage)
+	mux.Handle("GET /schools/{id}/print", s.page(s.printPage))
+	mux.Handle("POST /schools/{id}/print-jobs", s.page(s.queuePrintJob))
+	mux.Handle("GET /jobs/{id}", s.page(s.jobPage))
+	mux.Handle("GET /jobs/{id}/download", s.page(s.jobDownload))
+	mux.Handle("GET /api/v1/jobs/{job_id}", s.sheetAPI(s.apiJob))
+	mux.Handle("GET /schools/{id}/archive.zip", s.page(s.archiveZip))
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
