@@ -60,7 +60,7 @@ func Corrections(in CorrectionsInput) ([]byte, error) {
 
 // correctionsTable is the table of corrections; school adds the class column.
 func correctionsTable(cs []sdgdt.Correction, school bool) table {
-	t := table{Size: 8.5, Cols: []col{{Title: "STT", W: 9}, {Title: "Ngày đề nghị", W: 19}}}
+	t := table{Size: 8.5, Cols: []col{{Title: "STT", W: 11}, {Title: "Ngày đề nghị", W: 19}}}
 	if school {
 		t.Cols = append(t.Cols, col{Title: "Lớp", W: 13})
 	}

@@ -174,7 +174,7 @@ func TestClassBookPDF(t *testing.T) {
 			}
 			// The last page is not blank and not only the signatures.
 			last := txt[strings.LastIndex(strings.TrimRight(txt, "\f"), "\f")+1:]
-			if !strings.Contains(last, "XÁC NHẬN") || !strings.Contains(last, "GIÁO VIÊN CHỦ NHIỆM") {
+			if !strings.Contains(last, "XÁC NHẬN") || !strings.Contains(last, "GIÁO VIÊN CHỦ NHIỆM") || !strings.Contains(last, cy.Pupils[len(cy.Pupils)-1].Pupil.FullName()) {
 				t.Errorf("%s: last page:\n%s", term, last)
 			}
 		}
@@ -306,4 +306,28 @@ func BenchmarkClassBookPDF(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/book")
+}
+
+func TestCorrectionsRegister(t *testing.T) {
+	at := time.Date(2027, 1, 20, 3, 0, 0, 0, time.UTC)
+	cs := []sdgdt.Correction{{ID: 1, ClassName: "8A1", Subject: "toan", Term: "hk1", Status: "applied", Reason: "Nhập nhầm điểm bài kiểm tra cuối kì của học sinh",
+		RequesterName: "Nguyễn Văn Bình", RequestedAt: at, DeciderName: "Phạm Ngọc Linh", DecidedAt: at.Add(time.Hour), DecisionNote: "Đồng ý",
+		BoardWitnessName: "Trần Thị Hoa", BoardWitnessAt: at.Add(2 * time.Hour), HomeroomName: "Lê Văn Hùng", HomeroomWitnessAt: at.Add(3 * time.Hour), AppliedAt: at.Add(3 * time.Hour),
+		Cells: []sdgdt.CorrectionCell{{PupilName: "Đặng Thị Ngọc Ánh", Field: "final", OldValue: "6.5", NewValue: "8.5"}, {PupilName: "Hồ Đức Lợi", Field: "regular[1]", OldValue: "", NewValue: "7"}}},
+		{ID: 2, ClassName: "9A2", Subject: "ngu_van", Term: "hk2", Status: "requested", Reason: "Thiếu điểm", RequesterName: "Vũ Thị Mai", RequestedAt: at.Add(48 * time.Hour),
+			Cells: []sdgdt.CorrectionCell{{PupilName: "Bùi Văn Sơn", Field: "midterm", OldValue: "4", NewValue: "5.5"}}}}
+	pdf, err := doc.Corrections(doc.CorrectionsInput{Year: "2026-2027", Corrections: cs, Issue: doc.Issue{Code: "TEST-CODE-0001", URL: "https://sdgd.example.vn/verify/TEST-CODE-0001", Digest: strings.Repeat("ab", 32), At: at},
+		Head: doc.Head{Unit: "Phòng Giáo dục và Đào tạo thành phố Buôn Ma Thuột", School: "Trường THCS Nguyễn Du", Principal: "Phạm Ngọc Linh"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	save(t, "corrections-synthetic.pdf", pdf)
+	checkFonts(t, pdf)
+	txt := text(t, pdf)
+	for _, want := range []string{"SỔ ĐĂNG KÝ ĐIỀU CHỈNH KẾT QUẢ ĐÁNH GIÁ", "Đặng Thị Ngọc Ánh", "ĐĐGck: 6,5", "8,5", "(trống) → 7", "4 → 5,5", "20/01/2027",
+		"Phạm Ngọc Linh", "Trần Thị Hoa", "Tổng số đề nghị: 2", "ABAB-ABAB-ABAB-ABAB", "Trang 1/1"} {
+		if !strings.Contains(strings.Join(strings.Fields(txt), " "), want) {
+			t.Errorf("no %q in:\n%s", want, txt)
+		}
+	}
 }

@@ -19,6 +19,7 @@ package doc
 import (
 	"bytes"
 	_ "embed"
+	"encoding/xml"
 	"errors"
 	"strconv"
 	"strings"
@@ -38,6 +39,12 @@ var fontBold []byte
 
 //go:embed fonts/LiberationSerif-Italic.ttf
 var fontItalic []byte
+
+// The sRGB profile of the output intent (International Color Consortium,
+// free to embed: icc/LICENSE.color.org).
+//
+//go:embed icc/sRGB2014.icc
+var srgbICC []byte
 
 // Vietnam's time zone, for every date printed.
 var vietnam = time.FixedZone("ICT", 7*3600)
@@ -135,6 +142,12 @@ func newBuilder(landscape bool, title string, head Head, issue Issue) *builder {
 		f.SetCreationDate(issue.At)
 		f.SetModificationDate(issue.At)
 	}
+	// Traits of PDF/A-2b that fpdf allows: fonts embedded (above), an sRGB
+	// output intent, XMP metadata, no encryption. Conformance is not claimed
+	// (no pdfaid in the XMP): it has not been validated.
+	f.AddOutputIntent(fpdf.OutputIntentType{SubtypeIdent: fpdf.OutputIntent_GTS_PDFA1, OutputConditionIdentifier: "sRGB IEC61966-2.1",
+		Info: "sRGB IEC61966-2.1", ICCProfile: srgbICC})
+	f.SetXmpMetadata(xmp(title, head.School, issue))
 	w, h := f.GetPageSize()
 	b := &builder{f: f, issue: issue, head: head, title: title, landsc: landscape, pageW: w, pageH: h}
 	f.SetHeaderFuncMode(b.runningHeader, false)
@@ -483,6 +496,33 @@ func (b *builder) closing(boxes []signBox) {
 		f.CellFormat(w, 5, name, "", 0, "C", false, 0, "")
 	}
 	f.SetXY(margin, y+closingHeight)
+}
+
+// xmp is the document's XMP metadata packet.
+func xmp(title, school string, issue Issue) []byte {
+	esc := func(s string) string {
+		var b strings.Builder
+		_ = xml.EscapeText(&b, []byte(s))
+		return b.String()
+	}
+	at := issue.At.UTC().Format(time.RFC3339)
+	return []byte(`<?xpacket begin="` + "\ufeff" + `" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">` + esc(title) + `</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>` + esc(school) + `</rdf:li></rdf:Seq></dc:creator>
+<dc:identifier>` + esc(issue.Code) + `</dc:identifier>
+<xmp:CreateDate>` + at + `</xmp:CreateDate>
+<xmp:ModifyDate>` + at + `</xmp:ModifyDate>
+<xmp:CreatorTool>SĐGĐT — Sổ đánh giá điện tử</xmp:CreatorTool>
+<pdf:Producer>SĐGĐT (go-pdf/fpdf)</pdf:Producer>
+<pdf:Keywords>` + esc("mã xác thực "+issue.Code+"; dấu dữ liệu "+issue.Digest) + `</pdf:Keywords>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>`)
 }
 
 // From returns the head and issue of a document app issued.
