@@ -445,18 +445,21 @@ type RecordYear struct {
 	Primary   *PrimarySummary
 }
 
-// PupilRecord is a pupil's học bạ: every school year so far of one school.
+// PupilRecord is a pupil's học bạ: every school year so far of one school
+// (an extract: the chosen ones).
 type PupilRecord struct {
 	Kind   string // sdgdt.DocHocBa or sdgdt.DocExtract
 	Pupil  sdgdt.Pupil
 	School sdgdt.School
 	Years  []RecordYear
+	Chosen []string // the years an extract was asked for ("": every year)
 }
 
-// PupilRecordDocument returns a pupil's học bạ (kind hoc_ba) or extract
-// (kind extract) with every school year so far, and issues it.
-func (a *App) PupilRecordDocument(ctx context.Context, p *Principal, pupilID int64, kind string) (PupilRecord, Issued, error) {
-	pr, err := a.pupilRecord(ctx, p, pupilID, kind, nil)
+// PupilRecordDocument returns a pupil's học bạ (kind hoc_ba) with every
+// school year so far, or the extract of the book (kind extract) of the chosen
+// years (none: every year), and issues it.
+func (a *App) PupilRecordDocument(ctx context.Context, p *Principal, pupilID int64, kind string, years []string) (PupilRecord, Issued, error) {
+	pr, err := a.pupilRecord(ctx, p, pupilID, kind, years, nil)
 	if err != nil {
 		return pr, Issued{}, err
 	}
@@ -468,7 +471,7 @@ func (a *App) PupilRecordDocument(ctx context.Context, p *Principal, pupilID int
 	if n := len(pr.Years); n > 0 {
 		yearID = pr.Years[n-1].Class.SchoolYearID
 	}
-	is, err := a.issue(ctx, p, sdgdt.Document{Kind: kind, SchoolID: pr.School.ID, SchoolYearID: yearID, PupilID: pupilID, Digest: digest}, pr.School, data)
+	is, err := a.issue(ctx, p, sdgdt.Document{Kind: kind, SchoolID: pr.School.ID, SchoolYearID: yearID, PupilID: pupilID, Term: strings.Join(pr.Chosen, ","), Digest: digest}, pr.School, data)
 	return pr, is, err
 }
 
@@ -478,13 +481,16 @@ type recordCache struct {
 	primary   map[int64]PrimarySummary
 }
 
-func (a *App) pupilRecord(ctx context.Context, p *Principal, pupilID int64, kind string, cache *recordCache) (PupilRecord, error) {
+func (a *App) pupilRecord(ctx context.Context, p *Principal, pupilID int64, kind string, years []string, cache *recordCache) (PupilRecord, error) {
 	if cache == nil {
 		cache = &recordCache{secondary: map[int64]ClassYear{}, primary: map[int64]PrimarySummary{}}
 	}
 	pr := PupilRecord{Kind: kind}
 	if kind != sdgdt.DocHocBa && kind != sdgdt.DocExtract {
 		return pr, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Loại hồ sơ không hợp lệ: «" + kind + "». Chọn học bạ (hoc_ba) hoặc trích lục (extract)."}
+	}
+	if kind == sdgdt.DocHocBa && len(years) > 0 {
+		return pr, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Học bạ ghi mọi năm học; chọn năm học chỉ dành cho trích lục (kind=extract)."}
 	}
 	var classes []sdgdt.Class
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
@@ -511,8 +517,44 @@ func (a *App) pupilRecord(ctx context.Context, p *Principal, pupilID int64, kind
 		return pr, err
 	}
 	sys := System(p.RequestID)
+	var yearOf map[int64]string
+	if len(years) > 0 {
+		if err := a.DB.View(ctx, func(tx *store.Tx) error {
+			ys, err := tx.SchoolYears()
+			yearOf = map[int64]string{}
+			for _, y := range ys {
+				yearOf[y.ID] = y.Name
+			}
+			return err
+		}); err != nil {
+			return pr, err
+		}
+		studied := map[string]bool{}
+		for _, c := range classes {
+			if c.SchoolID == pr.School.ID {
+				studied[yearOf[c.SchoolYearID]] = true
+			}
+		}
+		for _, y := range years {
+			if !studied[y] {
+				return pr, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Học sinh không học ở trường trong năm học «" + y + "»."}
+			}
+		}
+		pr.Chosen = years
+	}
+	chosen := func(yearID int64) bool {
+		if len(years) == 0 {
+			return true
+		}
+		for _, y := range years {
+			if yearOf[yearID] == y {
+				return true
+			}
+		}
+		return false
+	}
 	for _, c := range classes {
-		if c.SchoolID != pr.School.ID {
+		if c.SchoolID != pr.School.ID || !chosen(c.SchoolYearID) {
 			continue
 		}
 		ry := RecordYear{Class: c}
@@ -572,7 +614,7 @@ func PupilRecordData(pr *PupilRecord) any {
 	}
 	p := pr.Pupil
 	return map[string]any{"kind": pr.Kind, "school_id": pr.School.ID, "pupil_id": p.ID, "name": p.FullName(),
-		"date_of_birth": p.DateOfBirth.Format("2006-01-02"), "years": years}
+		"date_of_birth": p.DateOfBirth.Format("2006-01-02"), "years": years, "chosen": pr.Chosen}
 }
 
 // --- Verification ---
@@ -658,7 +700,11 @@ func (a *App) DocumentData(ctx context.Context, d sdgdt.Document) (any, error) {
 		}
 		return CorrectionsData(&cr), nil
 	case sdgdt.DocHocBa, sdgdt.DocExtract:
-		pr, err := a.pupilRecord(ctx, sys, d.PupilID, d.Kind, nil)
+		var years []string
+		if d.Term != "" {
+			years = strings.Split(d.Term, ",")
+		}
+		pr, err := a.pupilRecord(ctx, sys, d.PupilID, d.Kind, years, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -696,7 +742,7 @@ func (a *App) ClassPupilRecords(ctx context.Context, p *Principal, classID int64
 	var prs []PupilRecord
 	var iss []Issued
 	for _, id := range ids {
-		pr, err := a.pupilRecord(ctx, p, id, kind, cache)
+		pr, err := a.pupilRecord(ctx, p, id, kind, nil, cache)
 		if err != nil {
 			return nil, nil, err
 		}

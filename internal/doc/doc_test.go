@@ -237,7 +237,7 @@ func TestPupilRecordAndCorrectionsPDF(t *testing.T) {
 				t.Fatal(err)
 			}
 			pupil := cy.Roster[0].Pupil
-			pr, is, err := a.PupilRecordDocument(ctx, app.System("test"), pupil.ID, sdgdt.DocHocBa)
+			pr, is, err := a.PupilRecordDocument(ctx, app.System("test"), pupil.ID, sdgdt.DocHocBa, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

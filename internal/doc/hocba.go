@@ -44,7 +44,11 @@ func PupilRecord(in PupilRecordInput) ([]byte, error) {
 	b.addPage()
 	b.officialHeader()
 	b.f.Ln(4)
-	b.heading(name, level)
+	sub := level
+	if len(pr.Chosen) > 0 {
+		sub += " · Năm học " + strings.Join(pr.Chosen, ", ")
+	}
+	b.heading(name, sub)
 	b.keyValues2([][2]string{
 		{"Họ và tên", p.FullName()},
 		{"Giới tính", sdgdt.SexName(p.Sex)},

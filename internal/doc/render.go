@@ -34,9 +34,10 @@ func ClassBookFor(ctx context.Context, a *app.App, p *app.Principal, classID int
 	return b, "so-theo-doi-lop-" + report.Slug(cy.Class.Name) + "-" + term + "-" + cy.Year.Name + ".pdf", is, err
 }
 
-// PupilRecordFor issues and prints a pupil's học bạ or extract.
-func PupilRecordFor(ctx context.Context, a *app.App, p *app.Principal, pupilID int64, kind string) ([]byte, string, app.Issued, error) {
-	pr, is, err := a.PupilRecordDocument(ctx, p, pupilID, kind)
+// PupilRecordFor issues and prints a pupil's học bạ or extract (of the
+// chosen years; none: every year).
+func PupilRecordFor(ctx context.Context, a *app.App, p *app.Principal, pupilID int64, kind string, years []string) ([]byte, string, app.Issued, error) {
+	pr, is, err := a.PupilRecordDocument(ctx, p, pupilID, kind, years)
 	if err != nil {
 		return nil, "", is, err
 	}

@@ -69,7 +69,7 @@ func (s *Server) bookPDF(param string) handlerFunc {
 }
 
 // recordPDF serves GET /pupils/{id}/record.pdf and
-// GET /api/v1/pupils/{pupil_id}/record.pdf?kind=hoc_ba|extract.
+// GET /api/v1/pupils/{pupil_id}/record.pdf?kind=hoc_ba|extract[&years=2025-2026,2026-2027].
 func (s *Server) recordPDF(param string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 		id, err := idParam(r, param)
@@ -80,7 +80,13 @@ func (s *Server) recordPDF(param string) handlerFunc {
 		if kind == "" {
 			kind = sdgdt.DocHocBa
 		}
-		b, name, _, err := doc.PupilRecordFor(r.Context(), s.app, p, id, kind)
+		var years []string
+		for _, y := range strings.Split(r.URL.Query().Get("years"), ",") {
+			if y = strings.TrimSpace(y); y != "" {
+				years = append(years, y)
+			}
+		}
+		b, name, _, err := doc.PupilRecordFor(r.Context(), s.app, p, id, kind, years)
 		if err != nil {
 			return err
 		}

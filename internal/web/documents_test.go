@@ -29,6 +29,8 @@ func TestDocumentsPDF(t *testing.T) {
 			{f.homeroom, "/classes/" + class + "/book.pdf?term=hk2", 200, "%PDF"},
 			{"thcsnd.vanthu", "/pupils/" + pupil + "/record.pdf?kind=hoc_ba", 200, "%PDF"},
 			{"thcsnd.vanthu", "/pupils/" + pupil + "/record.pdf?kind=extract", 200, "%PDF"},
+			{"thcsnd.vanthu", "/pupils/" + pupil + "/record.pdf?kind=extract&years=2026-2027", 200, "%PDF"},
+			{"thcsnd.vanthu", "/pupils/" + pupil + "/record.pdf?kind=extract&years=2019-2020", 422, "không học ở trường trong năm học «2019-2020»"},
 			{"thcsnd.vanthu", "/schools/" + school + "/corrections.pdf", 200, "%PDF"},
 			// A term that is not the class's, a bad kind: a clear message.
 			{"thcsnd.vanthu", "/classes/" + class + "/book.pdf?term=cn", 422, "tiểu học"},
