@@ -56,12 +56,12 @@ func PupilRecord(in PupilRecordInput) ([]byte, error) {
 		{"Nơi sinh", p.PlaceOfBirth},
 		{"Dân tộc", p.Ethnicity},
 		{"Quê quán", p.HomeTown},
-		{"Chỗ ở hiện tại", p.Address},
 		{"Họ và tên cha", p.FatherName},
 		{"Họ và tên mẹ", p.MotherName},
 		{"Người giám hộ", p.GuardianName},
 		{"Mã học sinh", p.MinistryCode},
 	}, 32)
+	b.keyValues([][2]string{{"Chỗ ở hiện tại", p.Address}}, 32)
 	b.f.Ln(3)
 	if len(pr.Years) == 0 {
 		b.para("I", 11, "Chưa có năm học nào được ghi trong sổ.")
@@ -171,8 +171,8 @@ func (b *builder) primaryYear(y app.RecordYear, sigs []Signature, keep float64) 
 		}
 		q.Rows = append(q.Rows, []string{assess.QualityNames[i], qcLevel(v), comment})
 	}
-	b.ensure(keep + 36)
 	b.drawTable(q)
+	b.ensure(keep + 36)
 	res := r.Result
 	award := "Không"
 	switch res.Award {
