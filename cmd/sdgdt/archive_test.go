@@ -32,6 +32,9 @@ func TestArchiveCommandsBadInput(t *testing.T) {
 		{"export over a file", []string{"archive", "export", "--db", dsn, "--school", "1", "--year", "2026-2027", "--out", existing}, 1, "đã có"},
 		{"export of an unknown school", []string{"archive", "export", "--db", dsn, "--school", "KHONG-CO", "--year", "2026-2027", "--out", out}, 1, "--school KHONG-CO: Không tìm thấy"},
 		{"export of a school that does not exist", []string{"archive", "export", "--db", dsn, "--school", "99", "--year", "2026-2027", "--out", out}, 1, "Không tìm thấy"},
+		{"print books without flags", []string{"print", "books", "--db", dsn}, 2, "usage"},
+		{"print books of a bad term", []string{"print", "books", "--db", dsn, "--school", "99", "--term", "hk3", "--out", out}, 1, "Kì không hợp lệ"},
+		{"print status of no job", []string{"print", "status", "--db", dsn, "--job", "12345"}, 1, "Không tìm thấy công việc"},
 	}
 	for _, c := range cases {
 		err, _, stderr := runCmd(t, "", c.args...)
