@@ -13,12 +13,49 @@ import (
 // queued and running jobs again when it starts (a running job starts over;
 // its documents are issued anew).
 
-// JobPrintBooks is the kind of a job printing a school's books for a term.
-const JobPrintBooks = "print_books"
+// Job kinds: a school's books for a term; a school's archive of a year.
+const (
+	JobPrintBooks = "print_books"
+	JobArchive    = "archive"
+)
 
-// BookJobParams are the parameters of a print_books job.
+// BookJobParams are the parameters of a print_books job (Term) or of an
+// archive job (Year, by name).
 type BookJobParams struct {
-	Term string `json:"term"`
+	Term string `json:"term,omitempty"`
+	Year string `json:"year,omitempty"`
+}
+
+// QueueArchiveJob queues the making of a school's archive of a school year.
+func (a *App) QueueArchiveJob(ctx context.Context, p *Principal, schoolID int64, year string) (sdgdt.Job, error) {
+	var j sdgdt.Job
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(schoolID)
+		if err != nil {
+			return err
+		}
+		if !Can(p, ActPrint, SchoolTarget(s)) {
+			return forbidden()
+		}
+		ys, err := tx.SchoolYears()
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, y := range ys {
+			found = found || y.Name == year
+		}
+		if !found {
+			return &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Không có năm học «" + year + "»."}
+		}
+		params, _ := json.Marshal(BookJobParams{Year: year})
+		j = sdgdt.Job{Kind: JobArchive, SchoolID: schoolID, Params: string(params), CreatedBy: p.User.ID}
+		if err := tx.CreateJob(&j); err != nil {
+			return err
+		}
+		return record(tx, p, sdgdt.ActPrintJobCreate, "job", idStr(j.ID), s.ID, s.UnitPath, nil, map[string]any{"archive": year})
+	})
+	return j, err
 }
 
 // JobTermValid reports whether a school's books print for term: hk1, hk2,

@@ -166,6 +166,26 @@ func TestExportVerify(t *testing.T) {
 			}
 		}
 
+		// The same as a background job.
+		j, err := a.QueueArchiveJob(ctx, app.System("test"), school, "2026-2027")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := archive.NewRunner(a, t.TempDir(), nil)
+		if err := r.RunJob(ctx, j, nil); err != nil {
+			t.Fatal(err)
+		}
+		jb, err := os.ReadFile(r.ResultPath(j.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if jm, err := archive.VerifyBytes(jb, "job.zip"); err != nil || len(jm.Documents) != len(m.Documents) {
+			t.Errorf("archive job: %v", err)
+		}
+		if _, err := a.QueueArchiveJob(ctx, app.System("test"), school, "1999-2000"); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+			t.Errorf("archive job of an unknown year: %v", err)
+		}
+
 		// Bad input: an unknown year; nothing is written.
 		var none bytes.Buffer
 		if err := archive.Export(ctx, a, app.System("test"), school, "1999-2000", &none, nil); sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND || none.Len() != 0 {

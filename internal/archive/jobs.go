@@ -125,7 +125,7 @@ func (r *Runner) Run(ctx context.Context) {
 // to progress, if given). A job stopped by ctx stays running in the table,
 // to start over at the next start.
 func (r *Runner) RunJob(ctx context.Context, j sdgdt.Job, progress Progress) error {
-	if j.Kind != app.JobPrintBooks {
+	if j.Kind != app.JobPrintBooks && j.Kind != app.JobArchive {
 		j.Status, j.Error = sdgdt.JobFailed, "Loại công việc không xác định: "+j.Kind
 		return r.A.SetJob(ctx, &j)
 	}
@@ -155,7 +155,12 @@ func (r *Runner) RunJob(ctx context.Context, j sdgdt.Job, progress Progress) err
 			progress(done, total)
 		}
 	}
-	err = Books(ctx, r.A, app.System("job:"+strconv.FormatInt(j.ID, 10)), j.SchoolID, params.Term, tmp, step)
+	sys := app.System("job:" + strconv.FormatInt(j.ID, 10))
+	if j.Kind == app.JobArchive {
+		err = Export(ctx, r.A, sys, j.SchoolID, params.Year, tmp, step)
+	} else {
+		err = Books(ctx, r.A, sys, j.SchoolID, params.Term, tmp, step)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -119,6 +119,14 @@ func TestPrintJobPages(t *testing.T) {
 		if r := staff.post("/schools/"+school+"/print-jobs", url.Values{"term": {"gk1"}}); r.status != 422 || !strings.Contains(r.body, "không có lớp nào") {
 			t.Errorf("gk1 books of a THCS school: %d", r.status)
 		}
+		if r := staff.post("/schools/"+school+"/archive-jobs", url.Values{"year": {"2026-2027"}}); r.status != 303 || !strings.HasPrefix(r.location(), "/jobs/") {
+			t.Errorf("archive job: %d", r.status)
+		} else if r := staff.get(r.location()); r.status != 200 || !strings.Contains(r.body, "Bộ lưu trữ năm học 2026-2027") {
+			t.Errorf("archive job page: %d", r.status)
+		}
+		if r := staff.post("/schools/"+school+"/archive-jobs", url.Values{"year": {"1999-2000"}}); r.status != 422 {
+			t.Errorf("archive job of an unknown year: %d", r.status)
+		}
 		// Another school's staff sees neither the job nor the page.
 		other := e.as("thlvt.vanthu")
 		if r := other.get(job); r.status != 403 {

@@ -12,7 +12,6 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
-	"sdgdt/internal/archive"
 	"sdgdt/internal/report"
 )
 
@@ -27,6 +26,9 @@ func jobRowOf(j sdgdt.Job) jobRow {
 	var params app.BookJobParams
 	_ = json.Unmarshal([]byte(j.Params), &params)
 	r := jobRow{Job: j, TermName: sdgdt.TermName(params.Term), StatusName: app.JobStatusName(j.Status)}
+	if j.Kind == app.JobArchive {
+		r.TermName = "Bộ lưu trữ năm học " + params.Year
+	}
 	if j.Total > 0 {
 		r.Percent = j.Done * 100 / j.Total
 	}
@@ -142,32 +144,26 @@ func (s *Server) jobDownload(w http.ResponseWriter, r *http.Request, p *app.Prin
 		return &sdgdt.Error{Code: sdgdt.ENOTFOUND, Message: "Không còn tệp kết quả của công việc này; hãy in lại.", Err: err}
 	}
 	jr := jobRowOf(j)
-	sendZip(w, "so-"+report.Slug(school.Name)+"-"+report.Slug(jr.TermName)+".zip", b)
+	sendZip(w, report.Slug(school.Name)+"-"+report.Slug(jr.TermName)+".zip", b)
 	return nil
 }
 
-// archiveZip is GET /schools/{id}/archive.zip?year=2026-2027: the school's
-// archive of a year, for its leaders and office staff.
-func (s *Server) archiveZip(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+// queueArchiveJob is POST /schools/{id}/archive-jobs (year): the school's
+// archive of a year, made in the background.
+func (s *Server) queueArchiveJob(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	year := r.URL.Query().Get("year")
-	f, err := os.CreateTemp("", "sdgdt-archive-*.zip")
+	if err := r.ParseForm(); err != nil {
+		return badForm()
+	}
+	j, err := s.app.QueueArchiveJob(r.Context(), p, id, r.PostForm.Get("year"))
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	if err := archive.Export(r.Context(), s.app, p, id, year, f, nil); err != nil {
-		return err
-	}
-	b, err := os.ReadFile(f.Name())
-	if err != nil {
-		return err
-	}
-	sendZip(w, "luu-tru-"+strconv.FormatInt(id, 10)+"-"+report.Slug(year)+".zip", b)
+	s.opt.Jobs.Wake()
+	http.Redirect(w, r, "/jobs/"+strconv.FormatInt(j.ID, 10), http.StatusSeeOther)
 	return nil
 }
 

@@ -167,7 +167,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /jobs/{id}", s.page(s.jobPage))
 	mux.Handle("GET /jobs/{id}/download", s.page(s.jobDownload))
 	mux.Handle("GET /api/v1/jobs/{job_id}", s.sheetAPI(s.apiJob))
-	mux.Handle("GET /schools/{id}/archive.zip", s.page(s.archiveZip))
+	mux.Handle("POST /schools/{id}/archive-jobs", s.page(s.queueArchiveJob))
 
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiOpenAPI)
 	mux.HandleFunc("/api/", s.apiNotFound)
