@@ -168,6 +168,15 @@ func TestClassBookPDF(t *testing.T) {
 			if !strings.Contains(txt, "Trang "+itoa(n)+"/"+itoa(n)) {
 				t.Errorf("%s: %d pages, no 'Trang %d/%d'", term, n, n, n)
 			}
+			// Every table holds every pupil across its page breaks: the list,
+			// each subject of each semester, the summaries and the comments.
+			want := 2 + len(cy.Subjects)*len(map[string][]string{"hk1": {"hk1"}, "year": {"hk1", "hk2"}}[term]) + map[string]int{"hk1": 1, "year": 3}[term]
+			flat := strings.Join(strings.Fields(txt), " ")
+			for _, v := range cy.Pupils {
+				if n := strings.Count(flat, v.Pupil.FullName()); n < want {
+					t.Errorf("%s: %s appears %d times, want at least %d", term, v.Pupil.FullName(), n, want)
+				}
+			}
 			// Each subject's table holds every pupil: at least a page per subject.
 			if min := 3 + len(cy.Subjects); n < min {
 				t.Errorf("%s: %d pages, want at least %d", term, n, min)
