@@ -160,6 +160,18 @@ func (a *App) UnfinishedJobs(ctx context.Context) ([]sdgdt.Job, error) {
 	return out, err
 }
 
+// ClaimJob marks a job running for this runner, if no other took it since
+// it was read.
+func (a *App) ClaimJob(ctx context.Context, j *sdgdt.Job) (bool, error) {
+	var ok bool
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		ok, err = tx.ClaimJob(j)
+		return err
+	})
+	return ok, err
+}
+
 // SetJob writes a job's status and progress.
 func (a *App) SetJob(ctx context.Context, j *sdgdt.Job) error {
 	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.UpdateJob(j) })

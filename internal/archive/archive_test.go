@@ -229,6 +229,7 @@ func TestJobSurvivesRestart(t *testing.T) {
 		}
 		dir := t.TempDir()
 		r := archive.NewRunner(a, dir, nil)
+		r.Stale = 0 // the stopped server's job is taken up at once
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { r.Run(runCtx); close(done) }()

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -65,13 +66,20 @@ func Books(ctx context.Context, a *app.App, p *app.Principal, schoolID int64, te
 	return w.finish(ctx, a, schoolID)
 }
 
+// ErrTaken is RunJob's answer for a job another runner took first.
+var ErrTaken = errors.New("công việc đã được một máy chủ khác thực hiện")
+
 // Runner runs the background jobs of the jobs table, one at a time: at start
 // it takes up again the jobs a stop left queued or running.
 type Runner struct {
-	A    *app.App
-	Dir  string // where the finished zips are kept
-	Log  *slog.Logger
-	wake chan struct{}
+	A   *app.App
+	Dir string // where the finished zips are kept
+	Log *slog.Logger
+	// Stale is how long a running job must have shown no progress before
+	// this runner takes it up (its server stopped): progress is written at
+	// least every class, so a live runner's jobs are never taken.
+	Stale time.Duration
+	wake  chan struct{}
 }
 
 // NewRunner returns a runner keeping its results in dir.
@@ -79,7 +87,7 @@ func NewRunner(a *app.App, dir string, log *slog.Logger) *Runner {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{A: a, Dir: dir, Log: log, wake: make(chan struct{}, 1)}
+	return &Runner{A: a, Dir: dir, Log: log, Stale: 2 * time.Minute, wake: make(chan struct{}, 1)}
 }
 
 // Wake tells the runner a job was queued.
@@ -108,7 +116,10 @@ func (r *Runner) Run(ctx context.Context) {
 			if ctx.Err() != nil {
 				return
 			}
-			if err := r.RunJob(ctx, j, nil); err != nil && ctx.Err() == nil {
+			if j.Status == sdgdt.JobRunning && r.A.Now().Sub(j.UpdatedAt) < r.Stale {
+				continue // another runner's, or ours before a restart: wait until stale
+			}
+			if err := r.RunJob(ctx, j, nil); err != nil && ctx.Err() == nil && !errors.Is(err, ErrTaken) {
 				r.Log.Warn("job failed", "job", j.ID, "err", err)
 			}
 		}
@@ -134,9 +145,10 @@ func (r *Runner) RunJob(ctx context.Context, j sdgdt.Job, progress Progress) err
 		j.Status, j.Error = sdgdt.JobFailed, "Tham số công việc không đọc được."
 		return r.A.SetJob(ctx, &j)
 	}
-	j.Status, j.Done, j.Error = sdgdt.JobRunning, 0, ""
-	if err := r.A.SetJob(ctx, &j); err != nil {
+	if ok, err := r.A.ClaimJob(ctx, &j); err != nil {
 		return err
+	} else if !ok {
+		return ErrTaken
 	}
 	if err := os.MkdirAll(r.Dir, 0o755); err != nil {
 		return err

@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"errors"
+	"time"
 
 	"sdgdt"
 )
@@ -33,7 +34,9 @@ func (t *Tx) DocumentByCode(code string) (sdgdt.Document, error) {
 
 // CreateJob queues a background job.
 func (t *Tx) CreateJob(j *sdgdt.Job) error {
-	j.CreatedAt, j.UpdatedAt, j.Status = t.Now, t.Now, sdgdt.JobQueued
+	// Microseconds, as PostgreSQL keeps them: ClaimJob compares updated_at.
+	now := t.Now.Truncate(time.Microsecond)
+	j.CreatedAt, j.UpdatedAt, j.Status = now, now, sdgdt.JobQueued
 	id, err := t.insert(`INSERT INTO jobs (kind, school_id, params, status, total, done, error, result_path, created_by, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		j.Kind, j.SchoolID, j.Params, j.Status, j.Total, j.Done, j.Error, j.ResultPath, j.CreatedBy, j.CreatedAt, j.UpdatedAt)
@@ -57,7 +60,7 @@ func (t *Tx) Job(id int64) (sdgdt.Job, error) {
 
 // UpdateJob writes a job's status and progress.
 func (t *Tx) UpdateJob(j *sdgdt.Job) error {
-	j.UpdatedAt = t.Now
+	j.UpdatedAt = t.Now.Truncate(time.Microsecond)
 	_, err := t.exec(`UPDATE jobs SET status = $1, total = $2, done = $3, error = $4, result_path = $5, updated_at = $6 WHERE id = $7`,
 		j.Status, j.Total, j.Done, j.Error, j.ResultPath, j.UpdatedAt, j.ID)
 	return err
@@ -138,4 +141,21 @@ func (t *Tx) ChainHead(chain string) (int64, string, error) {
 		return 0, "", nil
 	}
 	return seq, hash, err
+}
+
+// ClaimJob marks a job running for one runner: it succeeds only if the job
+// is still as the runner read it (status and updated_at), so that of several
+// servers one runs it.
+func (t *Tx) ClaimJob(j *sdgdt.Job) (bool, error) {
+	now := t.Now.Truncate(time.Microsecond)
+	res, err := t.exec(`UPDATE jobs SET status = $1, done = 0, error = '', updated_at = $2 WHERE id = $3 AND status = $4 AND updated_at = $5`,
+		sdgdt.JobRunning, now, j.ID, j.Status, j.UpdatedAt)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if n == 1 {
+		j.Status, j.Done, j.Error, j.UpdatedAt = sdgdt.JobRunning, 0, "", now
+	}
+	return n == 1, err
 }
