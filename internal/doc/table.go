@@ -31,6 +31,13 @@ type table struct {
 
 const cellPad = 1.0
 
+func sizeOf(t table) float64 {
+	if t.Size == 0 {
+		return 9
+	}
+	return t.Size
+}
+
 func (b *builder) drawTable(t table) {
 	f := b.f
 	size := t.Size
@@ -46,11 +53,31 @@ func (b *builder) drawTable(t table) {
 		}
 		free -= c.W
 	}
+	// A shared column is at least as wide as the longest word of its
+	// heading, when the room allows; the rest is shared equally.
 	ws := make([]float64, len(t.Cols))
+	b.font("B", sizeOf(t))
+	need := 0.0
 	for i, c := range t.Cols {
-		ws[i] = c.W
-		if c.W == 0 {
-			ws[i] = free / float64(max(nfree, 1))
+		if c.W != 0 {
+			continue
+		}
+		for _, word := range strings.Fields(c.Title) {
+			ws[i] = max(ws[i], b.f.GetStringWidth(word)+2*cellPad+0.5)
+		}
+		need += ws[i]
+	}
+	if need > free {
+		for i := range ws {
+			ws[i] = 0
+		}
+		need = 0
+	}
+	for i, c := range t.Cols {
+		if c.W != 0 {
+			ws[i] = c.W
+		} else {
+			ws[i] += (free - need) / float64(max(nfree, 1))
 		}
 	}
 	xs := make([]float64, len(t.Cols)+1)
