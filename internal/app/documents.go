@@ -20,9 +20,38 @@ import (
 // same data again and say whether it still holds. Printing is therefore a
 // write, like the audit of a full view of personal data.
 
-// ActPrint is printing and archiving the book's documents: whoever
-// may read the sheets, and the school's office staff.
+// ActPrint is printing and archiving a school's documents: its
+// leaders, administrators, board and office staff (văn thư), and the units
+// above. Can decides it with printRoles; the homeroom teacher prints his
+// class's book through ActReadSheet (canPrint).
 const ActPrint Action = "print"
+
+// printRoles are the roles that print and archive the documents of the
+// schools they are granted on (school roles) or below (unit roles).
+var printRoles = map[string]bool{
+	sdgdt.RoleLeader: true, sdgdt.RoleSysadmin: true, sdgdt.RoleBoard: true, sdgdt.RoleStaff: true,
+	sdgdt.RoleUnitAdmin: true, sdgdt.RoleUnitBoard: true,
+}
+
+// canPrintRole is Can for ActPrint.
+func canPrintRole(p *Principal, t Target) bool {
+	for _, r := range p.Roles {
+		if !printRoles[r.Role] {
+			continue
+		}
+		switch r.ScopeKind {
+		case sdgdt.ScopeUnit:
+			if r.Path != "" && strings.HasPrefix(t.UnitPath, r.Path) {
+				return true
+			}
+		case sdgdt.ScopeSchool:
+			if t.Kind == sdgdt.ScopeSchool && r.SchoolID != 0 && t.SchoolID == r.SchoolID {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // DocHead is who issues a document: the managing unit, the school and its
 // principal.
