@@ -59,6 +59,41 @@ func TestDocumentsPDF(t *testing.T) {
 			t.Errorf("API book.pdf: %d %.200s", r.status, r.body)
 		}
 
+		// The print buttons: class book, pupil profile, corrections register
+		// (and the Bảng tổng hợp, below).
+		for _, c := range []struct{ who, page, link string }{
+			{f.homeroom, "/classes/" + class + "/book", "/classes/" + class + "/book.pdf?term=year"},
+			{"thcsnd.vanthu", "/pupils/" + pupil, "/pupils/" + pupil + "/record.pdf?kind=hoc_ba"},
+			{"thcsnd.vanthu", "/schools/" + school + "/corrections", "/schools/" + school + "/corrections.pdf"},
+		} {
+			if r := e.as(c.who).get(c.page); r.status != 200 || !strings.Contains(r.body, c.link) {
+				t.Errorf("%s on %s: %d, no %s", c.who, c.page, r.status, c.link)
+			}
+		}
+		var primary int64
+		if err := e.db.View(e.ctx, func(tx *store.Tx) error {
+			y, err := tx.CurrentYear()
+			if err != nil {
+				return err
+			}
+			cs, err := tx.ClassesOf(e.schools["TH-LVT"], y.ID)
+			if err == nil && len(cs) > 0 {
+				primary = cs[0].ID
+			}
+			return err
+		}); err != nil || primary == 0 {
+			t.Fatalf("a primary class: %v", err)
+		}
+		pc := strconv.FormatInt(primary, 10)
+		if r := e.as("thlvt.lanhdao").get("/classes/" + pc + "/summary?point=ck1"); r.status != 200 || !strings.Contains(r.body, "/classes/"+pc+"/book.pdf?term=ck1") {
+			t.Errorf("Bảng tổng hợp page: %d, no PDF button", r.status)
+		}
+		if r := e.as("thlvt.vanthu").get("/classes/" + pc + "/book.pdf?term=ck1"); r.status != 200 || !strings.HasPrefix(r.body, "%PDF") {
+			t.Errorf("Bảng tổng hợp PDF for the office staff: %d", r.status)
+		}
+		if r := e.as("thlvt.vanthu").get("/classes/" + pc + "/book.pdf?term=hk1"); r.status != 422 || !strings.Contains(r.body, "tiểu học") {
+			t.Errorf("hk1 book of a primary class: %d %.200s", r.status, r.body)
+		}
 		// The class page shows the print menu to the office staff.
 		if r := staff.get("/classes/" + class); r.status != 200 || !strings.Contains(r.body, "/classes/"+class+"/book.pdf?term=hk1") {
 			t.Errorf("class page for the office staff: %d, no print link", r.status)
