@@ -758,7 +758,7 @@ func (a *App) ClassPupilRecords(ctx context.Context, p *Principal, classID int64
 		if !canPrint(p, s, c.ID) {
 			return forbidden()
 		}
-		roster, err := tx.ClassRoster(classID, false)
+		roster, err := tx.BookRoster(classID)
 		for _, r := range roster {
 			ids = append(ids, r.Pupil.ID)
 		}

@@ -159,3 +159,19 @@ func (t *Tx) ClaimJob(j *sdgdt.Job) (bool, error) {
 	}
 	return n == 1, err
 }
+
+// BookRoster returns the pupils a class's book lists: those studying in it,
+// and, once the year is closed by the rollover, those who finished it there.
+func (t *Tx) BookRoster(classID int64) ([]sdgdt.RosterEntry, error) {
+	all, err := t.ClassRoster(classID, true)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, r := range all {
+		if r.Status == sdgdt.EnrolStudying || r.Status == sdgdt.EnrolFinished {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
