@@ -28,6 +28,7 @@ const (
 	ActRoleGrant          Action = "role.grant"
 	ActRoleRevoke         Action = "role.revoke"
 	ActGroupCreate        Action = "group.create"
+	ActGroupMembers       Action = "group.members"
 
 	ActClassCreate       Action = "class.create"
 	ActClassImport       Action = "class.import"
@@ -71,6 +72,8 @@ const (
 	ActLockLift         Action = "lock.lift"
 	ActScheduleSet      Action = "schedule.set"
 	ActApprovalPropose  Action = "approval.propose"
+	ActIncidentReport   Action = "incident.report"
+	ActIncidentAnswer   Action = "incident.answer"
 	ActApprovalApproved Action = "approval.approved"
 	ActApprovalReturned Action = "approval.returned"
 
@@ -80,6 +83,14 @@ const (
 	ActCorrectionWitness Action = "correction.witness"
 	ActCorrectionApply   Action = "correction.apply"
 	ActCorrectionCancel  Action = "correction.cancel"
+
+	ActSigningCAInit    Action = "signing.ca_init"
+	ActSigningEnrol     Action = "signing.enrol"
+	ActSigningChangePIN Action = "signing.change_pin"
+	ActSigningImport    Action = "signing.import_pkcs12"
+	ActSigningRevoke    Action = "signing.revoke"
+	ActSignatureCreate  Action = "signature.create"
+	ActSignatureVoid    Action = "signature.void"
 
 	ActAuditPersonalView Action = "audit.personal_view"
 	ActAuditAnchor       Action = "audit.anchor"
@@ -109,6 +120,7 @@ var actionNames = map[Action]string{
 	ActRoleGrant:          "Cấp vai trò",
 	ActRoleRevoke:         "Thu hồi vai trò",
 	ActGroupCreate:        "Tạo tổ/nhóm",
+	ActGroupMembers:       "Sửa thành viên tổ/nhóm",
 
 	ActClassCreate:       "Tạo lớp",
 	ActClassImport:       "Nhập lớp từ Excel",
@@ -152,6 +164,8 @@ var actionNames = map[Action]string{
 	ActLockLift:         "Mở khóa sổ",
 	ActScheduleSet:      "Đặt lịch nhập điểm",
 	ActApprovalPropose:  "Đề nghị phê duyệt sổ",
+	ActIncidentReport:   "Báo cáo sự cố, nhầm lẫn",
+	ActIncidentAnswer:   "Trả lời báo cáo sự cố",
 	ActApprovalApproved: "Phê duyệt sổ",
 	ActApprovalReturned: "Trả lại đề nghị phê duyệt",
 
@@ -161,6 +175,14 @@ var actionNames = map[Action]string{
 	ActCorrectionWitness: "Xác nhận chứng kiến điều chỉnh",
 	ActCorrectionApply:   "Điều chỉnh điểm sau khóa sổ",
 	ActCorrectionCancel:  "Hủy đề nghị điều chỉnh",
+
+	ActSigningCAInit:    "Khởi tạo tổ chức cấp chứng thư số (CA)",
+	ActSigningEnrol:     "Đăng ký chữ ký số",
+	ActSigningChangePIN: "Đổi mã PIN ký",
+	ActSigningImport:    "Nhập chứng thư số (PKCS#12)",
+	ActSigningRevoke:    "Thu hồi chứng thư số",
+	ActSignatureCreate:  "Ký số",
+	ActSignatureVoid:    "Chữ ký số mất hiệu lực do dữ liệu thay đổi",
 
 	ActAuditPersonalView: "Xem dữ liệu cá nhân trong nhật ký",
 	ActAuditAnchor:       "Lưu dấu nhật ký của các trường lên đơn vị quản lý",

@@ -71,6 +71,7 @@ type Lock struct {
 	Grade        int
 	ClassID      int64
 	SheetID      int64
+	Field        string // one column of the sheets in scope; "" for whole sheets
 	From         time.Time
 	Until        time.Time // zero: until lifted
 	Reason       string

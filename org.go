@@ -1,6 +1,9 @@
 package sdgdt
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Unit kinds: the management tree has a province department at the root and
 // intermediate offices of any depth below it.
@@ -27,6 +30,28 @@ var SchoolKinds = []struct{ Code, Name string }{
 	{"th_thcs_thpt", "Tiểu học, THCS và THPT"},
 	{"gdnn_gdtx", "Trung tâm GDNN-GDTX"},
 	{"gdtx_tinh", "Trung tâm GDTX tỉnh"},
+}
+
+// ContinuingEducation reports whether a school kind is a continuing-education
+// centre, whose learners are "học viên" and whose head is "Giám đốc".
+func ContinuingEducation(kind string) bool { return kind == "gdnn_gdtx" || kind == "gdtx_tinh" }
+
+// gdtxWords are the words a continuing-education centre uses instead of a
+// school's.
+var gdtxWords = strings.NewReplacer(
+	"học sinh", "học viên", "Học sinh", "Học viên", "HỌC SINH", "HỌC VIÊN",
+	"Hiệu trưởng", "Giám đốc", "hiệu trưởng", "giám đốc", "HIỆU TRƯỞNG", "GIÁM ĐỐC",
+	"Phó Hiệu trưởng", "Phó Giám đốc",
+)
+
+// ForKind words a text for a kind of school: a continuing-education centre's
+// pages, exports and books say "học viên" and "Giám đốc"; a school's are as
+// written.
+func ForKind(kind, text string) string {
+	if !ContinuingEducation(kind) {
+		return text
+	}
+	return gdtxWords.Replace(text)
 }
 
 // SchoolKindName returns the Vietnamese name of a school kind, or "" if unknown.

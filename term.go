@@ -24,6 +24,25 @@ var Semesters = [2]Term{TermHK1, TermHK2}
 // PrimaryPoints are the four assessment points of the primary book, in order.
 var PrimaryPoints = [4]Term{PointGK1, PointCK1, PointGK2, PointCN}
 
+// termOrder is each term's place in the school year: lists of sheets, locks
+// and approvals follow the year, not the alphabet (gk1, ck1, gk2, cn).
+var termOrder = map[Term]int{PointGK1: 1, TermHK1: 2, PointCK1: 2, PointGK2: 3, TermHK2: 4, PointCN: 4, TermYear: 5, TermSummer: 6}
+
+// Order is the term's place in the school year, for sorting; unknown terms
+// come last.
+func (t Term) Order() int {
+	if n, ok := termOrder[t]; ok {
+		return n
+	}
+	return 9
+}
+
+// TermOrderSQL is a SQL expression giving the term in column col its place in
+// the school year, for ORDER BY.
+func TermOrderSQL(col string) string {
+	return "CASE " + col + " WHEN 'gk1' THEN 1 WHEN 'hk1' THEN 2 WHEN 'ck1' THEN 2 WHEN 'gk2' THEN 3 WHEN 'hk2' THEN 4 WHEN 'cn' THEN 4 WHEN 'year' THEN 5 WHEN 'summer' THEN 6 ELSE 9 END"
+}
+
 var termNames = map[Term]string{
 	TermHK1:    "Học kì I",
 	TermHK2:    "Học kì II",

@@ -104,6 +104,7 @@ type RoleRef struct {
 	ScopeID   int64
 	ScopeName string
 	SchoolID  int64  // school of a school, class or assignment scope
+	ClassID   int64  // class of a class or assignment scope
 	Path      string // unit path: of the unit itself, or of the school's unit
 }
 

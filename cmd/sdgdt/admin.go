@@ -60,7 +60,7 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 				kind = sdgdt.ScopeUnit
 				id, err = tx.UnitIDByCode(*unit)
 			default:
-				err = fmt.Errorf("--school or --unit is required")
+				err = fmt.Errorf("cần --school hoặc --unit")
 			}
 			return err
 		})
@@ -78,7 +78,7 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(stdout, "created unit %s (id %d)\n", u.Name, u.ID)
+		fmt.Fprintf(stdout, "Đã tạo đơn vị %s (mã %d)\n", u.Name, u.ID)
 	case "create-user":
 		hk, hid, err := findHome()
 		if err != nil {
@@ -93,7 +93,7 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 				return describe(err)
 			}
 		}
-		fmt.Fprintf(stdout, "created %s; temporary password: %s (to be changed at first sign-in)\n", u.Username, pw)
+		fmt.Fprintf(stdout, "Đã tạo tài khoản %s; mật khẩu tạm thời: %s (phải đổi ở lần đăng nhập đầu)\n", u.Username, pw)
 	case "reset-password":
 		var id int64
 		if err := db.View(ctx, func(tx *store.Tx) error { u, err := tx.UserByUsername(*username); id = u.ID; return err }); err != nil {
@@ -103,7 +103,7 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(stdout, "new temporary password for %s: %s\n", *username, pw)
+		fmt.Fprintf(stdout, "Mật khẩu tạm thời mới của %s: %s\n", *username, pw)
 	case "grant":
 		hk, hid, err := findHome()
 		if err != nil {
@@ -116,7 +116,7 @@ func cmdAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		if _, err := a.GrantRole(ctx, sys, id, *role, hk, hid, *duty); err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(stdout, "granted %s to %s\n", *role, *username)
+		fmt.Fprintf(stdout, "Đã cấp vai trò %s cho %s\n", *role, *username)
 	default:
 		fmt.Fprint(stderr, adminUsage)
 		return exitError(2)

@@ -120,10 +120,10 @@ func TestCommands(t *testing.T) {
 		{"version", []string{"version"}, "", -1, "sdgdt ", ""},
 		{"help", []string{"help"}, "", -1, "Usage:", ""},
 		{"no command", nil, "", 2, "", "Usage:"},
-		{"unknown command", []string{"frobnicate"}, "", 2, "", `unknown command "frobnicate"`},
+		{"unknown command", []string{"frobnicate"}, "", 2, "", `Lệnh không có: "frobnicate"`},
 		{"audit without verify", []string{"audit"}, "", 2, "", "usage: sdgdt audit verify"},
 		{"rules without eval", []string{"rules"}, "", 2, "", "usage: sdgdt rules eval"},
-		{"demo without password", []string{"demo", "--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db")}, "", 2, "", "--password is required"},
+		{"demo without password", []string{"demo", "--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db")}, "", 2, "", "cần --password"},
 		{"bad flag", []string{"serve", "--no-such-flag"}, "", 2, "", "flag provided but not defined"},
 		{"rules eval", []string{"rules", "eval"}, `{"ruleset": "tt27", "grade": 5, "nominated": false,
   "subjects": [{"code": "tieng_viet", "level": "T", "test": 9}, {"code": "toan", "level": "T", "test": 10}, {"code": "dao_duc", "level": "T"}],
@@ -197,7 +197,7 @@ func TestDemoAndAuditVerify(t *testing.T) {
 	}
 
 	err, out, errs = runCmd(t, "", "audit", "verify", "--db", dsn)
-	if err != nil || !strings.Contains(out, "audit log intact") {
+	if err != nil || !strings.Contains(out, "Nhật ký nguyên vẹn") {
 		t.Fatalf("verify: %v\n%s%s", err, out, errs)
 	}
 
@@ -226,7 +226,7 @@ func TestDemoAndAuditVerify(t *testing.T) {
 	if !errors.As(err, &ee) || ee != 1 {
 		t.Fatalf("verify after tampering: %v, want exit status 1", err)
 	}
-	if !strings.Contains(errs, "entry "+strconv.FormatInt(victim, 10)+" ") || !strings.Contains(errs, "BROKEN") {
+	if !strings.Contains(errs, "mục "+strconv.FormatInt(victim, 10)+" ") || !strings.Contains(errs, "NHẬT KÝ BỊ HỎNG") {
 		t.Errorf("stderr does not name entry %d: %s", victim, errs)
 	}
 }

@@ -47,6 +47,8 @@ Usage:
   sdgdt archive verify FILE.zip
   sdgdt print   books [--db DSN] --school ID --term hk1|hk2|year|gk1|ck1|gk2|cn --out FILE.zip
   sdgdt print   status [--db DSN] --job ID
+  sdgdt ca      init|issue|revoke [flags]                   (sdgdt ca)
+  sdgdt sign    verify [--db DSN] [--school ID] [--trust-roots FILE]
   sdgdt rules   eval  < pupil.json
   sdgdt version
 
@@ -85,6 +87,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdArchive(ctx, rest, getenv, stdout, stderr)
 	case "print":
 		return cmdPrint(ctx, rest, getenv, stdout, stderr)
+	case "ca":
+		return cmdCA(ctx, rest, getenv, stdout, stderr)
+	case "sign":
+		return cmdSign(ctx, rest, getenv, stdout, stderr)
 	case "rules":
 		if len(rest) == 0 || rest[0] != "eval" {
 			fmt.Fprintln(stderr, "usage: sdgdt rules eval < input.json")
@@ -101,7 +107,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "Lệnh không có: %q (unknown command)\n\n%s", cmd, usage)
 	return exitError(2)
 }
 
@@ -184,6 +190,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	logJSON := c.boolean("log-json", false, "log as JSON")
 	publicURL := c.str("public-url", "", "address people reach the server at, for the verification links on printed documents (default http://ADDR)")
 	jobsDir := c.str("jobs-dir", "./data/jobs", "where the background print jobs keep their results")
+	caPass := c.str("ca-passphrase", "", "passphrase of the province CA's key, to enrol signers on the web (demo: the demo password)")
+	trustRoots := c.str("trust-roots", "", "PEM file of trusted roots of licensed CAs, besides the province CA")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -203,6 +211,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	cfg.PublicURL = *publicURL
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + *addr
+	}
+	if cfg.TrustRoots, err = loadTrustRoots(*trustRoots); err != nil {
+		return err
+	}
+	cfg.CAPassphrase = *caPass
+	if cfg.CAPassphrase == "" && *seed {
+		cfg.CAPassphrase = *demoPW // the demo's CA is sealed under the demo password
 	}
 	if *mfaRoles != "" {
 		cfg.MFARoles = map[string]bool{}
@@ -326,7 +341,7 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+	fmt.Fprintf(stdout, "Đã áp dụng %d bản cập nhật cơ sở dữ liệu (migrations)\n", n)
 	return nil
 }
 
@@ -339,7 +354,7 @@ func cmdDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	if *pw == "" {
-		fmt.Fprintln(stderr, "sdgdt demo: --password is required")
+		fmt.Fprintln(stderr, "sdgdt demo: cần --password (mật khẩu chung của các tài khoản demo)")
 		return exitError(2)
 	}
 	db, err := openDB(ctx, *dsn)
@@ -410,7 +425,7 @@ func cmdAuditHeads(ctx context.Context, args []string, getenv func(string) strin
 	if err := os.WriteFile(*out, b, 0o640); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d chain heads written to %s\n", len(heads), *out)
+	fmt.Fprintf(stdout, "Đã ghi %d đầu chuỗi nhật ký vào %s\n", len(heads), *out)
 	return nil
 }
 
@@ -431,7 +446,7 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 		if err := json.Unmarshal(b, &hf); err != nil {
 			return fmt.Errorf("--heads %s: %w", *headsPath, err)
 		}
-		anchored = append(anchored, map[string]map[string]audit.Head{"the heads file exported " + hf.ExportedAt.In(sdgdt.Vietnam).Format("02/01/2006 15:04"): hf.Heads})
+		anchored = append(anchored, map[string]map[string]audit.Head{"tệp đầu chuỗi xuất ngày " + hf.ExportedAt.In(sdgdt.Vietnam).Format("02/01/2006 15:04"): hf.Heads})
 	}
 	db, err := store.Open(ctx, *dsn)
 	if err != nil {
@@ -443,10 +458,10 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	if problem != nil {
-		fmt.Fprintf(stderr, "audit log BROKEN after %d entries checked: %v\n", n, problem)
+		fmt.Fprintf(stderr, "NHẬT KÝ BỊ HỎNG (audit log BROKEN) sau %d mục đã kiểm tra: %v\n", n, problem)
 		return exitError(1)
 	}
-	fmt.Fprintf(stdout, "audit log intact: %d entries checked\n", n)
+	fmt.Fprintf(stdout, "Nhật ký nguyên vẹn (audit log intact): đã kiểm tra %d mục\n", n)
 	// The data itself: every mark, history row, identity number and role
 	// grant must be what the log's entries say.
 	problems, err := db.VerifyData(ctx)
@@ -456,15 +471,15 @@ func cmdAuditVerify(ctx context.Context, args []string, getenv func(string) stri
 	if len(problems) > 0 {
 		for i, p := range problems {
 			if i == 50 {
-				fmt.Fprintf(stderr, "… and %d more\n", len(problems)-50)
+				fmt.Fprintf(stderr, "… và %d chỗ nữa\n", len(problems)-50)
 				break
 			}
-			fmt.Fprintln(stderr, "DATA CHANGED OUTSIDE THE APPLICATION:", p)
+			fmt.Fprintln(stderr, "DỮ LIỆU BỊ SỬA NGOÀI PHẦN MỀM (data changed outside the application):", p)
 		}
-		fmt.Fprintf(stderr, "data BROKEN: %d stored values are not what the audit log says\n", len(problems))
+		fmt.Fprintf(stderr, "DỮ LIỆU BỊ HỎNG (data BROKEN): %d giá trị đang lưu không đúng như nhật ký ghi\n", len(problems))
 		return exitError(1)
 	}
-	fmt.Fprintln(stdout, "data intact: every mark, mark history, identity number and role grant matches the audit log")
+	fmt.Fprintln(stdout, "Dữ liệu nguyên vẹn (data intact): mọi điểm, lịch sử sửa điểm, số định danh và phân quyền khớp với nhật ký")
 	return nil
 }
 
@@ -492,20 +507,20 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	copyDB, err := store.Open(ctx, "sqlite:"+*out)
 	if err != nil {
-		return fmt.Errorf("backup written but it does not open: %w", err)
+		return fmt.Errorf("đã ghi bản sao lưu nhưng không mở được: %w", err)
 	}
 	defer copyDB.Close()
 	problem, n, err := copyDB.VerifyAudit(ctx)
 	if err != nil {
-		return fmt.Errorf("backup written but its audit log cannot be read: %w", err)
+		return fmt.Errorf("đã ghi bản sao lưu nhưng không đọc được nhật ký của nó: %w", err)
 	}
 	if problem != nil {
-		return fmt.Errorf("backup written but its audit log is broken: %v", problem)
+		return fmt.Errorf("đã ghi bản sao lưu nhưng nhật ký của nó bị hỏng: %v", problem)
 	}
 	info, err := os.Stat(*out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "backup written to %s (%.1f MB, %d audit entries verified) in %s\n", *out, float64(info.Size())/1e6, n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "Đã ghi bản sao lưu vào %s (%.1f MB, đã kiểm tra %d mục nhật ký) trong %s\n", *out, float64(info.Size())/1e6, n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -29,7 +29,7 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 	if err, _, errs := runCmd(t, "", "demo", "--db", "sqlite:"+base, "--password", "Mật-khẩu-dài-2026"); err != nil {
 		t.Fatalf("demo: %v\n%s", err, errs)
 	}
-	if err, out, errs := runCmd(t, "", "audit", "verify", "--db", "sqlite:"+base); err != nil || !strings.Contains(out, "data intact") {
+	if err, out, errs := runCmd(t, "", "audit", "verify", "--db", "sqlite:"+base); err != nil || !strings.Contains(out, "Dữ liệu nguyên vẹn") {
 		t.Fatalf("the untouched demo: %v\n%s%s", err, out, errs)
 	}
 	heads := filepath.Join(dir, "heads.json")
@@ -61,13 +61,13 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 		tamper []string
 		want   string
 	}{
-		{"a mark changed in marks", []string{`UPDATE marks SET value = '10' WHERE field = 'final' AND pupil_id = ` + firstFinal}, "DATA CHANGED OUTSIDE THE APPLICATION: mark"},
+		{"a mark changed in marks", []string{`UPDATE marks SET value = '10' WHERE field = 'final' AND pupil_id = ` + firstFinal}, "DỮ LIỆU BỊ SỬA NGOÀI PHẦN MỀM (data changed outside the application): điểm (mark)"},
 		{"a mark changed together with its history", []string{
 			`UPDATE mark_changes SET value = '10' WHERE field = 'final' AND pupil_id = ` + firstFinal,
-			`UPDATE marks SET value = '10' WHERE field = 'final' AND pupil_id = ` + firstFinal}, "DATA CHANGED OUTSIDE THE APPLICATION: mark"},
-		{"history rows deleted", []string{`DELETE FROM mark_changes WHERE id IN (SELECT id FROM mark_changes ORDER BY id LIMIT 3)`}, "DATA CHANGED OUTSIDE THE APPLICATION: history"},
-		{"an identity number changed", []string{`UPDATE pupils SET identity_number = '066214009999' WHERE id = (SELECT MIN(id) FROM pupils)`}, "DATA CHANGED OUTSIDE THE APPLICATION: pupil"},
-		{"a role inserted", []string{`INSERT INTO role_grants (user_id, role, scope_kind, scope_id, duty, granted_at) SELECT MAX(id), 'leader', 'school', (SELECT MIN(id) FROM schools), '', (SELECT MAX(granted_at) FROM role_grants) FROM users`}, "DATA CHANGED OUTSIDE THE APPLICATION: grant"},
+			`UPDATE marks SET value = '10' WHERE field = 'final' AND pupil_id = ` + firstFinal}, "DỮ LIỆU BỊ SỬA NGOÀI PHẦN MỀM (data changed outside the application): điểm (mark)"},
+		{"history rows deleted", []string{`DELETE FROM mark_changes WHERE id IN (SELECT id FROM mark_changes ORDER BY id LIMIT 3)`}, "DỮ LIỆU BỊ SỬA NGOÀI PHẦN MỀM (data changed outside the application): lịch sử sửa điểm (history)"},
+		{"an identity number changed", []string{`UPDATE pupils SET identity_number = '066214009999' WHERE id = (SELECT MIN(id) FROM pupils)`}, "DỮ LIỆU BỊ SỬA NGOÀI PHẦN MỀM (data changed outside the application): học sinh (pupil)"},
+		{"a role inserted", []string{`INSERT INTO role_grants (user_id, role, scope_kind, scope_id, duty, granted_at) SELECT MAX(id), 'leader', 'school', (SELECT MIN(id) FROM schools), '', (SELECT MAX(granted_at) FROM role_grants) FROM users`}, "DỮ LIỆU BỊ SỬA NGOÀI PHẦN MỀM (data changed outside the application): phân quyền (grant)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -89,12 +89,17 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 		var entries []audit.Entry
 		err := db.View(ctx, func(tx *store.Tx) error {
 			var err error
-			entries, err = tx.ListAudit(sdgdt.AuditFilter{Action: string(sdgdt.ActUserCreate), Limit: 1})
-			if err != nil || len(entries) == 0 {
+			created, err := tx.ListAudit(sdgdt.AuditFilter{Action: string(sdgdt.ActUserCreate), Limit: 1000})
+			if err != nil {
 				return err
 			}
-			entries, err = tx.ListAudit(sdgdt.AuditFilter{SchoolIDs: []int64{entries[0].SchoolID}, Limit: 100000})
-			return err
+			for _, e := range created { // a school's account: its school's chain
+				if e.SchoolID != 0 {
+					entries, err = tx.ListAudit(sdgdt.AuditFilter{SchoolIDs: []int64{e.SchoolID}, Limit: 100000})
+					return err
+				}
+			}
+			return nil
 		})
 		if err != nil || len(entries) < 3 {
 			t.Fatalf("entries: %d, %v", len(entries), err)
@@ -106,11 +111,29 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 			}
 		}
 		sort.Slice(chain, func(i, j int) bool { return chain[i].Seq < chain[j].Seq })
-		victim := len(chain) / 2
-		for chain[victim].Action != string(sdgdt.ActUserCreate) && chain[victim].Action != string(sdgdt.ActSignIn) && victim > 0 {
-			victim--
+		// The victim: an entry nearest the middle of the chain whose change
+		// touches no data the data check compares (not marks, pupils, roles,
+		// groups), so that only the chain can tell.
+		compared := func(a string) bool {
+			return strings.HasPrefix(a, "sheet.") || strings.HasPrefix(a, "correction.") || strings.HasPrefix(a, "pupil.") || strings.HasPrefix(a, "role.") || strings.HasPrefix(a, "group.")
 		}
-		chain[victim].After = `{"username":"ke.gian"}`
+		victim := -1
+		for d := 0; d < len(chain) && victim < 0; d++ {
+			for _, i := range []int{len(chain)/2 - d, len(chain)/2 + d} {
+				if i >= 0 && i < len(chain) && !compared(chain[i].Action) {
+					victim = i
+					break
+				}
+			}
+		}
+		if victim < 0 {
+			seen := map[string]int{}
+			for _, e := range chain {
+				seen[e.Action]++
+			}
+			t.Fatalf("no account creation or sign-in in the chain %s (%d entries of %d): %v", entries[0].Chain, len(chain), len(entries), seen)
+		}
+		chain[victim].After = `{"rewritten_by":"ke.gian"}`
 		for i := victim; i < len(chain); i++ {
 			if i > 0 {
 				chain[i].PrevHash = chain[i-1].Hash
@@ -134,7 +157,7 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 		}
 		err, _, errs := runCmd(t, "", "audit", "verify", "--db", "sqlite:"+path, "--heads", heads)
 		var ee exitError
-		if !errors.As(err, &ee) || ee != 1 || !strings.Contains(errs, "rewritten") {
+		if !errors.As(err, &ee) || ee != 1 || !strings.Contains(errs, "viết lại") {
 			t.Fatalf("verify --heads: %v; stderr:\n%s", err, errs)
 		}
 	})
@@ -148,7 +171,7 @@ func TestAuditVerifyCatchesTampering(t *testing.T) {
 		db.Close()
 		err, _, errs := runCmd(t, "", "audit", "verify", "--db", "sqlite:"+path)
 		var ee exitError
-		if !errors.As(err, &ee) || ee != 1 || !strings.Contains(errs, "anchor entry") {
+		if !errors.As(err, &ee) || ee != 1 || !strings.Contains(errs, "mục neo") {
 			t.Fatalf("verify: %v; stderr:\n%s", err, errs)
 		}
 	})

@@ -4,6 +4,8 @@
 package app
 
 import (
+	"context"
+	"crypto/x509"
 	"encoding/json"
 	"log/slog"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/audit"
 	"sdgdt/internal/auth"
+	"sdgdt/internal/sign"
 	"sdgdt/internal/store"
 )
 
@@ -30,6 +33,15 @@ type Config struct {
 	// PublicURL is the address people reach the server at, for the
 	// verification links printed on documents ("https://sdgd.example.vn").
 	PublicURL string
+
+	// Digital signatures: the KDF that seals signers' keys under their PIN,
+	// the validity of certificates the province CA issues, the passphrase of
+	// the CA's key (enrolment needs it; "" leaves enrolment to the command
+	// line), and trust roots besides the province CA (--trust-roots).
+	SignKDF      sign.KDFParams
+	CertValidity time.Duration
+	CAPassphrase string
+	TrustRoots   []*x509.Certificate
 }
 
 // DefaultConfig returns the production settings.
@@ -48,6 +60,8 @@ func DefaultConfig() Config {
 		Throttle:        auth.DefaultThrottle,
 		Argon:           auth.DefaultParams,
 		Issuer:          "SĐGĐT",
+		SignKDF:         sign.DefaultKDFParams,
+		CertValidity:    3 * 365 * 24 * time.Hour,
 	}
 }
 
@@ -60,6 +74,27 @@ type App struct {
 	dummyOnce sync.Once
 	dummy     string
 	recompute *recomputer // the background recomputation of stored results
+	kinds     sync.Map    // school id → kind, for wording pages (kinds do not change)
+	signJobs  *signJobs   // batch signing in progress (sign_batch.go)
+}
+
+// SchoolKind returns the kind of a school ("" if there is none), for wording
+// pages and exports (sdgdt.ForKind). It reads the database once per school.
+func (a *App) SchoolKind(ctx context.Context, schoolID int64) string {
+	if k, ok := a.kinds.Load(schoolID); ok {
+		return k.(string)
+	}
+	var kind string
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		s, err := tx.School(schoolID)
+		kind = s.Kind
+		return err
+	})
+	if err != nil {
+		return ""
+	}
+	a.kinds.Store(schoolID, kind)
+	return kind
 }
 
 // New returns the use cases over db.
@@ -70,7 +105,7 @@ func New(db *store.DB, cfg Config, log *slog.Logger) *App {
 	if cfg.Clock != nil {
 		db.Now = cfg.Clock
 	}
-	return &App{DB: db, Cfg: cfg, Log: log, recompute: newRecomputer()}
+	return &App{DB: db, Cfg: cfg, Log: log, recompute: newRecomputer(), signJobs: newSignJobs()}
 }
 
 // Now reads the system's clock, the one every transaction uses.

@@ -111,37 +111,6 @@ func (a *App) CreateAssignment(ctx context.Context, p *Principal, as sdgdt.Assig
 	return as, err
 }
 
-// CreateGroup creates a group or subject team (tổ chuyên môn) with members.
-func (a *App) CreateGroup(ctx context.Context, p *Principal, schoolID int64, kind, name string, members []int64) (int64, error) {
-	name = strings.Join(strings.Fields(name), " ")
-	if name == "" {
-		return 0, sdgdt.Invalid(map[string]string{"name": "Vui lòng nhập tên tổ/nhóm."})
-	}
-	var id int64
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		s, err := tx.School(schoolID)
-		if err != nil {
-			return err
-		}
-		if !Can(p, ActGrantRoles, SchoolTarget(s)) {
-			return forbidden()
-		}
-		if id, err = tx.CreateGroup(schoolID, kind, name); err != nil {
-			return err
-		}
-		for _, m := range members {
-			if err := a.checkStaffOf(tx, m, schoolID); err != nil {
-				return err
-			}
-			if err := tx.AddGroupMember(id, m); err != nil {
-				return err
-			}
-		}
-		return record(tx, p, sdgdt.ActGroupCreate, "group", idStr(id), s.ID, s.UnitPath, nil, map[string]any{"kind": kind, "name": name, "members": members})
-	})
-	return id, err
-}
-
 // SetupAccount sets an account's first-sign-in state and second factor
 // directly: for the command line only (demo data, first administrator).
 func (a *App) SetupAccount(ctx context.Context, p *Principal, userID int64, mustChange bool, totpSecret string) error {

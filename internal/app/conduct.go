@@ -115,6 +115,13 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, pupils); err != nil {
 			return err
 		}
+		var changed []string
+		for term := range terms {
+			changed = append(changed, term)
+		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, unionTerms(c, changed...), VoidEdit); err != nil {
+			return err
+		}
 		return record(tx, p, sdgdt.ActConductSet, "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"class": c.Name, "conduct": after})
 	})
 	if err == nil && len(entries) > 0 {
@@ -250,6 +257,9 @@ func (a *App) RecordRetests(ctx context.Context, p *Principal, classID int64, en
 			return nil
 		}
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, pupils); err != nil {
+			return err
+		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, []string{"year"}, VoidEdit); err != nil {
 			return err
 		}
 		return record(tx, p, sdgdt.ActRetestSet, "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"class": c.Name, "retests": after})

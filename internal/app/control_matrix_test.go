@@ -73,7 +73,7 @@ func TestControlMatrix(t *testing.T) {
 					if dname == "leader" {
 						continue
 					}
-					if err := f.a.DecideApproval(ctx, dp, ap.ID, true, ""); err == nil {
+					if err := f.a.DecideApproval(ctx, dp, ap.ID, app.ApprovalDecision{Approve: true}); err == nil {
 						t.Errorf("approval by %s", dname)
 					}
 				}

@@ -58,7 +58,16 @@ func (a *App) RequestCorrection(ctx context.Context, p *Principal, sheetID int64
 			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên được phân công môn " + v.SubjectName + " lớp " + v.Class.Name + " đề nghị điều chỉnh bảng điểm này."}
 		}
 		if err := checkSheetWritable(tx, v.Sheet); err == nil {
-			return sdgdt.Invalid(map[string]string{"sheet": "Bảng điểm đang mở: hãy sửa trực tiếp trên bảng điểm, không cần đề nghị điều chỉnh."})
+			// Open, unless every requested cell is in a column locked alone.
+			open := len(v.LockedFields) == 0
+			for _, in := range cells {
+				if _, locked := v.LockedFields[in.Field]; !locked {
+					open = true
+				}
+			}
+			if open {
+				return sdgdt.Invalid(map[string]string{"sheet": "Bảng điểm đang mở: hãy sửa trực tiếp trên bảng điểm, không cần đề nghị điều chỉnh."})
+			}
 		} else if sdgdt.ErrorCode(err) != sdgdt.ELOCKED {
 			return err
 		}
@@ -279,6 +288,13 @@ func (a *App) applyCorrection(tx *store.Tx, p *Principal, c *sdgdt.Correction, s
 		if err := tx.MarkResultsStale(sh.SchoolID, sh.SchoolYearID, sh.ClassID, pupils); err != nil {
 			return err
 		}
+	}
+	class, err := tx.Class(sh.ClassID)
+	if err != nil {
+		return err
+	}
+	if err := a.voidChanged(tx, p, s.ID, class.ID, affectedTerms(class, sh.Term), VoidCorrection); err != nil {
+		return err
 	}
 	c.Status, c.AppliedAt = "applied", tx.Now
 	after := correctionView(*c)

@@ -697,6 +697,15 @@ func (a *App) SetHomeroomComments(ctx context.Context, p *Principal, classID int
 				return err
 			}
 		}
+		var changed []string
+		for _, term := range ClassTerms {
+			if terms[term] {
+				changed = append(changed, term)
+			}
+		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, changed, VoidEdit); err != nil {
+			return err
+		}
 		return record(tx, p, sdgdt.ActHomeroomComment, "class", idStr(c.ID), s.ID, s.UnitPath,
 			map[string]any{"comments": before}, map[string]any{"class": c.Name, "comments": after})
 	})

@@ -58,19 +58,32 @@ func (a *App) MayImport(ctx context.Context, p *Principal, schoolID int64) error
 	})
 }
 
-// checkHeader compares a spreadsheet's first row with the template's headings.
-func checkHeader(rows [][]string, want []string) *RowError {
+// headerAt is the index of a spreadsheet's headings row: the first row whose
+// first cell is "STT" (the templates put a title above it), or the first row.
+// Rows are numbered as Excel numbers them: row i is "Dòng i+1".
+func headerAt(rows [][]string) int {
+	for i, row := range rows {
+		if len(row) > 0 && viet.Clean(row[0]) == "STT" {
+			return i
+		}
+	}
+	return 0
+}
+
+// checkHeader compares a spreadsheet's headings row (rows[h]) with the
+// template's headings.
+func checkHeader(rows [][]string, h int, want []string) *RowError {
 	if len(rows) == 0 {
 		return &RowError{Row: 1, Message: "Tệp trống: hãy dùng tệp mẫu tải về từ hệ thống."}
 	}
-	got := rows[0]
+	got := rows[h]
 	for i, w := range want {
 		g := ""
 		if i < len(got) {
 			g = viet.Clean(got[i])
 		}
 		if !strings.EqualFold(g, w) {
-			return &RowError{Row: 1, Column: w, Message: fmt.Sprintf("Sai mẫu: cột %d phải là “%s” (tệp có “%s”). Hãy dùng tệp mẫu tải về từ hệ thống.", i+1, w, g)}
+			return &RowError{Row: h + 1, Column: w, Message: fmt.Sprintf("Sai mẫu: cột %d phải là “%s” (tệp có “%s”). Hãy dùng tệp mẫu tải về từ hệ thống.", i+1, w, g)}
 		}
 	}
 	return nil
@@ -98,7 +111,8 @@ func blank(row []string) bool {
 // nothing is imported and the report lists every error.
 func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, rows [][]string) (ImportReport, error) {
 	var rep ImportReport
-	if e := checkHeader(rows, PupilColumns); e != nil {
+	h := headerAt(rows)
+	if e := checkHeader(rows, h, PupilColumns); e != nil {
 		rep.Errors = append(rep.Errors, *e)
 		return rep, nil
 	}
@@ -130,8 +144,8 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 		seen := map[string]int{}
 		var numbers []string
 		now := tx.Now
-		for i, row := range rows[1:] {
-			n := i + 2
+		for i, row := range rows[h+1:] {
+			n := h + i + 2
 			if blank(row) || noteRow(row) {
 				continue
 			}
@@ -172,7 +186,7 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 			}
 		}
 		if rep.Rows == 0 {
-			rep.Errors = append(rep.Errors, RowError{Row: 2, Message: "Tệp không có dòng học sinh nào."})
+			rep.Errors = append(rep.Errors, RowError{Row: h + 2, Message: "Tệp không có dòng học sinh nào."})
 		}
 		if len(rep.Errors) > 0 {
 			sortRowErrors(rep.Errors)
@@ -198,6 +212,15 @@ func (a *App) ImportPupils(ctx context.Context, p *Principal, schoolID int64, ro
 			}
 			perClass[pl.class.Name]++
 			rep.Created++
+		}
+		voided := map[int64]bool{}
+		for _, pl := range plan {
+			if !voided[pl.class.ID] {
+				voided[pl.class.ID] = true
+				if err := a.voidChanged(tx, p, s.ID, pl.class.ID, allTerms(pl.class), VoidRoster); err != nil {
+					return err
+				}
+			}
 		}
 		return record(tx, p, sdgdt.ActPupilImport, "school", idStr(schoolID), s.ID, s.UnitPath, nil, map[string]any{"created": rep.Created, "per_class": perClass, "pupils": created})
 	})
@@ -249,7 +272,8 @@ var staffFieldColumn = map[string]string{"full_name": "Họ và tên", "username
 // report's Accounts holds the passwords to hand over.
 func (a *App) ImportStaff(ctx context.Context, p *Principal, schoolID int64, rows [][]string) (ImportReport, error) {
 	var rep ImportReport
-	if e := checkHeader(rows, StaffColumns); e != nil {
+	h := headerAt(rows)
+	if e := checkHeader(rows, h, StaffColumns); e != nil {
 		rep.Errors = append(rep.Errors, *e)
 		return rep, nil
 	}
@@ -261,8 +285,8 @@ func (a *App) ImportStaff(ctx context.Context, p *Principal, schoolID int64, row
 	var plan []planned
 	seen := map[string]int{}
 	now := a.DB.Now()
-	for i, row := range rows[1:] {
-		n := i + 2
+	for i, row := range rows[h+1:] {
+		n := h + i + 2
 		if blank(row) || noteRow(row) {
 			continue
 		}
@@ -316,7 +340,7 @@ func (a *App) ImportStaff(ctx context.Context, p *Principal, schoolID int64, row
 		plan = append(plan, planned{row: n, user: u, profile: sp})
 	}
 	if rep.Rows == 0 {
-		rep.Errors = append(rep.Errors, RowError{Row: 2, Message: "Tệp không có dòng cán bộ nào."})
+		rep.Errors = append(rep.Errors, RowError{Row: h + 2, Message: "Tệp không có dòng cán bộ nào."})
 	}
 	// Rights and the usernames already taken, before the passwords are hashed.
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
@@ -426,7 +450,8 @@ func RulesetFor(kind string, grade int) string {
 // programme's curriculum of its grade and, when given, its homeroom teacher.
 func (a *App) ImportClasses(ctx context.Context, p *Principal, schoolID int64, rows [][]string) (ImportReport, error) {
 	var rep ImportReport
-	if e := checkHeader(rows, ClassColumns); e != nil {
+	h := headerAt(rows)
+	if e := checkHeader(rows, h, ClassColumns); e != nil {
 		rep.Errors = append(rep.Errors, *e)
 		return rep, nil
 	}
@@ -457,8 +482,8 @@ func (a *App) ImportClasses(ctx context.Context, p *Principal, schoolID int64, r
 		lo, hi := GradeRange(s.Kind)
 		seen := map[string]int{}
 		var plan []sdgdt.Class
-		for i, row := range rows[1:] {
-			n := i + 2
+		for i, row := range rows[h+1:] {
+			n := h + i + 2
 			if blank(row) || noteRow(row) {
 				continue
 			}
@@ -496,7 +521,7 @@ func (a *App) ImportClasses(ctx context.Context, p *Principal, schoolID int64, r
 			plan = append(plan, c)
 		}
 		if rep.Rows == 0 {
-			rep.Errors = append(rep.Errors, RowError{Row: 2, Message: "Tệp không có dòng lớp nào."})
+			rep.Errors = append(rep.Errors, RowError{Row: h + 2, Message: "Tệp không có dòng lớp nào."})
 		}
 		if len(rep.Errors) > 0 {
 			sortRowErrors(rep.Errors)
@@ -552,7 +577,8 @@ func normaliseTerm(s string) string {
 // year to a teacher: a new assignment, or a new teacher for an existing one.
 func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int64, rows [][]string) (ImportReport, error) {
 	var rep ImportReport
-	if e := checkHeader(rows, AssignmentColumns); e != nil {
+	h := headerAt(rows)
+	if e := checkHeader(rows, h, AssignmentColumns); e != nil {
 		rep.Errors = append(rep.Errors, *e)
 		return rep, nil
 	}
@@ -593,8 +619,8 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 		}
 		var plan []planned
 		seen := map[string]int{}
-		for i, row := range rows[1:] {
-			n := i + 2
+		for i, row := range rows[h+1:] {
+			n := h + i + 2
 			if blank(row) || noteRow(row) {
 				continue
 			}
@@ -676,7 +702,7 @@ func (a *App) ImportAssignments(ctx context.Context, p *Principal, schoolID int6
 			plan = append(plan, pl)
 		}
 		if rep.Rows == 0 {
-			rep.Errors = append(rep.Errors, RowError{Row: 2, Message: "Tệp không có dòng phân công nào."})
+			rep.Errors = append(rep.Errors, RowError{Row: h + 2, Message: "Tệp không có dòng phân công nào."})
 		}
 		if len(rep.Errors) > 0 {
 			sortRowErrors(rep.Errors)

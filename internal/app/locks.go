@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -63,11 +64,49 @@ func activeLock(tx *store.Tx, sc SheetScope) (*sdgdt.Lock, error) {
 		return nil, err
 	}
 	for i := range ls {
-		if ls[i].ActiveAt(tx.Now) && covers(ls[i], sc) {
+		if ls[i].Field == "" && ls[i].ActiveAt(tx.Now) && covers(ls[i], sc) {
 			return &ls[i], nil
 		}
 	}
 	return nil, nil
+}
+
+// fieldLocks returns the locks that hold now over single columns of the
+// sheets in sc, by column: a write to one of those columns is refused while
+// the others stay open.
+func fieldLocks(tx *store.Tx, sc SheetScope) (map[string]sdgdt.Lock, error) {
+	ls, err := tx.LocksFor(sc.School.ID, sc.School.UnitPath, false)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]sdgdt.Lock{}
+	for _, l := range ls {
+		if l.Field != "" && l.ActiveAt(tx.Now) && covers(l, sc) {
+			if _, ok := out[l.Field]; !ok {
+				out[l.Field] = l
+			}
+		}
+	}
+	return out, nil
+}
+
+// sheetFieldLocks is fieldLocks for one sheet.
+func sheetFieldLocks(tx *store.Tx, sh sdgdt.Sheet) (map[string]sdgdt.Lock, error) {
+	c, err := tx.Class(sh.ClassID)
+	if err != nil {
+		return nil, err
+	}
+	s, err := tx.School(sh.SchoolID)
+	if err != nil {
+		return nil, err
+	}
+	return fieldLocks(tx, SheetScope{School: s, YearID: sh.SchoolYearID, Term: sh.Term, Grade: c.Grade, ClassID: c.ID, SheetID: sh.ID})
+}
+
+// LockableFields are the columns a lock may cover alone, with their names.
+var LockableFields = []struct{ Code, Name string }{
+	{"midterm", "Điểm đánh giá giữa kì (ĐĐGgk)"}, {"final", "Điểm đánh giá cuối kì (ĐĐGck)"}, {"comment", "Nhận xét của giáo viên bộ môn"},
+	{"level", "Mức đạt được (tiểu học)"}, {"test", "Điểm kiểm tra định kì (tiểu học)"},
 }
 
 // CheckUnlocked returns an ELOCKED error naming the lock when one holds over a
@@ -103,6 +142,9 @@ func LockedError(l sdgdt.Lock) error {
 		untilJSON = l.Until.UTC().Format(time.RFC3339)
 	}
 	what := "Sổ đã bị khóa"
+	if l.Field != "" {
+		what = "Cột " + FieldLabel(l.Field) + " đã bị khóa"
+	}
 	switch l.Source {
 	case "approval":
 		what = "Sổ đã được phê duyệt và khóa"
@@ -125,6 +167,7 @@ type LockInput struct {
 	Grade       int
 	ClassID     int64
 	SheetID     int64
+	Field       string // one column only ("final", …); "" for whole sheets
 	From, Until time.Time
 	Reason      string
 	RequestedBy int64 // for a sysadmin: the leader who asked for the lock
@@ -162,13 +205,16 @@ func (a *App) SetLock(ctx context.Context, p *Principal, in LockInput) (sdgdt.Lo
 	if !in.Until.IsZero() && !in.Until.After(now) {
 		fields["until"] = "Thời điểm kết thúc đã qua."
 	}
+	if in.Field != "" && !slices.ContainsFunc(LockableFields, func(f struct{ Code, Name string }) bool { return f.Code == in.Field }) {
+		fields["field"] = "Chỉ khóa riêng được cột giữa kì, cuối kì, nhận xét, mức đạt được hoặc điểm kiểm tra."
+	}
 	if in.UnitID == 0 && in.SchoolID == 0 && in.ClassID == 0 && in.SheetID == 0 {
 		fields["school_id"] = "Chọn trường (hoặc đơn vị) cần khóa."
 	}
 	if len(fields) > 0 {
 		return sdgdt.Lock{}, sdgdt.Invalid(fields)
 	}
-	l := sdgdt.Lock{From: in.From, Until: in.Until, Reason: in.Reason, Source: "manual", SetBy: p.User.ID, Term: in.Term, Grade: in.Grade, SchoolYearID: in.YearID}
+	l := sdgdt.Lock{From: in.From, Until: in.Until, Reason: in.Reason, Source: "manual", SetBy: p.User.ID, Term: in.Term, Grade: in.Grade, SchoolYearID: in.YearID, Field: in.Field}
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		var target Target
 		var schoolID int64
@@ -256,6 +302,9 @@ func lockView(l sdgdt.Lock) map[string]any {
 	}
 	if l.Term != "" {
 		m["term"] = l.Term
+	}
+	if l.Field != "" {
+		m["field"] = l.Field
 	}
 	if l.Grade != 0 {
 		m["grade"] = l.Grade

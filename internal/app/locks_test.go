@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,16 +145,16 @@ func TestInspectionWindowAndApproval(t *testing.T) {
 		if _, err := f.a.ProposeApproval(ctx, board, f.c6a1.ID, "hk1", ""); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
 			t.Errorf("proposed twice: %v", err)
 		}
-		if err := f.a.DecideApproval(ctx, board, ap.ID, true, ""); !app.IsForbidden(err) {
+		if err := f.a.DecideApproval(ctx, board, ap.ID, app.ApprovalDecision{Approve: true}); !app.IsForbidden(err) {
 			t.Errorf("the board approved: %v", err)
 		}
-		if err := f.a.DecideApproval(ctx, leader, ap.ID, false, ""); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, app.ApprovalDecision{Approve: false}); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
 			t.Errorf("returned without a reason: %v", err)
 		}
-		if err := f.a.DecideApproval(ctx, leader, ap.ID, true, ""); err != nil {
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, app.ApprovalDecision{Approve: true}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.a.DecideApproval(ctx, leader, ap.ID, true, ""); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
+		if err := f.a.DecideApproval(ctx, leader, ap.ID, app.ApprovalDecision{Approve: true}); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
 			t.Errorf("decided twice: %v", err)
 		}
 		err = f.a.CheckUnlocked(ctx, write)
@@ -171,6 +172,63 @@ func TestInspectionWindowAndApproval(t *testing.T) {
 		}
 		if err := f.a.LiftLock(ctx, leader, sa.Approvals[0].LockID, "mở lại", 0); !app.IsForbidden(err) {
 			t.Errorf("an approval lock was lifted: %v", err)
+		}
+	})
+}
+
+// TestColumnLock checks a lock of one column, as peers' grids allow: the
+// end-of-term marks locked while the rest of the sheet stays open; a patch
+// touching the locked column writes nothing; a correction is the way to change
+// that column.
+func TestColumnLock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newRecordsFixture(t, db)
+		f.grantLeader(t)
+		leader := f.principal(t, "hieutruong")
+		pupil, err := f.a.EnrolNewPupil(ctx, f.adminA, f.c6a1.ID, pupilIn("Nguyễn Văn An", "05/09/2014", "nam", ""), f.year.StartsOn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sheet sdgdt.Sheet
+		if err := db.View(ctx, func(tx *store.Tx) error {
+			var err error
+			sheet, err = tx.SheetFor(f.c6a1.ID, "toan", "hk1")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		num := func(s string) app.CellValue { return app.CellValue{Number: true, Text: s} }
+		if _, err := f.a.SetLock(ctx, leader, app.LockInput{SheetID: sheet.ID, Field: "bogus", Reason: "Thử"}); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+			t.Errorf("a lock of an unknown column: %v", err)
+		}
+		if _, err := f.a.SetLock(ctx, leader, app.LockInput{SchoolID: f.schoolA.ID, Term: "hk1", Field: "final", Reason: "Chốt điểm cuối kì"}); err != nil {
+			t.Fatal(err)
+		}
+		v, err := f.a.GetSheet(ctx, f.teacher, sheet.ID)
+		if err != nil || v.Locked || v.LockedFields["final"] == "" || len(v.LockedFields) != 1 {
+			t.Fatalf("the sheet after locking its final column: locked %v, fields %v, %v", v.Locked, v.LockedFields, err)
+		}
+		// The open columns take marks.
+		if _, err := f.a.PatchSheet(ctx, f.teacher, sheet.ID, app.SheetPatch{Version: v.Sheet.Version, Changes: []app.SheetChange{{PupilID: pupil.ID, Field: "midterm", Value: num("7")}}}); err != nil {
+			t.Fatalf("an open column refused: %v", err)
+		}
+		v, _ = f.a.GetSheet(ctx, f.teacher, sheet.ID)
+		// A patch that touches the locked column writes nothing at all.
+		_, err = f.a.PatchSheet(ctx, f.teacher, sheet.ID, app.SheetPatch{Version: v.Sheet.Version, Changes: []app.SheetChange{
+			{PupilID: pupil.ID, Field: "midterm", Value: num("8")}, {PupilID: pupil.ID, Field: "final", Value: num("9")}}})
+		if sdgdt.ErrorCode(err) != sdgdt.ELOCKED || !strings.Contains(sdgdt.ErrorMessage(err), "ĐĐGck") {
+			t.Fatalf("a write to the locked column: %v", err)
+		}
+		if after, _ := f.a.GetSheet(ctx, f.teacher, sheet.ID); after.Sheet.Version != v.Sheet.Version {
+			t.Error("a refused patch changed the sheet")
+		}
+		// The locked column is corrected through a request; the rest is edited directly.
+		if _, err := f.a.RequestCorrection(ctx, f.teacher, sheet.ID, []app.CorrectionCellInput{{PupilID: pupil.ID, Field: "midterm", Value: num("9")}}, "Nhầm"); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+			t.Errorf("a correction of an open column: %v", err)
+		}
+		if _, err := f.a.RequestCorrection(ctx, f.teacher, sheet.ID, []app.CorrectionCellInput{{PupilID: pupil.ID, Field: "final", Value: num("9")}}, "Chấm phúc khảo"); err != nil {
+			t.Errorf("a correction of the locked column: %v", err)
 		}
 	})
 }

@@ -150,6 +150,14 @@ func (a *App) RecordMovement(ctx context.Context, p *Principal, in MovementInput
 		if err := tx.AddMovement(&m); err != nil {
 			return err
 		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, allTerms(c), VoidRoster); err != nil {
+			return err
+		}
+		if m.ToClassID != 0 {
+			if err := a.voidChanged(tx, p, s.ID, m.ToClassID, allTerms(c), VoidRoster); err != nil {
+				return err
+			}
+		}
 		return record(tx, p, sdgdt.MovementAction(in.Kind), "pupil", idStr(pupil.ID), s.ID, s.UnitPath, nil,
 			map[string]any{"movement_id": m.ID, "kind": m.Kind, "date": in.On.Format("2006-01-02"), "from_class": c.Name, "to_class_id": m.ToClassID,
 				"to_school_id": m.ToSchoolID, "other_school": m.OtherSchool, "reason": m.Reason, "status": m.Status})
@@ -215,6 +223,14 @@ func (a *App) DecideTransfer(ctx context.Context, p *Principal, movementID int64
 			return err
 		}
 		if err := tx.DecideMovement(m.ID, "accepted", p.User.ID, to.ID); err != nil {
+			return err
+		}
+		if oc, err := tx.Class(e.ClassID); err != nil {
+			return err
+		} else if err := a.voidChanged(tx, p, oc.SchoolID, oc.ID, allTerms(oc), VoidRoster); err != nil {
+			return err
+		}
+		if err := a.voidChanged(tx, p, dest.ID, to.ID, allTerms(to), VoidRoster); err != nil {
 			return err
 		}
 		in := sdgdt.Movement{SchoolID: dest.ID, PupilID: pupil.ID, Kind: "transfer_in", On: m.On, ToClassID: to.ID, OtherSchool: origin.Name,
@@ -284,7 +300,7 @@ func (a *App) MonthReview(ctx context.Context, p *Principal, classID int64, mont
 			return err
 		}
 		t := ClassTarget(s, classID)
-		if !Can(p, ActRead, t) {
+		if !Can(p, ActReadClass, t) {
 			return forbidden()
 		}
 		mr.CanConfirm = p.HasRole(sdgdt.RoleHomeroom) && Can(p, ActKeepClassRecords, t)

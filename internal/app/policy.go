@@ -23,6 +23,7 @@ const (
 	ActKeepClassRecords Action = "keep_class_records" // pupils' profiles, absences, movements of a class
 	ActManageSchool     Action = "manage_school"      // classes, curricula, assignments, imports, rollover
 	ActViewProfiles     Action = "view_profiles"      // full personal data (identity numbers, phones)
+	ActReadClass        Action = "read_class"         // a class's list, its pupils' profiles and absences: who needs to know
 
 	// Assessment book (secondary sheets, conduct).
 	ActReadSheet    Action = "read_sheet"    // see a class × subject × term sheet and its history
@@ -68,16 +69,16 @@ func SchoolTarget(s sdgdt.School) Target {
 
 // unitActions lists what a unit-scoped role may do on anything below its unit.
 var unitActions = map[string]map[Action]bool{
-	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true, ActViewProfiles: true, ActReadSheet: true, ActInspect: true, ActViewProgress: true},
-	sdgdt.RoleUnitBoard: {ActRead: true, ActViewAudit: true, ActReadSheet: true, ActViewProgress: true},
+	sdgdt.RoleUnitAdmin: {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActManageUnits: true, ActManageYears: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true, ActInspect: true, ActViewProgress: true},
+	sdgdt.RoleUnitBoard: {ActRead: true, ActViewAudit: true, ActReadClass: true, ActReadSheet: true, ActViewProgress: true},
 }
 
 // schoolActions lists what a school-scoped role may do in its school.
 var schoolActions = map[string]map[Action]bool{
-	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true, ActReadSheet: true, ActLock: true, ActApprove: true, ActViewProgress: true, ActDecidePromotion: true},
-	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActKeepClassRecords: true, ActManageSchool: true, ActViewProfiles: true, ActReadSheet: true},
-	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true, ActReadSheet: true, ActPropose: true, ActViewProgress: true},
-	sdgdt.RoleStaff:          {ActRead: true},
+	sdgdt.RoleLeader:         {ActRead: true, ActViewAudit: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true, ActLock: true, ActApprove: true, ActViewProgress: true, ActDecidePromotion: true},
+	sdgdt.RoleSysadmin:       {ActRead: true, ActManageAccounts: true, ActGrantRoles: true, ActViewAudit: true, ActKeepClassRecords: true, ActManageSchool: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true},
+	sdgdt.RoleBoard:          {ActRead: true, ActViewAudit: true, ActReadClass: true, ActReadSheet: true, ActPropose: true, ActViewProgress: true},
+	sdgdt.RoleStaff:          {ActRead: true, ActReadClass: true}, // the office (văn thư) keeps and prints the books
 	sdgdt.RoleHomeroom:       {ActRead: true},
 	sdgdt.RoleSubjectTeacher: {ActRead: true},
 }
@@ -85,9 +86,14 @@ var schoolActions = map[string]map[Action]bool{
 // ownActions lists what a class- or assignment-scoped role may do on its own
 // class or assignment only.
 var ownActions = map[string]map[Action]bool{
-	sdgdt.RoleHomeroom:       {ActKeepClassRecords: true, ActViewProfiles: true, ActReadSheet: true, ActWriteConduct: true},
+	sdgdt.RoleHomeroom:       {ActKeepClassRecords: true, ActViewProfiles: true, ActReadClass: true, ActReadSheet: true, ActWriteConduct: true},
 	sdgdt.RoleSubjectTeacher: {ActReadSheet: true, ActWriteSheet: true},
 }
+
+// taughtActions lists what a subject teacher may do on any class he teaches
+// (not only on his own assignment): see its list of pupils, without their
+// personal data.
+var taughtActions = map[Action]bool{ActReadClass: true}
 
 // Can reports whether p may do action on target. It is the one policy function:
 // pages, the API and the use cases all ask it.
@@ -124,6 +130,9 @@ func Can(p *Principal, action Action, t Target) bool {
 			}
 			if ownActions[r.Role][action] && ((r.ScopeKind == sdgdt.ScopeClass && t.ClassID == r.ScopeID) ||
 				(r.ScopeKind == sdgdt.ScopeAssignment && t.AssignmentID == r.ScopeID)) {
+				return true
+			}
+			if taughtActions[action] && r.ScopeKind == sdgdt.ScopeAssignment && t.ClassID != 0 && t.ClassID == r.ClassID {
 				return true
 			}
 		}

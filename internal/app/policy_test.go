@@ -229,3 +229,38 @@ func TestCanGrant(t *testing.T) {
 		t.Error("the command line grants every grantable role and only those")
 	}
 }
+
+// TestCanReadClass checks needs-to-know on a class's list and profiles: the
+// school's leadership, office and administrator see every class; a homeroom
+// teacher his class; a subject teacher the classes he teaches, without their
+// personal data; no one another school's.
+func TestCanReadClass(t *testing.T) {
+	class := func(school, id int64) app.Target {
+		return app.Target{Kind: sdgdt.ScopeSchool, UnitPath: "/1/2/", SchoolID: school, ClassID: id}
+	}
+	teacher := sdgdt.RoleRef{Role: sdgdt.RoleSubjectTeacher, ScopeKind: sdgdt.ScopeAssignment, ScopeID: 77, SchoolID: 10, ClassID: 5, Path: "/1/2/"}
+	homeroom := sdgdt.RoleRef{Role: sdgdt.RoleHomeroom, ScopeKind: sdgdt.ScopeClass, ScopeID: 6, SchoolID: 10, ClassID: 6, Path: "/1/2/"}
+	cases := []struct {
+		name string
+		role sdgdt.RoleRef
+		act  app.Action
+		t    app.Target
+		want bool
+	}{
+		{"subject teacher, a class he teaches", teacher, app.ActReadClass, class(10, 5), true},
+		{"subject teacher, its profiles", teacher, app.ActViewProfiles, class(10, 5), false},
+		{"subject teacher, a class he does not teach", teacher, app.ActReadClass, class(10, 6), false},
+		{"subject teacher, the school without a class", teacher, app.ActReadClass, class(10, 0), false},
+		{"homeroom teacher, his class", homeroom, app.ActReadClass, class(10, 6), true},
+		{"homeroom teacher, another class", homeroom, app.ActReadClass, class(10, 5), false},
+		{"office staff, any class", schoolRole(sdgdt.RoleStaff, 10, "/1/2/"), app.ActReadClass, class(10, 5), true},
+		{"leader, any class", schoolRole(sdgdt.RoleLeader, 10, "/1/2/"), app.ActReadClass, class(10, 5), true},
+		{"another school's leader", schoolRole(sdgdt.RoleLeader, 11, "/1/2/"), app.ActReadClass, class(10, 5), false},
+		{"the office above, inspecting", unitRole(sdgdt.RoleUnitBoard, "/1/2/"), app.ActReadClass, class(10, 5), true},
+	}
+	for _, c := range cases {
+		if got := app.Can(principalWith(c.role), c.act, c.t); got != c.want {
+			t.Errorf("%s: Can(%s) = %v, want %v", c.name, c.act, got, c.want)
+		}
+	}
+}

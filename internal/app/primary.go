@@ -7,6 +7,7 @@ import (
 
 	"sdgdt/internal/assess"
 	"sdgdt/internal/store"
+	"sdgdt/internal/viet"
 )
 
 // The primary book (Circular 27/2020): it shares the sheets of the secondary
@@ -71,6 +72,22 @@ func PCNLFields() []string {
 		out = append(out, "q."+q)
 	}
 	return append(out, PCNLQualityComment)
+}
+
+// MarkText shows a stored value the Vietnamese way, as the grid, the exports
+// and the documents do: 7,5 · Đ · CĐ · P; comments and levels as they are.
+func MarkText(field, v string) string {
+	switch {
+	case v == "":
+		return ""
+	case IsTextField(field) || field == "level":
+		return v
+	case v == "D":
+		return "Đ"
+	case v == "CD":
+		return "CĐ"
+	}
+	return strings.Replace(v, ".", ",", 1)
 }
 
 // IsTextField reports whether a field holds free text (a comment) rather than
@@ -139,10 +156,10 @@ func (sc *sheetCtx) noFieldMessage(field string) string {
 			}
 			g := strconv.Itoa(v.Class.Grade)
 			if v.Sheet.Subject == "tieng_viet" || v.Sheet.Subject == "toan" {
-				return "Lớp " + g + " không kiểm tra định kì môn " + v.SubjectName + " ở " + strings.ToLower(SheetTermName(v.Sheet.Term)) +
+				return "Lớp " + g + " không kiểm tra định kì môn " + v.SubjectName + " ở " + viet.LowerFirst(SheetTermName(v.Sheet.Term)) +
 					": chỉ cuối học kì I và cuối năm học (giữa học kì chỉ với lớp 4, 5)."
 			}
-			return "Môn " + v.SubjectName + " chỉ kiểm tra định kì ở cuối học kì I và cuối năm học, không ở " + strings.ToLower(SheetTermName(v.Sheet.Term)) + "."
+			return "Môn " + v.SubjectName + " chỉ kiểm tra định kì ở cuối học kì I và cuối năm học, không ở " + viet.LowerFirst(SheetTermName(v.Sheet.Term)) + "."
 		case field == "midterm" || field == "final" || strings.HasPrefix(field, "regular["):
 			return "Sổ tiểu học không có điểm “" + FieldLabel(field) + "”: ghi mức đạt được (T/H/C), điểm kiểm tra định kì nếu có, và nhận xét."
 		}

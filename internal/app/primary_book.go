@@ -425,6 +425,9 @@ func (a *App) SetNomination(ctx context.Context, p *Principal, classID, pupilID 
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, []int64{pupilID}); err != nil {
 			return err
 		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, []string{"cn"}, VoidEdit); err != nil {
+			return err
+		}
 		return record(tx, p, sdgdt.ActPrimaryNominate, "pupil", idStr(pupilID), s.ID, s.UnitPath, nil,
 			map[string]any{"class": c.Name, "nominated": nominated, "reason": reason})
 	})
@@ -534,6 +537,9 @@ func (a *App) RecordSupplement(ctx context.Context, p *Principal, classID, pupil
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, []int64{pupilID}); err != nil {
 			return err
 		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, []string{"cn"}, VoidEdit); err != nil {
+			return err
+		}
 		return record(tx, p, sdgdt.ActPrimarySupplement, "pupil", idStr(pupilID), s.ID, s.UnitPath, nil,
 			map[string]any{"class": c.Name, "items": after, "note": note})
 	})
@@ -583,6 +589,9 @@ func (a *App) DecidePromotion(ctx context.Context, p *Principal, classID, pupilI
 			return err
 		}
 		if err := tx.MarkResultsStale(c.SchoolID, c.SchoolYearID, c.ID, []int64{pupilID}); err != nil {
+			return err
+		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, []string{"cn"}, VoidEdit); err != nil {
 			return err
 		}
 		return record(tx, p, sdgdt.ActPrimaryDecision, "pupil", idStr(pupilID), s.ID, s.UnitPath, before,

@@ -96,6 +96,21 @@ type ProgressRow struct {
 	Upcoming    []LateItem // assessments not due yet, with the cells still empty
 }
 
+// sheetDue gives each field a sheet must have filled its default due date:
+// the regular marks the rules ask of the subject, mid-term and end-of-term,
+// the primary periodic test where the grade and point have one.
+func sheetDue(y sdgdt.SchoolYear, s sdgdt.ProgressSheet) map[string]time.Time {
+	n := 0
+	if s.Kind != "primary" {
+		n = assess.RegularCount(assess.AssessedBy(s.AssessedBy), s.RegularCount)
+	}
+	due := defaultDue(y, s.Term, n)
+	if s.Kind == "primary" && !assess.PrimaryTestRequired(s.Grade, s.Term, s.Subject) {
+		delete(due, "test")
+	}
+	return due
+}
+
 // Rate is the share entered, in percent (100 when nothing is required yet).
 func (r ProgressRow) Rate() int { return rate(r.Entered, r.Required) }
 
@@ -141,6 +156,17 @@ type SchoolProgress struct {
 
 // Rate is the school's rate.
 func (s SchoolProgress) Rate() int { return rate(s.Entered, s.Required) }
+
+// LateSheets counts the sheets with late items.
+func (s SchoolProgress) LateSheets() int {
+	n := 0
+	for _, r := range s.Rows {
+		if len(r.Late) > 0 {
+			n++
+		}
+	}
+	return n
+}
 
 // ProgressQuery filters and sorts a progress page.
 type ProgressQuery struct {
@@ -215,20 +241,13 @@ func (a *App) progressRows(tx *store.Tx, schoolID int64, y sdgdt.SchoolYear, asO
 	}
 	var out []ProgressRow
 	for _, s := range sheets {
-		n := 0
-		if s.Kind != "primary" {
-			n = assess.RegularCount(assess.AssessedBy(s.AssessedBy), s.RegularCount)
-		}
-		due := defaultDue(y, s.Term, n)
+		due := sheetDue(y, s)
 		for _, it := range own {
 			if it.Term == s.Term {
 				if _, ok := due[it.Item]; ok {
 					due[it.Item] = it.DueOn
 				}
 			}
-		}
-		if s.Kind == "primary" && !assess.PrimaryTestRequired(s.Grade, s.Term, s.Subject) {
-			delete(due, "test")
 		}
 		r := ProgressRow{SheetID: s.SheetID, TeacherID: s.TeacherID, TeacherName: s.TeacherName, ClassName: s.ClassName, Grade: s.Grade,
 			Subject: s.Subject, SubjectName: assess.SubjectName(s.Subject), Term: s.Term}

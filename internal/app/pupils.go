@@ -166,6 +166,9 @@ func (a *App) EnrolNewPupil(ctx context.Context, p *Principal, classID int64, in
 		if err := tx.Enrol(&e); err != nil {
 			return err
 		}
+		if err := a.voidChanged(tx, p, s.ID, c.ID, allTerms(c), VoidRoster); err != nil {
+			return err
+		}
 		return record(tx, p, sdgdt.ActPupilCreate, "pupil", idStr(pupil.ID), s.ID, s.UnitPath, nil, map[string]any{"pupil": pupilView(pupil), "class_id": c.ID})
 	})
 	return pupil, err

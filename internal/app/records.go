@@ -38,7 +38,7 @@ func (a *App) ClassRecords(ctx context.Context, p *Principal, classID int64) (Cl
 			return err
 		}
 		t := ClassTarget(cr.School, classID)
-		if !Can(p, ActRead, t) {
+		if !Can(p, ActReadClass, t) {
 			return forbidden()
 		}
 		cr.CanKeep, cr.CanProfiles = Can(p, ActKeepClassRecords, t), Can(p, ActViewProfiles, t)
@@ -155,7 +155,7 @@ func (a *App) PupilProfile(ctx context.Context, p *Principal, pupilID int64) (Pu
 			pp.Status = e.Status
 		}
 		t := ClassTarget(pp.School, pp.Class.ID)
-		if !Can(p, ActRead, t) {
+		if !Can(p, ActReadClass, t) {
 			return forbidden()
 		}
 		pp.CanEdit = Can(p, ActKeepClassRecords, t)
@@ -213,6 +213,15 @@ func (a *App) UpdatePupil(ctx context.Context, p *Principal, pupilID int64, in P
 		np.ID, np.SchoolID, np.CreatedAt = old.ID, old.SchoolID, old.CreatedAt
 		if err := tx.UpdatePupil(&np); err != nil {
 			return err
+		}
+		if classID != 0 && old.FullName() != np.FullName() { // the name is in the signed documents
+			c, err := tx.Class(classID)
+			if err != nil {
+				return err
+			}
+			if err := a.voidChanged(tx, p, s.ID, classID, allTerms(c), VoidEdit); err != nil {
+				return err
+			}
 		}
 		return record(tx, p, sdgdt.ActPupilUpdate, "pupil", idStr(pupilID), s.ID, s.UnitPath, pupilView(old), pupilView(np))
 	})
@@ -319,7 +328,7 @@ func (a *App) DayAbsences(ctx context.Context, p *Principal, classID int64, on t
 		if err != nil {
 			return err
 		}
-		if !Can(p, ActRead, ClassTarget(s, classID)) {
+		if !Can(p, ActReadClass, ClassTarget(s, classID)) {
 			return forbidden()
 		}
 		out, err = tx.ClassAbsences(classID, on, on)

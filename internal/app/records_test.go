@@ -401,6 +401,14 @@ func TestImportPupils(t *testing.T) {
 		if len(rep.Errors) != 1 || rep.Errors[0].Row != 1 || !strings.Contains(rep.Errors[0].Message, "Sai mẫu") {
 			t.Errorf("wrong layout report: %+v", rep)
 		}
+		// The template's layout: a title and a blank row above the headings;
+		// errors name the rows as Excel numbers them.
+		titled := append([][]string{{"DANH SÁCH HỌC SINH"}, {}}, importRows(2, "6A1")...)
+		titled[4][2] = "31/02/2014"
+		rep, _ = f.a.ImportPupils(ctx, f.adminA, f.schoolA.ID, titled)
+		if len(rep.Errors) != 1 || rep.Errors[0].Row != 5 || rep.Errors[0].Column != "Ngày sinh" {
+			t.Errorf("titled file: %+v, want an error in Excel row 5", rep.Errors)
+		}
 		// Rights.
 		if _, err := f.a.ImportPupils(ctx, f.adminB, f.schoolA.ID, importRows(1, "6A1")); !app.IsForbidden(err) {
 			t.Errorf("import into another school: %v", err)

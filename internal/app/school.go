@@ -24,6 +24,7 @@ type SchoolRecords struct {
 	Pending     []sdgdt.Movement // transfer requests addressed to the school
 	Recent      []sdgdt.Movement
 	CanManage   bool
+	Readable    map[int64]bool // the classes whose lists the reader may open
 	Pupils      int
 }
 
@@ -54,8 +55,10 @@ func (a *App) SchoolRecords(ctx context.Context, p *Principal, schoolID, yearID 
 		if sr.Classes, err = tx.ClassesWithCounts(schoolID, sr.Year.ID); err != nil {
 			return err
 		}
+		sr.Readable = map[int64]bool{}
 		for _, c := range sr.Classes {
 			sr.Pupils += c.Pupils
+			sr.Readable[c.ID] = Can(p, ActReadClass, ClassTarget(sr.School, c.ID))
 		}
 		if sr.Staff, err = tx.Staff(schoolID); err != nil {
 			return err

@@ -135,6 +135,7 @@ type SheetView struct {
 	AssignmentID   int64
 	CanWrite       bool
 	Locked         bool
+	LockedFields   map[string]string // columns locked alone, with why (the rest open)
 	LockReason     string
 	Rows           []SheetRow
 	Supported      bool // false for a kind whose grid is not built yet
@@ -226,6 +227,18 @@ func (a *App) loadSheet(tx *store.Tx, p *Principal, id int64) (*sheetCtx, error)
 	sc.ruleSet = rs
 	v.RulesetVersion = rs.Version
 	v.Locked, v.LockReason = sheetLockState(tx, sh)
+	if !v.Locked {
+		fl, err := sheetFieldLocks(tx, sh)
+		if err != nil {
+			return nil, err
+		}
+		for f, l := range fl {
+			if v.LockedFields == nil {
+				v.LockedFields = map[string]string{}
+			}
+			v.LockedFields[f] = sdgdt.ErrorMessage(LockedError(l))
+		}
+	}
 	switch sh.Kind {
 	case sdgdt.SheetPrimary:
 		v.AssessedBy = "level"
@@ -481,6 +494,10 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 		if err := checkSheetWritable(tx, v.Sheet); err != nil {
 			return err
 		}
+		fieldLocked, err := sheetFieldLocks(tx, v.Sheet)
+		if err != nil {
+			return err
+		}
 		if patch.Version < 0 || patch.Version > v.Sheet.Version {
 			return &sdgdt.Error{Code: sdgdt.EMALFORMED, Message: "Phiên bản bảng điểm không hợp lệ (" + strconv.FormatInt(patch.Version, 10) + "); hãy tải lại trang."}
 		}
@@ -514,6 +531,9 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 			if !allowed[ch.Field] {
 				fields[key] = sc.noFieldMessage(ch.Field)
 				continue
+			}
+			if l, ok := fieldLocked[ch.Field]; ok {
+				return LockedError(l) // all or nothing: nothing of the patch is written
 			}
 			val, msg := sc.validate(ch.Field, ch.Value)
 			if msg != "" {
@@ -579,6 +599,13 @@ func (a *App) PatchSheet(ctx context.Context, p *Principal, id int64, patch Shee
 				}
 			}
 			if err := tx.MarkResultsStale(v.Sheet.SchoolID, v.Sheet.SchoolYearID, v.Class.ID, affected); err != nil {
+				return err
+			}
+			why := VoidEdit
+			if patch.Via == ViaCorrection {
+				why = VoidCorrection
+			}
+			if err := a.voidChanged(tx, p, v.School.ID, v.Class.ID, affectedTerms(v.Class, v.Sheet.Term), why); err != nil {
 				return err
 			}
 			audit := map[string]any{"version": res.Version, "via": patch.Via, "subject": v.Sheet.Subject, "term": v.Sheet.Term, "class": v.Class.Name, "cells": after}

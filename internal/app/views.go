@@ -85,6 +85,7 @@ type Place struct {
 	Schools    []sdgdt.School // schools directly in a unit
 	Groups     []sdgdt.Group
 	Classes    []sdgdt.Class
+	Readable   map[int64]bool // the classes whose lists the reader may open
 	Year       sdgdt.SchoolYear
 	CanManage  bool
 	CanGrant   bool
@@ -121,6 +122,10 @@ func (a *App) SchoolPlace(ctx context.Context, p *Principal, id int64) (Place, e
 			if y.Current {
 				pl.Year = y
 				pl.Classes, err = tx.ClassesOf(s.ID, y.ID)
+				pl.Readable = map[int64]bool{}
+				for _, c := range pl.Classes {
+					pl.Readable[c.ID] = Can(p, ActReadClass, ClassTarget(s, c.ID))
+				}
 				return err
 			}
 		}

@@ -106,9 +106,9 @@ type Problem struct {
 
 func (p *Problem) Error() string {
 	if p.EntryID == 0 {
-		return fmt.Sprintf("chain %s: %s", p.Chain, p.Reason)
+		return fmt.Sprintf("chuỗi %s: %s", p.Chain, p.Reason)
 	}
-	return fmt.Sprintf("entry %d (chain %s, seq %d): %s", p.EntryID, p.Chain, p.Seq, p.Reason)
+	return fmt.Sprintf("mục %d (chuỗi %s, số thứ tự %d): %s", p.EntryID, p.Chain, p.Seq, p.Reason)
 }
 
 // NewVerifier returns an empty verifier.
@@ -125,21 +125,21 @@ func (v *Verifier) Add(e Entry) *Problem {
 	p := &Problem{EntryID: e.ID, Chain: e.Chain, Seq: e.Seq}
 	switch {
 	case e.Seq != wantSeq:
-		p.Reason = fmt.Sprintf("expected sequence number %d: an entry is missing or was inserted", wantSeq)
+		p.Reason = fmt.Sprintf("lẽ ra là số thứ tự %d: một mục bị mất hoặc bị chèn thêm", wantSeq)
 		return p
 	case e.PrevHash != wantPrev && prev != nil && ComputeHash(&e) == e.Hash:
 		// This entry is intact, so the one before it was changed (its hash rewritten).
-		return &Problem{EntryID: prev.ID, Chain: prev.Chain, Seq: prev.Seq, Reason: "its hash was rewritten: the next entry links to a different hash"}
+		return &Problem{EntryID: prev.ID, Chain: prev.Chain, Seq: prev.Seq, Reason: "mã băm của mục bị viết lại: mục sau nó nối với một mã băm khác"}
 	case e.PrevHash != wantPrev:
-		p.Reason = "its previous-hash does not match the entry before it"
+		p.Reason = "mã băm trước không khớp với mục đứng trước"
 		return p
 	case ComputeHash(&e) != e.Hash:
-		p.Reason = "its content does not match its hash (the entry was changed)"
+		p.Reason = "nội dung không khớp mã băm (mục đã bị sửa)"
 		return p
 	}
 	if a, ok := v.expect[e.Chain][e.Seq]; ok {
 		if a.hash != e.Hash {
-			p.Reason = "its hash differs from the one anchored in " + a.source + ": the chain was rewritten"
+			p.Reason = "mã băm khác với mã đã neo trong " + a.source + ": chuỗi đã bị viết lại"
 			return p
 		}
 		delete(v.expect[e.Chain], e.Seq)
@@ -162,16 +162,16 @@ func (v *Verifier) Finish(heads map[string]Head) *Problem {
 	}
 	for c, m := range v.expect {
 		for seq, a := range m {
-			return &Problem{Chain: c, Seq: seq, Reason: fmt.Sprintf("entry %d, anchored in %s, is missing: the chain was cut or rewritten", seq, a.source)}
+			return &Problem{Chain: c, Seq: seq, Reason: fmt.Sprintf("mục số %d, đã neo trong %s, không còn: chuỗi bị cắt hoặc viết lại", seq, a.source)}
 		}
 	}
 	for _, c := range sortedUnique(chains) {
 		h, last := heads[c], v.last[c]
 		switch {
 		case last == nil:
-			return &Problem{Chain: c, Reason: fmt.Sprintf("the head says %d entries but none was found", h.Seq)}
+			return &Problem{Chain: c, Reason: fmt.Sprintf("đầu chuỗi ghi %d mục nhưng không tìm thấy mục nào", h.Seq)}
 		case h.Seq != last.Seq || h.Hash != last.Hash:
-			return &Problem{EntryID: last.ID, Chain: c, Seq: last.Seq, Reason: fmt.Sprintf("the chain head (seq %d) does not match the last entry: entries were removed or the head was changed", h.Seq)}
+			return &Problem{EntryID: last.ID, Chain: c, Seq: last.Seq, Reason: fmt.Sprintf("đầu chuỗi (số thứ tự %d) không khớp mục cuối: có mục bị xóa hoặc đầu chuỗi bị sửa", h.Seq)}
 		}
 	}
 	return nil

@@ -25,6 +25,7 @@ type Account struct {
 	ScopeKind  string  `json:"scope_kind"`
 	ScopeName  string  `json:"scope_name"`
 	TOTPSecret *string `json:"totp_secret"`
+	SignPIN    *string `json:"sign_pin,omitempty"` // the signing PIN of teachers and leaders
 }
 
 type seeder struct {
@@ -119,7 +120,10 @@ func (s *seeder) run() error {
 	if err := s.primaryBook(); err != nil { // the primary book: primary.go
 		return err
 	}
-	return s.marks()
+	if err := s.marks(); err != nil {
+		return err
+	}
+	return s.signatures() // signatures.go
 }
 
 // schoolPlan describes a demo school: its grades, the class suffixes of each

@@ -39,7 +39,7 @@ func Corrections(sc app.SchoolCorrections) ([]byte, error) {
 	for _, c := range sc.Corrections {
 		for _, cell := range c.Cells {
 			t.Rows = append(t.Rows, []any{c.ID, sdgdt.FormatDateTime(c.RequestedAt), c.ClassName, assess.SubjectName(c.Subject), app.SheetTermName(c.Term), cell.PupilName,
-				app.FieldLabel(cell.Field), markText(cell.Field, cell.OldValue), markText(cell.Field, cell.NewValue), c.Reason, c.RequesterName, c.DeciderName,
+				app.FieldLabel(cell.Field), app.MarkText(cell.Field, cell.OldValue), app.MarkText(cell.Field, cell.NewValue), c.Reason, c.RequesterName, c.DeciderName,
 				c.BoardWitnessName, c.HomeroomName, app.CorrectionStatusName[c.Status], sdgdt.FormatDateTime(c.AppliedAt)})
 		}
 	}

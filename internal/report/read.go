@@ -24,9 +24,9 @@ func openUpload(r io.Reader) (*excelize.File, error) {
 	return excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: 16 << 20})
 }
 
-// ReadRows returns the cells of the first sheet as text, row by row, from the
-// first non-empty row on (a title above the headings is skipped when the
-// headings row starts with "STT"). Cells come back raw: a date typed as a date
+// ReadRows returns the cells of the first sheet as text, row by row, from
+// row 1 (rows[i] is Excel's row i+1, empty rows included, so that messages
+// name the rows the user sees; the importers find the headings row). Cells come back raw: a date typed as a date
 // is its serial number, which app.ParseDay understands. Its errors are plain
 // and written to be shown ("không đọc được tệp: ...").
 func ReadRows(r io.Reader) ([][]string, error) {
@@ -59,11 +59,6 @@ func ReadRows(r io.Reader) ([][]string, error) {
 	}
 	if err := it.Error(); err != nil {
 		return nil, fmt.Errorf("không đọc được trang tính: %v", err)
-	}
-	for i, row := range rows {
-		if len(row) > 0 && row[0] == "STT" {
-			return rows[i:], nil
-		}
 	}
 	return rows, nil
 }

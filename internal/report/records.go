@@ -29,7 +29,7 @@ func Template(kind string, school sdgdt.School) ([]byte, error) {
 	var t Table
 	switch kind {
 	case "pupils":
-		t = Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH — " + strings.ToUpper(school.Name), Columns: app.PupilColumns,
+		t = Table{Sheet: "Học sinh", Title: "DANH SÁCH HỌC SINH — " + strings.ToUpper(school.Name), Columns: app.PupilColumns, Kind: school.Kind,
 			Widths: widths(6, 26, 13, 10, 10, 22, 18, 36, 22, 22, 22, 14, 18, 18, 8),
 			Notes: []string{
 				"Hướng dẫn: mỗi học sinh một dòng, bắt đầu ngay dưới dòng tiêu đề; không đổi tên hay thứ tự cột. Ngày sinh ghi dd/mm/yyyy. Giới tính: Nam hoặc Nữ. Số định danh cá nhân gồm 12 chữ số. Lớp phải là lớp đã có trong năm học hiện tại.",
@@ -105,12 +105,12 @@ func ClassList(cr app.ClassRecords) ([]byte, error) {
 		return out
 	}
 	t := Table{Sheet: "Lớp " + cr.Class.Name, Title: "DANH SÁCH HỌC SINH LỚP " + cr.Class.Name + " — NĂM HỌC " + cr.Year.Name + " — " + strings.ToUpper(cr.School.Name),
-		Columns: cols, Widths: ws, Rows: rows(cr.Roster)}
+		Columns: cols, Widths: ws, Rows: rows(cr.Roster), Kind: cr.School.Kind}
 	if len(cr.Former) == 0 {
 		return Write(t)
 	}
 	t.Notes = append(t.Notes, "Học sinh đã chuyển lớp, chuyển trường hoặc nghỉ học trong năm: xem trang tính “Đã rời lớp”.")
-	return Write(t, Table{Sheet: "Đã rời lớp", Title: "HỌC SINH ĐÃ RỜI LỚP " + cr.Class.Name, Columns: cols, Widths: ws, Rows: rows(cr.Former)})
+	return Write(t, Table{Sheet: "Đã rời lớp", Title: "HỌC SINH ĐÃ RỜI LỚP " + cr.Class.Name, Columns: cols, Widths: ws, Rows: rows(cr.Former), Kind: cr.School.Kind})
 }
 
 // StaffList is a school's staff; personal adds dates of birth, phones and

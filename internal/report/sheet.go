@@ -152,7 +152,7 @@ func cellValue(field, raw string) any {
 		}
 		return float64(s) / 10 // one decimal: exact enough to print back as written
 	}
-	return markText(field, raw)
+	return app.MarkText(field, raw)
 }
 
 // cellText is how a stored value reads back from the workbook.
@@ -168,22 +168,6 @@ func cellText(field, raw string) string {
 		return x
 	}
 	return raw
-}
-
-// markText shows a stored value the Vietnamese way, as the grid does:
-// 7,5 · Đ · CĐ · P; comments and levels as they are.
-func markText(field, v string) string {
-	switch {
-	case v == "":
-		return ""
-	case app.IsTextField(field) || field == "level":
-		return v
-	case v == "D":
-		return "Đ"
-	case v == "CD":
-		return "CĐ"
-	}
-	return strings.Replace(v, ".", ",", 1)
 }
 
 // SheetUpload is what an uploaded sheet workbook changes.

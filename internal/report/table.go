@@ -1,6 +1,10 @@
 package report
 
-import "github.com/xuri/excelize/v2"
+import (
+	"github.com/xuri/excelize/v2"
+
+	"sdgdt"
+)
 
 // Table is one sheet of a list: a title above the table, the column headings,
 // the rows, and optional column widths (in characters).
@@ -14,6 +18,9 @@ type Table struct {
 	// Text lists the columns (from 1) formatted as text ("@"), so that dates
 	// and codes typed into a template stay as typed (05/09/2013, 0912…).
 	Text []int
+	// Kind words the title, sheet name and notes for a kind of school
+	// (sdgdt.ForKind); the headings stay the templates' own.
+	Kind string
 }
 
 // Write builds a workbook of the tables and returns its bytes: each a bold
@@ -32,6 +39,10 @@ func Write(tables ...Table) ([]byte, error) {
 	text := b.style(&excelize.Style{Font: font, NumFmt: 49})
 	title := b.style(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Arial", Size: 13}})
 	for i, t := range tables {
+		t.Sheet, t.Title = sdgdt.ForKind(t.Kind, t.Sheet), sdgdt.ForKind(t.Kind, t.Title)
+		for j := range t.Notes {
+			t.Notes[j] = sdgdt.ForKind(t.Kind, t.Notes[j])
+		}
 		name := t.Sheet
 		b.sheet(name, i == 0)
 		// Column styles first: excelize restyles a column's existing cells.

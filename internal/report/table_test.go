@@ -36,7 +36,8 @@ func TestWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 5 || !slices.Equal(rows[0], []string{"STT", "Họ và tên", "Ngày sinh"}) || rows[4][0] != "Ghi chú." {
+	// From row 1, the blank rows kept: rows[i] is Excel's row i+1.
+	if len(rows) != 7 || !slices.Equal(rows[2], []string{"STT", "Họ và tên", "Ngày sinh"}) || len(rows[5]) != 0 || rows[6][0] != "Ghi chú." {
 		t.Errorf("ReadRows = %q", rows)
 	}
 }

@@ -27,7 +27,7 @@ const approvalQuery = `SELECT a.id, a.school_id, a.school_year_id, a.class_id, c
 	FROM approvals a JOIN classes c ON c.id = a.class_id JOIN users pu ON pu.id = a.proposed_by LEFT JOIN users du ON du.id = a.decided_by`
 
 func (t *Tx) approvals(where string, args ...any) ([]sdgdt.Approval, error) {
-	rows, err := t.query(approvalQuery+" WHERE "+where+" ORDER BY c.grade, c.name, a.term, a.id DESC", args...)
+	rows, err := t.query(approvalQuery+" WHERE "+where+" ORDER BY c.grade, c.name, "+sdgdt.TermOrderSQL("a.term")+", a.id DESC", args...)
 	if err != nil {
 		return nil, err
 	}

@@ -197,7 +197,7 @@ func (db *DB) Anchors(ctx context.Context) (map[string]map[string]audit.Head, er
 			if err := json.Unmarshal([]byte(js), &after); err != nil {
 				return fmt.Errorf("anchor entry %d: %w", id, err)
 			}
-			out[fmt.Sprintf("the anchor entry %d of %s", id, at.In(sdgdt.Vietnam).Format("02/01/2006 15:04"))] = after.Heads
+			out[fmt.Sprintf("mục neo %d ngày %s", id, at.In(sdgdt.Vietnam).Format("02/01/2006 15:04"))] = after.Heads
 		}
 		return rows.Err()
 	})

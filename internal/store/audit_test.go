@@ -80,7 +80,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		t.Run("deleted entry", func(t *testing.T) {
 			db.ExecForTest(ctx, `DELETE FROM audit_log WHERE id = $1`, third.ID)
 			p, _, _ := db.VerifyAudit(ctx)
-			if p == nil || !strings.Contains(p.Reason, "missing") {
+			if p == nil || !strings.Contains(p.Reason, "bị mất") {
 				t.Fatalf("deletion not detected: %v", p)
 			}
 		})

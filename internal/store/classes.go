@@ -117,7 +117,7 @@ const assignmentInfoQuery = `SELECT a.id, a.school_id, a.class_id, a.subject, a.
 	FROM assignments a JOIN classes c ON c.id = a.class_id JOIN school_years y ON y.id = c.school_year_id JOIN users u ON u.id = a.teacher_id`
 
 func (t *Tx) assignmentInfos(where string, args ...any) ([]sdgdt.AssignmentInfo, error) {
-	rows, err := t.query(assignmentInfoQuery+" WHERE "+where+" ORDER BY c.grade, c.name, a.subject, a.term", args...)
+	rows, err := t.query(assignmentInfoQuery+" WHERE "+where+" ORDER BY c.grade, c.name, a.subject, "+sdgdt.TermOrderSQL("a.term"), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -15,10 +15,10 @@ func (t *Tx) CreateLock(l *sdgdt.Lock) error {
 		until = l.Until.UTC()
 	}
 	var err error
-	l.ID, err = t.insert(`INSERT INTO locks (unit_path, school_id, school_year_id, term, grade, class_id, sheet_id, from_at, until_at, reason, source, set_by, requested_by, set_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+	l.ID, err = t.insert(`INSERT INTO locks (unit_path, school_id, school_year_id, term, grade, class_id, sheet_id, from_at, until_at, reason, source, set_by, requested_by, set_at, field)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		l.UnitPath, nullInt(l.SchoolID), nullInt(l.SchoolYearID), l.Term, l.Grade, nullInt(l.ClassID), nullInt(l.SheetID), l.From.UTC(), until,
-		l.Reason, l.Source, l.SetBy, nullInt(l.RequestedBy), l.SetAt)
+		l.Reason, l.Source, l.SetBy, nullInt(l.RequestedBy), l.SetAt, l.Field)
 	return err
 }
 
@@ -35,9 +35,9 @@ func (t *Tx) LiftLock(id, by int64, reason string) error {
 }
 
 const lockQuery = `SELECT l.id, l.unit_path, COALESCE(l.school_id, 0), COALESCE(l.school_year_id, 0), l.term, l.grade, COALESCE(l.class_id, 0), COALESCE(l.sheet_id, 0),
-	l.from_at, l.until_at, l.reason, l.source, l.set_by, u.full_name, COALESCE(l.requested_by, 0), l.set_at, COALESCE(l.lifted_by, 0), l.lifted_at, l.lift_reason,
-	COALESCE(c.name, ''), COALESCE(s.name, '')
-	FROM locks l JOIN users u ON u.id = l.set_by LEFT JOIN classes c ON c.id = l.class_id LEFT JOIN schools s ON s.id = l.school_id`
+	l.from_at, l.until_at, l.reason, l.source, l.set_by, COALESCE(u.full_name, 'Quản trị hệ thống (dòng lệnh)'), COALESCE(l.requested_by, 0), l.set_at, COALESCE(l.lifted_by, 0), l.lifted_at, l.lift_reason,
+	COALESCE(c.name, ''), COALESCE(s.name, ''), l.field
+	FROM locks l LEFT JOIN users u ON u.id = l.set_by LEFT JOIN classes c ON c.id = l.class_id LEFT JOIN schools s ON s.id = l.school_id`
 
 func (t *Tx) locks(where string, args ...any) ([]sdgdt.Lock, error) {
 	rows, err := t.query(lockQuery+" WHERE "+where+" ORDER BY l.id DESC", args...)
@@ -50,7 +50,7 @@ func (t *Tx) locks(where string, args ...any) ([]sdgdt.Lock, error) {
 		var l sdgdt.Lock
 		var until, lifted sql.NullTime
 		if err := rows.Scan(&l.ID, &l.UnitPath, &l.SchoolID, &l.SchoolYearID, &l.Term, &l.Grade, &l.ClassID, &l.SheetID, &l.From, &until, &l.Reason, &l.Source,
-			&l.SetBy, &l.SetByName, &l.RequestedBy, &l.SetAt, &l.LiftedBy, &lifted, &l.LiftReason, &l.ClassName, &l.SchoolName); err != nil {
+			&l.SetBy, &l.SetByName, &l.RequestedBy, &l.SetAt, &l.LiftedBy, &lifted, &l.LiftReason, &l.ClassName, &l.SchoolName, &l.Field); err != nil {
 			return nil, err
 		}
 		l.Until, l.LiftedAt = until.Time, lifted.Time

@@ -8,7 +8,7 @@ import (
 
 // EntrySchedule returns the school's own due dates of a year.
 func (t *Tx) EntrySchedule(schoolID, yearID int64) ([]sdgdt.ScheduleItem, error) {
-	rows, err := t.query(`SELECT term, item, due_on FROM entry_schedules WHERE school_id = $1 AND school_year_id = $2 ORDER BY term, item`, schoolID, yearID)
+	rows, err := t.query(`SELECT term, item, due_on FROM entry_schedules WHERE school_id = $1 AND school_year_id = $2 ORDER BY `+sdgdt.TermOrderSQL("term")+`, item`, schoolID, yearID)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (t *Tx) ProgressSheets(schoolID, yearID int64, asOf time.Time) ([]sdgdt.Pro
 		JOIN assignments a ON a.class_id = s.class_id AND a.subject = s.subject AND a.term = s.term
 		JOIN users u ON u.id = a.teacher_id
 		LEFT JOIN class_subjects cs ON cs.class_id = s.class_id AND cs.subject = s.subject
-		WHERE s.school_id = $1 AND s.school_year_id = $2 ORDER BY u.full_name, c.grade, c.name, s.subject, s.term`, schoolID, yearID, sdgdt.EnrolStudying)
+		WHERE s.school_id = $1 AND s.school_year_id = $2 ORDER BY u.full_name, c.grade, c.name, s.subject, `+sdgdt.TermOrderSQL("s.term"), schoolID, yearID, sdgdt.EnrolStudying)
 	if err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func (t *Tx) TeacherSheets(teacherID int64) ([]sdgdt.TeacherSheet, error) {
 		LEFT JOIN sheets sh ON sh.class_id = a.class_id AND sh.subject = a.subject AND sh.term = a.term
 		LEFT JOIN class_subjects cs ON cs.class_id = a.class_id AND cs.subject = a.subject
 		WHERE a.teacher_id = $1 AND y.is_current = $2
-		ORDER BY c.grade, c.name, COALESCE(cs.position, 999), a.subject, a.term`, teacherID, true)
+		ORDER BY c.grade, c.name, COALESCE(cs.position, 999), a.subject, `+sdgdt.TermOrderSQL("a.term")+`, a.term`, teacherID, true)
 	if err != nil {
 		return nil, err
 	}

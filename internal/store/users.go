@@ -129,17 +129,17 @@ func (t *Tx) GrantsOnScope(scopeKind string, scopeID int64) ([]sdgdt.Grant, erro
 // current school year. Each comes with the unit path the policy needs.
 func (t *Tx) RolesOf(userID int64) ([]sdgdt.RoleRef, error) {
 	rows, err := t.query(`
-		SELECT g.role, g.scope_kind, g.scope_id, COALESCE(u.name, s.name, ''), COALESCE(s.id, 0), COALESCE(u.path, s.unit_path, '')
+		SELECT g.role, g.scope_kind, g.scope_id, COALESCE(u.name, s.name, ''), COALESCE(s.id, 0), 0, COALESCE(u.path, s.unit_path, '')
 		FROM role_grants g
 		LEFT JOIN units u ON g.scope_kind = 'unit' AND u.id = g.scope_id
 		LEFT JOIN schools s ON g.scope_kind = 'school' AND s.id = g.scope_id
 		WHERE g.revoked_at IS NULL AND (g.user_id = $1 OR g.group_id IN (SELECT group_id FROM group_members WHERE user_id = $1))
 		UNION ALL
-		SELECT 'homeroom', 'class', c.id, c.name || ' – ' || s.name, s.id, s.unit_path
+		SELECT 'homeroom', 'class', c.id, c.name || ' – ' || s.name, s.id, c.id, s.unit_path
 		FROM classes c JOIN schools s ON s.id = c.school_id JOIN school_years y ON y.id = c.school_year_id
 		WHERE c.homeroom_teacher_id = $1 AND y.is_current = $2
 		UNION ALL
-		SELECT 'subject_teacher', 'assignment', a.id, c.name || ' – ' || a.subject || ' – ' || a.term, s.id, s.unit_path
+		SELECT 'subject_teacher', 'assignment', a.id, c.name || ' – ' || a.subject || ' – ' || a.term, s.id, c.id, s.unit_path
 		FROM assignments a JOIN classes c ON c.id = a.class_id JOIN schools s ON s.id = a.school_id JOIN school_years y ON y.id = c.school_year_id
 		WHERE a.teacher_id = $1 AND y.is_current = $2`, userID, true)
 	if err != nil {
@@ -149,7 +149,7 @@ func (t *Tx) RolesOf(userID int64) ([]sdgdt.RoleRef, error) {
 	var out []sdgdt.RoleRef
 	for rows.Next() {
 		var r sdgdt.RoleRef
-		if err := rows.Scan(&r.Role, &r.ScopeKind, &r.ScopeID, &r.ScopeName, &r.SchoolID, &r.Path); err != nil {
+		if err := rows.Scan(&r.Role, &r.ScopeKind, &r.ScopeID, &r.ScopeName, &r.SchoolID, &r.ClassID, &r.Path); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -166,6 +166,53 @@ func (t *Tx) CreateGroup(schoolID int64, kind, name string) (int64, error) {
 func (t *Tx) AddGroupMember(groupID, userID int64) error {
 	_, err := t.exec(`INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, groupID, userID)
 	return err
+}
+
+// RemoveGroupMember takes a user out of a group (the audit log keeps who was
+// a member when).
+func (t *Tx) RemoveGroupMember(groupID, userID int64) error {
+	_, err := t.exec(`DELETE FROM group_members WHERE group_id = $1 AND user_id = $2`, groupID, userID)
+	return err
+}
+
+// Group returns one group with its members.
+func (t *Tx) Group(id int64) (sdgdt.Group, error) {
+	var g sdgdt.Group
+	if err := t.queryRow(`SELECT id, school_id, kind, name FROM groups WHERE id = $1`, id).Scan(&g.ID, &g.SchoolID, &g.Kind, &g.Name); err != nil {
+		return g, notFound(err, "tổ/nhóm")
+	}
+	rows, err := t.query(`SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id`, id)
+	if err != nil {
+		return g, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return g, err
+		}
+		g.Members = append(g.Members, u)
+	}
+	return g, rows.Err()
+}
+
+// GrantsOfGroups returns the active grants held by the groups of a school.
+func (t *Tx) GrantsOfGroups(schoolID int64) ([]sdgdt.Grant, error) {
+	rows, err := t.query(`SELECT r.id, COALESCE(r.user_id, 0), r.group_id, r.role, r.scope_kind, r.scope_id, r.duty, COALESCE(r.granted_by, 0), r.granted_at
+		FROM role_grants r JOIN groups g ON g.id = r.group_id WHERE g.school_id = $1 AND r.revoked_at IS NULL ORDER BY r.id`, schoolID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sdgdt.Grant
+	for rows.Next() {
+		var g sdgdt.Grant
+		if err := rows.Scan(&g.ID, &g.UserID, &g.GroupID, &g.Role, &g.ScopeKind, &g.ScopeID, &g.Duty, &g.GrantedBy, &g.GrantedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
 }
 
 // GroupsOf returns the groups of a school with their members.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,14 +21,16 @@ import (
 
 // DataProblem is one stored value that the audit log does not account for.
 type DataProblem struct {
-	Kind   string // "mark", "history", "pupil", "grant"
+	Kind   string // "mark", "history", "pupil", "grant", "group"
 	Key    string // which row
 	Stored string // what the table holds
 	Logged string // what the log says it should hold
 }
 
+var dataKinds = map[string]string{"mark": "điểm", "history": "lịch sử sửa điểm", "pupil": "học sinh", "grant": "phân quyền", "group": "tổ/nhóm", "log": "nhật ký"}
+
 func (p DataProblem) String() string {
-	return fmt.Sprintf("%s %s: stored %q, the audit log says %q", p.Kind, p.Key, p.Stored, p.Logged)
+	return fmt.Sprintf("%s (%s) %s: đang lưu %q, nhật ký ghi %q", dataKinds[p.Kind], p.Kind, p.Key, p.Stored, p.Logged)
 }
 
 type markKey struct {
@@ -37,15 +40,16 @@ type markKey struct {
 }
 
 func (k markKey) String() string {
-	return fmt.Sprintf("school %d year %d pupil %d %s/%s/%s", k.school, k.year, k.pupil, k.subject, k.term, k.field)
+	return fmt.Sprintf("trường %d năm học %d học sinh %d %s/%s/%s", k.school, k.year, k.pupil, k.subject, k.term, k.field)
 }
 
 // dataLog is what the audit log says the data is.
 type dataLog struct {
 	marks    map[markKey]string
 	changes  map[markKey]int
-	identity map[int64]string // pupil → identity number
-	grants   map[int64]bool   // grant → active
+	identity map[int64]string  // pupil → identity number
+	grants   map[int64]bool    // grant → active
+	members  map[int64][]int64 // group → its members, sorted
 }
 
 // VerifyData compares the stored marks, mark history, identity numbers and
@@ -76,19 +80,19 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 	if err != nil {
 		return nil, err
 	}
-	lg := dataLog{marks: map[markKey]string{}, changes: map[markKey]int{}, identity: map[int64]string{}, grants: map[int64]bool{}}
+	lg := dataLog{marks: map[markKey]string{}, changes: map[markKey]int{}, identity: map[int64]string{}, grants: map[int64]bool{}, members: map[int64][]int64{}}
 	var problems []DataProblem
 	setMark := func(sheetID, pupil int64, field, value string) {
 		sh, ok := sheets[sheetID]
 		if !ok {
-			problems = append(problems, DataProblem{Kind: "mark", Key: "sheet " + strconv.FormatInt(sheetID, 10), Stored: "", Logged: "writes to a sheet that no longer exists"})
+			problems = append(problems, DataProblem{Kind: "mark", Key: "sheet " + strconv.FormatInt(sheetID, 10), Stored: "", Logged: "ghi vào một bảng điểm không còn"})
 			return
 		}
 		k := markKey{sh.school, sh.year, pupil, sh.subject, sh.term, field}
 		lg.marks[k] = value
 		lg.changes[k]++
 	}
-	actions := []string{"sheet.patch", "correction.apply", "pupil.create", "pupil.update", "pupil.import", "role.grant", "role.revoke"}
+	actions := []string{"sheet.patch", "correction.apply", "pupil.create", "pupil.update", "pupil.import", "role.grant", "role.revoke", "group.create", "group.members"}
 	chain, seq := "", int64(0)
 	for {
 		var page []audit.Entry
@@ -115,7 +119,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 		}
 		for _, e := range page {
 			if err := lg.replay(e, setMark); err != nil {
-				problems = append(problems, DataProblem{Kind: "log", Key: fmt.Sprintf("entry %d", e.ID), Logged: err.Error()})
+				problems = append(problems, DataProblem{Kind: "log", Key: fmt.Sprintf("mục %d", e.ID), Logged: err.Error()})
 			}
 		}
 		last := page[len(page)-1]
@@ -138,7 +142,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 			logged, ok := lg.marks[k]
 			switch {
 			case !ok:
-				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: v, Logged: "(no write logged)"})
+				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: v, Logged: "(không có lần ghi nào)"})
 			case logged != v:
 				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: v, Logged: logged})
 			}
@@ -149,7 +153,7 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 		}
 		for k, v := range lg.marks {
 			if !seen[k] && v != "" {
-				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: "(deleted)", Logged: v})
+				problems = append(problems, DataProblem{Kind: "mark", Key: k.String(), Stored: "(đã bị xóa)", Logged: v})
 			}
 		}
 		counts := map[markKey]int{}
@@ -172,12 +176,12 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 		}
 		for k, want := range lg.changes {
 			if got := counts[k]; got != want {
-				problems = append(problems, DataProblem{Kind: "history", Key: k.String(), Stored: fmt.Sprintf("%d changes", got), Logged: fmt.Sprintf("%d changes", want)})
+				problems = append(problems, DataProblem{Kind: "history", Key: k.String(), Stored: fmt.Sprintf("%d lần sửa", got), Logged: fmt.Sprintf("%d lần sửa", want)})
 			}
 		}
 		for k, got := range counts {
 			if _, ok := lg.changes[k]; !ok {
-				problems = append(problems, DataProblem{Kind: "history", Key: k.String(), Stored: fmt.Sprintf("%d changes", got), Logged: "0 changes"})
+				problems = append(problems, DataProblem{Kind: "history", Key: k.String(), Stored: fmt.Sprintf("%d lần sửa", got), Logged: "0 lần sửa"})
 			}
 		}
 		rows, err = tx.query(`SELECT id, identity_number FROM pupils`)
@@ -195,12 +199,40 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 				if !ok {
 					logged = "(no write logged)"
 				}
-				problems = append(problems, DataProblem{Kind: "pupil", Key: "pupil " + strconv.FormatInt(id, 10) + " identity_number", Stored: v, Logged: logged})
+				problems = append(problems, DataProblem{Kind: "pupil", Key: "học sinh " + strconv.FormatInt(id, 10) + " số định danh", Stored: v, Logged: logged})
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		// Group members: who holds a group's roles.
+		rows, err = tx.query(`SELECT group_id, user_id FROM group_members ORDER BY group_id, user_id`)
+		if err != nil {
+			return err
+		}
+		stored := map[int64][]int64{}
+		for rows.Next() {
+			var g, u int64
+			if err := rows.Scan(&g, &u); err != nil {
+				rows.Close()
+				return err
+			}
+			stored[g] = append(stored[g], u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for g := range stored {
+			if _, ok := lg.members[g]; !ok {
+				lg.members[g] = nil
+			}
+		}
+		for g, want := range lg.members {
+			if got := stored[g]; !slices.Equal(got, want) {
+				problems = append(problems, DataProblem{Kind: "group", Key: "tổ/nhóm " + strconv.FormatInt(g, 10) + " thành viên", Stored: fmt.Sprint(got), Logged: fmt.Sprint(want)})
+			}
 		}
 		rows, err = tx.query(`SELECT id, revoked_at IS NULL FROM role_grants`)
 		if err != nil {
@@ -216,9 +248,9 @@ func (db *DB) VerifyData(ctx context.Context) ([]DataProblem, error) {
 			logged, ok := lg.grants[id]
 			switch {
 			case !ok:
-				problems = append(problems, DataProblem{Kind: "grant", Key: "role grant " + strconv.FormatInt(id, 10), Stored: map[bool]string{true: "active", false: "revoked"}[active], Logged: "(no grant logged)"})
+				problems = append(problems, DataProblem{Kind: "grant", Key: "phân quyền " + strconv.FormatInt(id, 10), Stored: map[bool]string{true: "đang hiệu lực", false: "đã thu hồi"}[active], Logged: "(không có lần cấp nào)"})
 			case logged != active:
-				problems = append(problems, DataProblem{Kind: "grant", Key: "role grant " + strconv.FormatInt(id, 10), Stored: map[bool]string{true: "active", false: "revoked"}[active], Logged: map[bool]string{true: "active", false: "revoked"}[logged]})
+				problems = append(problems, DataProblem{Kind: "grant", Key: "phân quyền " + strconv.FormatInt(id, 10), Stored: map[bool]string{true: "đang hiệu lực", false: "đã thu hồi"}[active], Logged: map[bool]string{true: "đang hiệu lực", false: "đã thu hồi"}[logged]})
 			}
 		}
 		return rows.Err()
@@ -305,6 +337,15 @@ func (lg *dataLog) replay(e audit.Entry, setMark func(sheet, pupil int64, field,
 			}
 			lg.identity[pid] = v.IdentityNumber
 		}
+	case "group.create", "group.members":
+		var after struct {
+			Members []int64 `json:"members"`
+		}
+		if err := json.Unmarshal([]byte(e.After), &after); err != nil {
+			return fmt.Errorf("unreadable %s entry: %w", e.Action, err)
+		}
+		slices.Sort(after.Members)
+		lg.members[id] = after.Members
 	case "role.grant":
 		lg.grants[id] = true
 	case "role.revoke":

@@ -6,6 +6,7 @@ package viet
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -132,3 +133,14 @@ func Key(s string) string { return wordsKey(s) }
 
 // Less reports whether a sorts before b in Vietnamese order.
 func Less(a, b string) bool { return Key(a) < Key(b) }
+
+// LowerFirst puts the first letter of a name in lower case for use inside a
+// sentence, leaving the rest as it is: "Học kì II" → "học kì II" (where
+// strings.ToLower would write "học kì ii").
+func LowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}

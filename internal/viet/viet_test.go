@@ -58,3 +58,11 @@ func TestFold(t *testing.T) {
 		t.Errorf("Fold = %q", got)
 	}
 }
+
+func TestLowerFirst(t *testing.T) {
+	for in, want := range map[string]string{"Học kì II": "học kì II", "Cuối học kì I": "cuối học kì I", "Đầu năm": "đầu năm", "": "", "x": "x"} {
+		if got := LowerFirst(in); got != want {
+			t.Errorf("LowerFirst(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

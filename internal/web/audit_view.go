@@ -227,7 +227,7 @@ func auditValue(k, v string) string {
 		return ""
 	case auditIsCell(k):
 		_, field, _ := strings.Cut(strings.TrimPrefix(k, "cells."), ".")
-		return markText(field, v)
+		return app.MarkText(field, v)
 	case last == "via":
 		return viaName(v)
 	case last == "subject":

@@ -340,3 +340,66 @@ func btScreens(t *testing.T, ctx context.Context, w *btWorld) {
 		btOpenGrid(t, ctx, w, w.sheetID)
 	}
 }
+
+// TestBrowserGridStates checks that the grid says what happened: an invalid
+// value survives a reload, marked, instead of vanishing; a paste with some
+// invalid cells says the valid ones were saved; a locked grid says it is
+// locked and answers typing with the reason.
+func TestBrowserGridStates(t *testing.T) {
+	exe := btChromium(t)
+	w := btSetup(t)
+	ctx := btBrowser(t, exe)
+	tctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	btLogin(t, tctx, w)
+	btOpenGrid(t, tctx, w, w.sheetID)
+	state := func() string { return btEval[string](t, tctx, `document.getElementById("save-state").textContent`) }
+	alert := func() string {
+		return btEval[string](t, tctx, `document.getElementById("grid-alert").hidden ? "" : document.getElementById("grid-alert").textContent`)
+	}
+
+	// A paste of a valid and an invalid mark: the valid one is saved, and the
+	// status says so along with the one left.
+	btClickCell(t, tctx, 0, "regular[0]")
+	btEval[bool](t, tctx, `(window.__gridPaste("7\t12"), true)`)
+	c, cancel2 := context.WithTimeout(tctx, 15*time.Second)
+	defer cancel2()
+	if _, err := chromedp.Run(c, chromedp.Poll[bool](`document.getElementById("save-state").textContent.indexOf("Đã lưu các ô hợp lệ") >= 0`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		t.Fatalf("after a paste with an invalid cell the status reads %q", state())
+	}
+	if !strings.Contains(state(), "1 ô chưa hợp lệ") {
+		t.Errorf("status %q does not count the invalid cell", state())
+	}
+	// Reload: the invalid value is back, marked, with a word about it.
+	btOpenGrid(t, tctx, w, w.sheetID)
+	bad := btEval[string](t, tctx, `(function(){ var td = document.querySelectorAll("#grid tbody tr")[0].querySelector('td.c[data-f="regular[1]"]'); return td.classList.contains("bad") + " " + (td.dataset.raw || ""); })()`)
+	if bad != "true 12" {
+		t.Errorf("after reload the invalid cell is %q, want it back and marked", bad)
+	}
+	if a := alert(); !strings.Contains(a, "chưa hợp lệ") {
+		t.Errorf("after reload the alert is %q", a)
+	}
+	if got := btCell(t, tctx, 0, "regular[0]"); got != "7" {
+		t.Errorf("the valid pasted mark is %q after reload, want 7", got)
+	}
+
+	// Locked: the status says so and typing answers with the reason.
+	if _, err := w.a.SetLock(context.Background(), app.System("test"), app.LockInput{SheetID: w.sheetID, Reason: "Kiểm tra của Phòng"}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := w.a.GetSheet(context.Background(), app.System("test"), w.sheetID); err != nil || !v.Locked {
+		t.Fatalf("the sheet is not locked: %v %v", v.Locked, err)
+	}
+	btOpenGrid(t, tctx, w, w.sheetID)
+	if s := state(); !strings.Contains(s, "Đã khóa") {
+		t.Errorf("a locked grid's status reads %q", s)
+	}
+	btClickCell(t, tctx, 2, "regular[0]")
+	btKeys(t, tctx, "5")
+	if a := alert(); !strings.Contains(a, "đang khóa") {
+		t.Errorf("typing on a locked grid: alert %q", a)
+	}
+	if got := btCell(t, tctx, 2, "regular[0]"); got != "" {
+		t.Errorf("typing on a locked grid changed a cell: %q", got)
+	}
+}

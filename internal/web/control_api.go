@@ -22,6 +22,7 @@ type apiLockRequest struct {
 	Until       string `json:"until"`
 	Reason      string `json:"reason"`
 	RequestedBy string `json:"requested_by"`
+	Field       string `json:"field"`
 }
 
 type apiLock struct {
@@ -33,6 +34,7 @@ type apiLock struct {
 	Grade       int     `json:"grade,omitempty"`
 	ClassID     string  `json:"class_id,omitempty"`
 	SheetID     string  `json:"sheet_id,omitempty"`
+	Field       string  `json:"field,omitempty"`
 	From        string  `json:"from"`
 	Until       *string `json:"until"`
 	Reason      string  `json:"reason"`
@@ -46,7 +48,7 @@ type apiLock struct {
 }
 
 func toAPILock(l sdgdt.Lock, now time.Time) apiLock {
-	out := apiLock{LockID: id64(l.ID), UnitPath: l.UnitPath, SchoolID: id64(l.SchoolID), SchoolYear: id64(l.SchoolYearID), Term: l.Term, Grade: l.Grade,
+	out := apiLock{LockID: id64(l.ID), UnitPath: l.UnitPath, SchoolID: id64(l.SchoolID), SchoolYear: id64(l.SchoolYearID), Term: l.Term, Grade: l.Grade, Field: l.Field,
 		ClassID: id64(l.ClassID), SheetID: id64(l.SheetID), From: l.From.UTC().Format(time.RFC3339), Reason: l.Reason, Source: l.Source, SetBy: l.SetByName,
 		RequestedBy: id64(l.RequestedBy), SetAt: l.SetAt.UTC().Format(time.RFC3339), Active: l.ActiveAt(now), Lifted: !l.LiftedAt.IsZero()}
 	if !l.Until.IsZero() {
@@ -79,7 +81,7 @@ func (s *Server) apiCreateLock(w http.ResponseWriter, r *http.Request, p *app.Pr
 	fields := map[string]string{}
 	in := app.LockInput{UnitID: parseID("unit_id", req.UnitID, fields), SchoolID: parseID("school_id", req.SchoolID, fields), Term: req.Term, Grade: req.Grade,
 		ClassID: parseID("class_id", req.ClassID, fields), SheetID: parseID("sheet_id", req.SheetID, fields), Reason: req.Reason,
-		RequestedBy: parseID("requested_by", req.RequestedBy, fields)}
+		RequestedBy: parseID("requested_by", req.RequestedBy, fields), Field: req.Field}
 	for _, t := range []struct {
 		name string
 		v    string

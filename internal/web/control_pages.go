@@ -83,7 +83,7 @@ func (s *Server) createLock(r *http.Request, p *app.Principal, pg *Page) (string
 		return "", "", err
 	}
 	f := pg.Form
-	in := app.LockInput{SchoolID: id, Term: f.Get("term"), ClassID: formID(r, "class_id"), Reason: f.Get("reason"), RequestedBy: formID(r, "requested_by"), YearID: formID(r, "year_id")}
+	in := app.LockInput{SchoolID: id, Term: f.Get("term"), ClassID: formID(r, "class_id"), Reason: f.Get("reason"), RequestedBy: formID(r, "requested_by"), YearID: formID(r, "year_id"), Field: f.Get("field")}
 	in.Grade, _ = strconv.Atoi(f.Get("grade"))
 	fields := map[string]string{}
 	var ok bool
@@ -206,7 +206,7 @@ func (s *Server) decideApproval(r *http.Request, p *app.Principal, pg *Page) (st
 		return "", "", err
 	}
 	school := formID(r, "school_id")
-	err = s.app.DecideApproval(r.Context(), p, id, pg.Form.Get("decision") == "approve", pg.Form.Get("note"))
+	err = s.app.DecideApproval(r.Context(), p, id, app.ApprovalDecision{Approve: pg.Form.Get("decision") == "approve", Note: pg.Form.Get("note"), ConfirmIncomplete: pg.Form.Get("confirm") == "1"})
 	r.SetPathValue("id", strconv.FormatInt(school, 10))
 	return schoolURL(school, "approvals"), "decided", err
 }

@@ -196,11 +196,65 @@ func TestControlOfTheBook(t *testing.T) {
 				t.Errorf("%s %s: %d (want %d, %q)", pg.who, pg.path, r.status, pg.status, pg.contains)
 			}
 		}
+		// Approval knows completeness (R-12.5): a semester II book the demo has
+		// not filled shows what is missing, and approving it needs an explicit
+		// confirmation with a reason, recorded.
+		c81 := e.recordsFixture().classes["8A1"]
+		if r := e.as("thcsnd.bqt").post("/schools/"+school+"/approvals", url.Values{"class_id": {id(c81)}, "term": {"hk2"}, "note": {"Cuối năm"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("propose: %d %s", r.status, r.body)
+		}
+		r = e.as("thcsnd.lanhdao").get("/schools/" + school + "/approvals")
+		apID := between(r.body, `action="/approvals/`, `/decide"`)
+		if !strings.Contains(r.body, "bảng điểm đủ") || !strings.Contains(r.body, "tôi vẫn phê duyệt") || apID == "" {
+			t.Fatalf("the approvals page shows no completeness:\n%.3000s", r.body)
+		}
+		decide := func(v url.Values) response {
+			v.Set("school_id", school)
+			v.Set("decision", "approve")
+			return e.as("thcsnd.lanhdao").post("/approvals/"+apID+"/decide", v)
+		}
+		if r := decide(url.Values{}); r.status != 422 || !strings.Contains(r.body, "chưa đủ") {
+			t.Errorf("an incomplete book approved without confirmation: %d", r.status)
+		}
+		if r := decide(url.Values{"confirm": {"1"}}); r.status != 422 || !strings.Contains(r.body, "Ghi lý do") {
+			t.Errorf("an incomplete book approved without a reason: %d", r.status)
+		}
+		if r := decide(url.Values{"confirm": {"1"}, "note": {"Học sinh chuyển đi, đã thống nhất với tổ"}}); r.status != http.StatusSeeOther {
+			t.Errorf("confirmed approval: %d %s", r.status, r.body)
+		}
+		if n := e.auditActions("approval.approved"); n == 0 {
+			t.Error("the approval is not recorded")
+		}
 		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/progress.xlsx"); r.status != 200 || !strings.HasPrefix(r.body, "PK") {
 			t.Errorf("progress export: %d", r.status)
 		}
 		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/corrections.xlsx"); r.status != 200 || !strings.HasPrefix(r.body, "PK") {
 			t.Errorf("corrections export: %d", r.status)
 		}
+		// One column locked alone: the grid shows it locked, the rest open; the
+		// API refuses a write to it.
+		if r := e.as("thcsnd.lanhdao").post("/schools/"+school+"/locks", url.Values{"term": {"hk1"}, "field": {"final"}, "reason": {"Chốt điểm cuối kì I"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("column lock: %d %s", r.status, r.body)
+		}
+		if r := e.as(teacher).get("/sheets/" + sheetID); !strings.Contains(r.body, `data-f="final" data-t="mark" data-lock="Cột ĐĐGck đã bị khóa`) || strings.Contains(r.body, "Đã khóa — chỉ xem") {
+			t.Errorf("the grid does not show the final column locked alone")
+		}
+		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/locks"); !strings.Contains(r.body, "chỉ cột ĐĐGck") {
+			t.Errorf("the locks page does not name the column")
+		}
 	})
+}
+
+// between returns the text of s between the first from and the next to.
+func between(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(from):]
+	j := strings.Index(s, to)
+	if j < 0 {
+		return ""
+	}
+	return s[:j]
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,7 @@ type gridCol struct {
 	Title string // full name, shown as a tooltip
 	Type  string // "mark" (score or Đ/CĐ/P), "text", "plevel", "ptest"
 	Wide  bool
+	Lock  string // why the column is locked alone (the rest of the sheet open)
 }
 
 // gridCell is one cell as first shown.
@@ -54,24 +56,12 @@ type gridData struct {
 	Scored   bool
 	Other    []app.SheetAssignment // the teacher's other sheets, to switch
 	Upload   *uploadPreview        // an Excel upload awaiting confirmation
+	Sig      *sigBadge             // the sheet's digital signature state
 }
 
-// markText shows a stored value the Vietnamese way: 7,5 · Đ · CĐ · P.
-func markText(field, v string) string {
-	switch {
-	case v == "":
-		return ""
-	case app.IsTextField(field) || field == "level":
-		return v
-	case v == "D":
-		return "Đ"
-	case v == "CD":
-		return "CĐ"
-	}
-	return strings.Replace(v, ".", ",", 1)
-}
-
-func resultText(m assess.Mark) string { return m.String() }
+// resultText shows an average with its one decimal (7,0), as the circular
+// writes averages; Đ/CĐ as they are.
+func resultText(m assess.Mark) string { return avgText(m) }
 
 func gridColumns(v *app.SheetView) []gridCol {
 	var cols []gridCol
@@ -98,6 +88,9 @@ func gridColumns(v *app.SheetView) []gridCol {
 		case f == "test":
 			c.Type, c.Label, c.Title = "ptest", "KTĐK", "Điểm kiểm tra định kì: số nguyên 0-10"
 		}
+		if why, ok := v.LockedFields[f]; ok {
+			c.Lock, c.Title = why, c.Title+" — "+why
+		}
 		cols = append(cols, c)
 	}
 	return cols
@@ -122,7 +115,7 @@ func buildGrid(v *app.SheetView) gridData {
 			Average: resultText(r.Average), HK1: resultText(r.HK1), Year: resultText(r.YearAverage)}
 		for _, c := range d.Cols {
 			raw := r.Cell(c.Field)
-			row.Cells = append(row.Cells, gridCell{Field: c.Field, Raw: raw, Text: markText(c.Field, raw), Type: c.Type})
+			row.Cells = append(row.Cells, gridCell{Field: c.Field, Raw: raw, Text: app.MarkText(c.Field, raw), Type: c.Type})
 		}
 		d.Rows = append(d.Rows, row)
 	}
@@ -156,7 +149,8 @@ func (s *Server) showGrid(w http.ResponseWriter, r *http.Request, p *app.Princip
 			}
 		}
 	}
-	pg := &Page{Title: v.SubjectName + " · " + v.Class.Name + " · " + d.TermName, Active: "sheets", Data: d}
+	d.Sig = s.sheetSigBadge(r, p, id)
+	pg := &Page{Title: v.SubjectName + " · " + v.Class.Name + " · " + d.TermName, Active: "sheets", Data: d, SchoolKind: v.School.Kind}
 	if formErr != nil {
 		pg.Error = sdgdt.ErrorMessage(formErr)
 	}
@@ -166,6 +160,7 @@ func (s *Server) showGrid(w http.ResponseWriter, r *http.Request, p *app.Princip
 // sheetsData is the list of a teacher's sheets.
 type sheetsData struct {
 	Classes []sheetsClass
+	Terms   []string // the terms of the teacher's sheets, for batch signing
 }
 
 type sheetsClass struct {
@@ -186,6 +181,9 @@ func (s *Server) sheetsPage(w http.ResponseWriter, r *http.Request, p *app.Princ
 		}
 		c := &d.Classes[len(d.Classes)-1]
 		c.Sheets = append(c.Sheets, a)
+		if !slices.Contains(d.Terms, a.Term) {
+			d.Terms = append(d.Terms, a.Term) // for batch signing
+		}
 	}
 	return s.render(w, r, http.StatusOK, "sheets", &Page{Title: "Sổ điểm", Active: "sheets", Data: d})
 }

@@ -207,9 +207,9 @@ func (s *Server) bookOf(cy *app.ClassYear, p *app.Principal) bookData {
 				row.N, row.Name = v.N, v.Pupil.FullName()
 				row.Regular = make([]string, sub.RegularCount)
 				for k := range row.Regular {
-					row.Regular[k] = markText("", cells["regular["+strconv.Itoa(k)+"]"])
+					row.Regular[k] = app.MarkText("", cells["regular["+strconv.Itoa(k)+"]"])
 				}
-				row.Mid, row.Final = markText("", cells["midterm"]), markText("", cells["final"])
+				row.Mid, row.Final = app.MarkText("", cells["midterm"]), app.MarkText("", cells["final"])
 				row.Avg = avgText(v.Mark(j, term))
 				row.Missing = len(v.MissingIn(j, term)) > 0
 				if t == 1 {

@@ -14,6 +14,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/viet"
 )
 
 // levelClass is the tag style of a level: T ok, K brand, D neutral, CD bad.
@@ -46,8 +47,7 @@ func readsBook(data any) bool {
 
 // termLower is the name of a term inside a sentence: "học kì II", "cả năm".
 func termLower(term string) string {
-	n := app.ClassTermName(term)
-	return strings.ToLower(n[:1]) + n[1:]
+	return viet.LowerFirst(app.ClassTermName(term))
 }
 
 // avgText shows an average the book's way, always with one decimal ("8,0"),
@@ -599,7 +599,7 @@ func (s *Server) retestsView(r *http.Request, p *app.Principal, pg *Page) (strin
 		for _, code := range e.Subjects {
 			j := index[code]
 			pid := strconv.FormatInt(v.Pupil.ID, 10)
-			c := retestCell{Code: code, Name: assess.SubjectName(code), Year: avgText(v.Subjects[j].Year), Value: markText("", rv.Values[v.Pupil.ID][code]),
+			c := retestCell{Code: code, Name: assess.SubjectName(code), Year: avgText(v.Subjects[j].Year), Value: app.MarkText("", rv.Values[v.Pupil.ID][code]),
 				Editable: (rv.All || rv.Editable[code]) && d.Lock == "", Scored: cy.Subjects[j].Scored(), Err: pg.Field(pid + "." + code)}
 			if t, ok := pg.Form["retest_"+pid+"_"+code]; ok && len(t) > 0 {
 				c.Value = t[0]

@@ -12,6 +12,7 @@ import (
 	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/viet"
 )
 
 // Page is what every template receives: the layout's fields and the page's own
@@ -29,7 +30,11 @@ type Page struct {
 	Version string
 	Data    any
 	Bare    bool // sign-in pages: no navigation
-	Result  any  // what a submit that shows a page instead of redirecting gives its view
+	// SchoolKind words the page for a kind of school (sdgdt.ForKind: a
+	// continuing-education centre says "học viên", "Giám đốc"); by default the
+	// kind of the reader's own school.
+	SchoolKind string
+	Result     any // what a submit that shows a page instead of redirecting gives its view
 }
 
 // NavItem is one entry of the navigation.
@@ -72,6 +77,8 @@ func flash(key string) string {
 		return "Đã khóa."
 	case "unlocked":
 		return "Đã mở khóa; việc mở khóa được ghi vào nhật ký."
+	case "reported":
+		return "Đã gửi báo cáo cho Ban quản trị nhà trường."
 	case "proposed":
 		return "Đã gửi đề nghị phê duyệt."
 	case "decided":
@@ -108,6 +115,16 @@ func flash(key string) string {
 		return "Đã lưu số buổi vắng của tháng."
 	case "confirmed":
 		return "Đã xác nhận số liệu tháng."
+	case "enrolled":
+		return "Đã đăng ký chữ ký số: chứng thư số đã được cấp, khóa ký được bảo vệ bằng mã PIN của bạn."
+	case "pin_changed":
+		return "Đã đổi mã PIN ký."
+	case "signed":
+		return "Đã ký số."
+	case "imported":
+		return "Đã nhập chứng thư số; khóa ký được bảo vệ bằng mã PIN ký bạn vừa đặt."
+	case "registered":
+		return "Đã đăng ký chứng thư số của thiết bị ký riêng: hãy ký bằng thiết bị và tải lên tệp chữ ký."
 	}
 	return ""
 }
@@ -122,6 +139,9 @@ func (pg *Page) fill(s *Server, r *http.Request) {
 	}
 	if pg.User != nil && !pg.Bare {
 		pg.Nav = navFor(pg.User)
+	}
+	if pg.SchoolKind == "" && pg.User != nil && pg.User.User.HomeKind == sdgdt.ScopeSchool {
+		pg.SchoolKind = s.app.SchoolKind(r.Context(), pg.User.User.HomeID)
 	}
 }
 
@@ -206,12 +226,14 @@ func (s *Server) funcMap() template.FuncMap {
 		"depth":            func(path string) int { return strings.Count(path, "/") - 2 },
 		"field":            field,
 		"fieldLabel":       app.FieldLabel,
+		"lockableFields":   func() []struct{ Code, Name string } { return app.LockableFields },
 		"seq":              func(n int) []int { return make([]int, n) },
 		"inc":              func(i int) int { return i + 1 },
 		"tabs":             func(id int64, active string) map[string]any { return map[string]any{"ID": id, "Active": active} },
 		"termName":         sdgdt.TermName,
+		"signObjectName":   signObjectName,
 		"correctionStatus": func(st string) string { return app.CorrectionStatusName[st] },
-		"lower":            strings.ToLower,
+		"lower":            viet.LowerFirst, // first letter only: "học kì II"
 		"grades":           func() []int { return []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} },
 		// Primary book (primary_*.go).
 		"qlv":           qualityText,

@@ -171,6 +171,7 @@ func TestRecordsScreenshots(t *testing.T) {
 		{"thcsnd.quantri", "staff", "/schools/" + id(f.school) + "/staff", false},
 		{"thcsnd.quantri", "import-report", "/schools/" + id(f.school) + "/import", true},
 		{"thcsnd.quantri", "rollover", "/schools/" + id(f.school) + "/rollover", false},
+		{"thcsnd.quantri", "school-accounts", "/schools/" + id(f.school), false},
 	}
 	bad := filepath.Join(t.TempDir(), "hoc-sinh.xlsx")
 	row := func(n int, name, dob, sex, number, class string) []any {
@@ -200,6 +201,16 @@ func TestRecordsScreenshots(t *testing.T) {
 			}
 			if err := chromedp.Do(ctx, acts...); err != nil {
 				t.Fatalf("%s: %v", sh.name, err)
+			}
+			// Nothing but a table's own scroller may be wider than a phone:
+			// the page itself never scrolls sideways.
+			wide, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const w = document.documentElement.clientWidth; const out = [];
+				const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) { if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+				for (const el of document.querySelectorAll("body *")) { if (scrolls(el)) continue;
+				  const r = el.getBoundingClientRect(); if (r.right > w + 1) out.push(el.tagName + "." + el.className + " " + Math.round(r.right)); }
+				return out.slice(0, 5).join(" | "); })()`))
+			if err == nil && wide != "" {
+				t.Errorf("%s at %d px: wider than the screen: %s", sh.name, w, wide)
 			}
 			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {

@@ -185,6 +185,7 @@ func (s *Server) newPupilView(r *http.Request, p *app.Principal, pg *Page) (stri
 		pg.Form = url.Values{"ethnicity": {"Kinh"}, "from": {sdgdt.FormatDate(clampDay(s.today(), cr.Year))}, "mode": {d.Mode}}
 	}
 	pg.Title, pg.Active, pg.Data = "Thêm học sinh — lớp "+cr.Class.Name, "class", d
+	pg.SchoolKind = cr.School.Kind
 	return "records_pupil_new", nil
 }
 
@@ -331,6 +332,7 @@ func (s *Server) pupilView(r *http.Request, p *app.Principal, pg *Page) (string,
 		}
 	}
 	pg.Title, pg.Active, pg.Data = pp.Pupil.FullName(), "class", &d
+	pg.SchoolKind = pp.School.Kind
 	switch {
 	case !pg.retyped():
 		if pp.CanEdit && !pp.Masked {
@@ -493,6 +495,7 @@ func (s *Server) absencesView(r *http.Request, p *app.Principal, pg *Page) (stri
 		}
 	}
 	pg.Title, pg.Active, pg.Data = "Điểm danh lớp "+cr.Class.Name, "class", d
+	pg.SchoolKind = cr.School.Kind
 	return "records_absences", nil
 }
 
@@ -606,6 +609,7 @@ func (s *Server) monthTotalsView(r *http.Request, p *app.Principal, pg *Page) (s
 		d.Rows = append(d.Rows, row)
 	}
 	pg.Title, pg.Active, pg.Data = "Số buổi vắng "+d.MonthName+" — lớp "+cr.Class.Name, "class", d
+	pg.SchoolKind = cr.School.Kind
 	return "records_totals", nil
 }
 
@@ -707,6 +711,7 @@ func (s *Server) monthView(r *http.Request, p *app.Principal, pg *Page) (string,
 		d.Pupils = append(d.Pupils, *byPupil[pid])
 	}
 	pg.Title, pg.Active, pg.Data = "Xác nhận "+d.MonthName+" — lớp "+cr.Class.Name, "class", d
+	pg.SchoolKind = cr.School.Kind
 	return "records_month", nil
 }
 

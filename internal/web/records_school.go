@@ -63,6 +63,7 @@ func (s *Server) classesView(r *http.Request, p *app.Principal, pg *Page) (strin
 		d.Grades = append(d.Grades, g)
 	}
 	pg.Title, pg.Active, pg.Data = "Lớp học — "+sr.School.Name, "records", d
+	pg.SchoolKind = sr.School.Kind
 	return "records_classes", nil
 }
 
@@ -133,6 +134,7 @@ func (s *Server) staffView(r *http.Request, p *app.Principal, pg *Page) (string,
 		d.Teaching[a.TeacherID]++
 	}
 	pg.Title, pg.Active, pg.Data = "Cán bộ, giáo viên — "+sr.School.Name, "records", &d
+	pg.SchoolKind = sr.School.Kind
 	if edit != 0 && sr.CanManage {
 		for i := range sr.Staff {
 			if sr.Staff[i].User.ID == edit {
@@ -285,6 +287,7 @@ func (s *Server) assignmentsView(r *http.Request, p *app.Principal, pg *Page) (s
 		d.Rows = append(d.Rows, row)
 	}
 	pg.Title, pg.Active, pg.Data = "Phân công giảng dạy — "+sr.School.Name, "records", d
+	pg.SchoolKind = sr.School.Kind
 	return "records_assignments", nil
 }
 
@@ -392,6 +395,7 @@ func (s *Server) curriculumView(r *http.Request, p *app.Principal, pg *Page) (st
 		d.Rows = append(d.Rows, row)
 	}
 	pg.Title, pg.Active, pg.Data = "Chương trình lớp "+cr.Class.Name, "records", d
+	pg.SchoolKind = cr.School.Kind
 	return "records_curriculum", nil
 }
 
@@ -456,6 +460,7 @@ func (s *Server) transfersView(r *http.Request, p *app.Principal, pg *Page) (str
 	}
 	d := recordsTransfersData{Head: head(sr, "transfers"), Pending: transferRows(sr.Pending), Recent: transferRows(sr.Recent), Classes: sr.Classes}
 	pg.Title, pg.Active, pg.Data = "Chuyển trường — "+sr.School.Name, "records", d
+	pg.SchoolKind = sr.School.Kind
 	return "records_transfers", nil
 }
 
@@ -517,6 +522,7 @@ func (s *Server) rolloverView(r *http.Request, p *app.Principal, pg *Page) (stri
 		d.To = d.Years[0].ID
 	}
 	pg.Title, pg.Active, pg.Data = "Chuyển năm học — "+sr.School.Name, "records", &d
+	pg.SchoolKind = sr.School.Kind
 	switch {
 	case done != nil:
 		d.Plan = done

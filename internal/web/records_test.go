@@ -26,6 +26,8 @@ type recordsFix struct {
 	homeroom  string           // homeroom teacher of 8A1
 	homeroom2 string           // homeroom teacher of 8A2
 	subject   string           // a subject teacher of the school, homeroom of no class
+	taught    int64            // a class he teaches
+	untaught  int64            // a class of the school he does not teach
 	pupil     sdgdt.Pupil      // a pupil of 8A1
 	other     string           // a homeroom teacher of another school (TH Lê Văn Tám)
 }
@@ -73,6 +75,30 @@ func (e *env) recordsFixture() recordsFix {
 		if ac.Role == sdgdt.RoleHomeroom && strings.HasPrefix(name, "thlvt.") && f.other == "" {
 			f.other = name
 		}
+	}
+	err = e.db.View(e.ctx, func(tx *store.Tx) error {
+		u, err := tx.UserByUsername(f.subject)
+		if err != nil {
+			return err
+		}
+		ts, err := tx.TeacherSheets(u.ID)
+		if err != nil || len(ts) == 0 {
+			return fmt.Errorf("the sheets of %s: %d, %v", f.subject, len(ts), err)
+		}
+		teaches := map[int64]bool{}
+		for _, x := range ts {
+			teaches[x.ClassID] = true
+		}
+		f.taught = ts[0].ClassID
+		for _, c := range f.classes {
+			if !teaches[c] {
+				f.untaught = c
+			}
+		}
+		return nil
+	})
+	if err != nil || f.untaught == 0 {
+		e.t.Fatalf("a class %s does not teach: %v", f.subject, err)
 	}
 	return f
 }
@@ -140,7 +166,42 @@ func TestRecords(t *testing.T) {
 		t.Run("import", func(t *testing.T) { testRecordsImport(t, e, f) })
 		t.Run("exports", func(t *testing.T) { testRecordsExports(t, e, f) })
 		t.Run("rollover", func(t *testing.T) { testRecordsRollover(t, e, f) })
+		t.Run("continuing education words", func(t *testing.T) { testContinuingEducationWords(t, e) })
+		t.Run("groups", func(t *testing.T) { testGroupsPage(t, e, f) })
+		t.Run("incidents", func(t *testing.T) { testIncidentsPage(t, e, f) })
 	})
+}
+
+// testContinuingEducationWords checks that a GDTX centre's pages and exports
+// say "học viên" and "Giám đốc" (R-01), and a school's still "học sinh".
+func testContinuingEducationWords(t *testing.T, e *env) {
+	var teacher string
+	for name, ac := range e.accts {
+		if ac.Role == sdgdt.RoleHomeroom && strings.HasPrefix(name, "gdtxkp.") {
+			teacher = name
+		}
+	}
+	if teacher == "" {
+		t.Fatal("no homeroom teacher at the GDTX centre")
+	}
+	c := e.as(teacher)
+	home := c.get("/")
+	if home.status != 200 {
+		t.Fatalf("home: %d", home.status)
+	}
+	var class string
+	if i := strings.Index(home.body, `href="/classes/`); i >= 0 {
+		class = strings.SplitN(home.body[i+len(`href="/classes/`):], `"`, 2)[0]
+	}
+	r := c.get("/classes/" + class)
+	if r.status != 200 || !strings.Contains(r.body, "học viên") || strings.Contains(strings.ToLower(r.body), "học sinh") {
+		t.Errorf("the centre's class page %s: %d, says học sinh or not học viên", class, r.status)
+	}
+	x := c.get("/classes/" + class + "/export.xlsx")
+	rows, err := report.ReadRows(strings.NewReader(x.body))
+	if x.status != 200 || err != nil || len(rows) == 0 || !strings.Contains(rows[0][0], "HỌC VIÊN") {
+		t.Errorf("the centre's class export: %d %v %q", x.status, err, rows)
+	}
 }
 
 func testRecordsPages(t *testing.T, e *env, f recordsFix) {
@@ -333,7 +394,7 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 		if r.status != 200 || !strings.Contains(r.header.Get("Content-Disposition"), "filename*=UTF-8''mau-nhap-") {
 			t.Fatalf("template %s: %d %v", k.kind, r.status, r.header)
 		}
-		rows, err := report.ReadRows(strings.NewReader(r.body))
+		rows, err := readTable(r.body)
 		if err != nil || strings.Join(rows[0], "|") != strings.Join(k.cols, "|") {
 			t.Errorf("template %s: headings %q (%v)", k.kind, rows, err)
 		}
@@ -370,8 +431,9 @@ func testRecordsImport(t *testing.T, e *env, f recordsFix) {
 	if r.status != 422 {
 		t.Fatalf("import with errors: %d\n%.2000s", r.status, r.body)
 	}
-	for _, want := range []string{"có 4 lỗi — chưa nhập dữ liệu nào", "<strong>3</strong>", "Ngày sinh không hợp lệ", "<strong>4</strong>", "Số định danh cá nhân gồm đúng 12 chữ số",
-		"<strong>5</strong>", "Lớp 9A9 không có trong năm học", "<strong>6</strong>", "Trùng số định danh với dòng 2", "Số định danh cá nhân"} {
+	// Rows as Excel numbers them: the title is row 1, the headings row 3.
+	for _, want := range []string{"có 4 lỗi — chưa nhập dữ liệu nào", "<strong>5</strong>", "Ngày sinh không hợp lệ", "<strong>6</strong>", "Số định danh cá nhân gồm đúng 12 chữ số",
+		"<strong>7</strong>", "Lớp 9A9 không có trong năm học", "<strong>8</strong>", "Trùng số định danh với dòng 4", "Số định danh cá nhân"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("report lacks %q", want)
 		}
@@ -472,7 +534,7 @@ func testRecordsExports(t *testing.T, e *env, f recordsFix) {
 	if r.status != 200 || r.header.Get("Content-Disposition") != `attachment; filename="danh-sach-lop-8A1.xlsx"; filename*=UTF-8''danh-sach-lop-8A1.xlsx` {
 		t.Fatalf("export: %d %q", r.status, r.header.Get("Content-Disposition"))
 	}
-	rows, err := report.ReadRows(strings.NewReader(r.body))
+	rows, err := readTable(r.body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -492,11 +554,11 @@ func testRecordsExports(t *testing.T, e *env, f recordsFix) {
 		t.Errorf("pupil.export entries %d → %d", before, after)
 	}
 	// Without the right to see profiles: no personal columns, no audit entry.
-	r = e.as(f.subject).get("/classes/" + c81 + "/export.xlsx")
+	r = e.as(f.subject).get("/classes/" + id(f.taught) + "/export.xlsx")
 	if r.status != 200 || strings.Contains(r.body, f.pupil.IdentityNumber) {
 		t.Fatalf("subject teacher's export: %d", r.status)
 	}
-	rows, _ = report.ReadRows(strings.NewReader(r.body))
+	rows, _ = readTable(r.body)
 	if strings.Contains(strings.Join(rows[0], "|"), "định danh") {
 		t.Errorf("subject teacher's export has personal columns: %q", rows[0])
 	}
@@ -514,6 +576,16 @@ func testRecordsExports(t *testing.T, e *env, f recordsFix) {
 		if err != nil || len(rows) < 2 {
 			t.Errorf("%s: %v %d rows", u, err, len(rows))
 		}
+	}
+	// Needs to know: a subject teacher reads the lists of the classes he
+	// teaches only, and is not shown links to the others.
+	for _, u := range []string{"/classes/" + id(f.untaught), "/classes/" + id(f.untaught) + "/export.xlsx", "/pupils/" + id(e.firstPupil(f.untaught))} {
+		if r := e.as(f.subject).get(u); r.status != 403 {
+			t.Errorf("a subject teacher opens %s of a class he does not teach: %d", u, r.status)
+		}
+	}
+	if r := e.as(f.subject).get("/schools/" + id(f.school) + "/classes"); r.status != 200 || strings.Contains(r.body, `href="/classes/`+id(f.untaught)+`"`) || !strings.Contains(r.body, `href="/classes/`+id(f.taught)+`"`) {
+		t.Errorf("the class list links for a subject teacher: %d", r.status)
 	}
 	if r := e.as(f.other).get("/classes/" + c81 + "/export.xlsx"); r.status != 403 {
 		t.Errorf("export by another school: %d", r.status)
@@ -546,4 +618,101 @@ func testRecordsRollover(t *testing.T, e *env, f recordsFix) {
 	}
 	_ = fmt.Sprint
 	_ = http.StatusOK
+}
+
+// readTable reads a downloaded workbook's first sheet from its headings row
+// (the first whose first cell is "STT") down.
+func readTable(body string) ([][]string, error) {
+	rows, err := report.ReadRows(strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	for i, row := range rows {
+		if len(row) > 0 && row[0] == "STT" {
+			return rows[i:], nil
+		}
+	}
+	return rows, nil
+}
+
+func (e *env) firstPupil(classID int64) int64 {
+	e.t.Helper()
+	r := e.pupilsOf(classID)
+	if len(r) == 0 {
+		e.t.Fatalf("class %d has no pupils", classID)
+	}
+	return r[0].Pupil.ID
+}
+
+// testGroupsPage goes through the groups page: the administrator creates a
+// subject team with members and grants it a role; the leader reads it.
+func testGroupsPage(t *testing.T, e *env, f recordsFix) {
+	s := id(f.school)
+	admin := e.as("thcsnd.quantri")
+	r := admin.get("/schools/" + s + "/groups")
+	if r.status != 200 || !strings.Contains(r.body, "Tạo tổ/nhóm") {
+		t.Fatalf("groups page: %d", r.status)
+	}
+	uid := between(r.body, `name="members" value="`, `"`)
+	if r := admin.post("/schools/"+s+"/groups", url.Values{"kind": {"team"}, "name": {""}}); r.status != 422 || !strings.Contains(r.body, "Tên tổ/nhóm") {
+		t.Errorf("a team without a name: %d", r.status)
+	}
+	if r := admin.post("/schools/"+s+"/groups", url.Values{"kind": {"team"}, "name": {"Tổ Ngoại ngữ"}, "members": {uid}}); r.status != http.StatusSeeOther {
+		t.Fatalf("create a team: %d %s", r.status, r.body)
+	}
+	r = admin.get("/schools/" + s + "/groups")
+	gid := ""
+	if i := strings.Index(r.body, "<h2>Tổ Ngoại ngữ"); i > 0 {
+		head := r.body[:i]
+		gid = between(head[strings.LastIndex(head, `id="g`):], `id="g`, `"`)
+	}
+	if gid == "" {
+		t.Fatalf("the new team is not listed")
+	}
+	if r := admin.post("/schools/"+s+"/groups/"+gid+"/grants", url.Values{"role": {sdgdt.RoleBoard}, "duty": {"Giám sát nhập điểm"}}); r.status != http.StatusSeeOther {
+		t.Errorf("grant to the team: %d %s", r.status, r.body)
+	}
+	r = e.as("thcsnd.lanhdao").get("/schools/" + s + "/groups")
+	if r.status != 200 || !strings.Contains(r.body, "Giám sát nhập điểm") || strings.Contains(r.body, "Tạo tổ/nhóm") {
+		t.Errorf("the leader's view of the groups: %d", r.status)
+	}
+	if r := e.as(f.other).post("/schools/"+s+"/groups", url.Values{"kind": {"team"}, "name": {"Tổ lạ"}}); r.status != 403 {
+		t.Errorf("another school's teacher creates a team: %d", r.status)
+	}
+}
+
+// testIncidentsPage: a homeroom teacher reports an entry error from his
+// class's page; the leader sees it, answers and closes it; the teacher reads
+// the answer.
+func testIncidentsPage(t *testing.T, e *env, f recordsFix) {
+	s, c := id(f.school), id(f.classes["8A1"])
+	hr := e.as(f.homeroom)
+	if r := hr.get("/classes/" + c); !strings.Contains(r.body, "/schools/"+s+"/incidents?class="+c) {
+		t.Errorf("the class page has no link to report")
+	}
+	r := hr.get("/schools/" + s + "/incidents?class=" + c)
+	if r.status != 200 || !strings.Contains(r.body, "Về: <strong>Lớp 8A1</strong>") {
+		t.Fatalf("report form: %d", r.status)
+	}
+	if r := hr.post("/schools/"+s+"/incidents", url.Values{"class_id": {c}, "kind": {"entry"}, "body": {"ngắn"}}); r.status != 422 || !strings.Contains(r.body, "Mô tả vấn đề") {
+		t.Errorf("a report too short: %d", r.status)
+	}
+	body := "Em Lê Thị Hoa bị ghi vắng không phép ngày 02/11 nhưng có giấy phép."
+	if r := hr.post("/schools/"+s+"/incidents", url.Values{"class_id": {c}, "kind": {"entry"}, "body": {body}}); r.status != http.StatusSeeOther {
+		t.Fatalf("report: %d %s", r.status, r.body)
+	}
+	r = e.as("thcsnd.lanhdao").get("/schools/" + s + "/incidents")
+	iid := between(r.body, `action="/schools/`+s+`/incidents/`, `/answer"`)
+	if !strings.Contains(r.body, body) || iid == "" {
+		t.Fatalf("the leader does not see the report")
+	}
+	if r := e.as("thcsnd.lanhdao").post("/schools/"+s+"/incidents/"+iid+"/answer", url.Values{"answer": {"Đã sửa điểm danh ngày 02/11."}, "close": {"1"}}); r.status != http.StatusSeeOther {
+		t.Errorf("answer: %d %s", r.status, r.body)
+	}
+	if r := hr.get("/schools/" + s + "/incidents"); !strings.Contains(r.body, "Đã sửa điểm danh ngày 02/11.") || !strings.Contains(r.body, "Đã đóng") {
+		t.Errorf("the teacher does not read the answer")
+	}
+	if r := e.as(f.other).get("/schools/" + s + "/incidents"); r.status != 403 {
+		t.Errorf("another school's teacher reads the reports: %d", r.status)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -215,7 +216,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, err := buf.WriteTo(w)
+	var err error
+	if sdgdt.ContinuingEducation(pg.SchoolKind) {
+		_, err = io.WriteString(w, sdgdt.ForKind(pg.SchoolKind, buf.String()))
+	} else {
+		_, err = buf.WriteTo(w)
+	}
 	if err != nil {
 		s.log.Debug("write", "err", err, "request_id", requestID(r))
 	}

@@ -74,7 +74,17 @@ type uploadPayload struct {
 		PupilID int64  `json:"pupil_id"`
 		Field   string `json:"field"`
 		Value   string `json:"value"`
+		Row     int    `json:"row"` // the row of the workbook, for messages
 	} `json:"changes"`
+}
+
+// rows is the workbook row of each pupil in the payload.
+func (pl uploadPayload) rows() map[int64]int {
+	m := map[int64]int{}
+	for _, c := range pl.Changes {
+		m[c.PupilID] = c.Row
+	}
+	return m
 }
 
 // readUpload parses an uploaded workbook against a sheet: the cells edited
@@ -91,7 +101,8 @@ func readUpload(v *app.SheetView, data []byte) (uploadPayload, map[int64]int, []
 			PupilID int64  `json:"pupil_id"`
 			Field   string `json:"field"`
 			Value   string `json:"value"`
-		}{e.PupilID, e.Field, e.Value})
+			Row     int    `json:"row"`
+		}{e.PupilID, e.Field, e.Value, up.Rows[e.PupilID]})
 	}
 	return pl, up.Rows, up.Errors, nil
 }
@@ -105,6 +116,15 @@ func (pl uploadPayload) patch(via string) app.SheetPatch {
 	return p
 }
 
+// rowName names a pupil's row of the workbook, or only the pupil when the row
+// is not known.
+func rowName(row int, name string) string {
+	if row <= 0 {
+		return "Học sinh " + name
+	}
+	return fmt.Sprintf("Dòng %d (%s)", row, name)
+}
+
 // previewErrors turns the errors of a dry run into lines naming row and column.
 func previewErrors(v *app.SheetView, err error, rowOf map[int64]int) []string {
 	names := map[int64]string{}
@@ -114,8 +134,8 @@ func previewErrors(v *app.SheetView, err error, rowOf map[int64]int) []string {
 	var out []string
 	if ce, ok := app.AsConflict(err); ok {
 		for _, c := range ce.Conflicts {
-			out = append(out, fmt.Sprintf("Dòng %d (%s), cột %s: ô này đã được sửa sau khi bạn tải tệp (giá trị hiện tại «%s»). Tải lại tệp mẫu hoặc sửa trên bảng nhập.",
-				rowOf[c.PupilID], names[c.PupilID], app.FieldLabel(c.Field), markText(c.Field, c.Value)))
+			out = append(out, fmt.Sprintf("%s, cột %s: ô này đã được sửa sau khi bạn tải tệp (giá trị hiện tại «%s»). Tải lại tệp mẫu hoặc sửa trên bảng nhập.",
+				rowName(rowOf[c.PupilID], names[c.PupilID]), app.FieldLabel(c.Field), app.MarkText(c.Field, c.Value)))
 		}
 		sort.Strings(out)
 		return out
@@ -133,7 +153,7 @@ func previewErrors(v *app.SheetView, err error, rowOf map[int64]int) []string {
 		dot := strings.IndexByte(k, '.')
 		id, _ := strconv.ParseInt(k[:max(dot, 0)], 10, 64)
 		field := k[dot+1:]
-		ls = append(ls, line{rowOf[id], fmt.Sprintf("Dòng %d (%s), cột %s: %s", rowOf[id], names[id], app.FieldLabel(field), msg)})
+		ls = append(ls, line{rowOf[id], fmt.Sprintf("%s, cột %s: %s", rowName(rowOf[id], names[id]), app.FieldLabel(field), msg)})
 	}
 	sort.Slice(ls, func(i, j int) bool { return ls[i].row < ls[j].row || ls[i].row == ls[j].row && ls[i].txt < ls[j].txt })
 	for _, l := range ls {
@@ -192,7 +212,7 @@ func (s *Server) previewAndShow(w http.ResponseWriter, r *http.Request, p *app.P
 	}
 	for _, c := range res.Preview {
 		up.Changes = append(up.Changes, uploadChange{Row: rowOf[c.PupilID], Name: names[c.PupilID], Column: app.FieldLabel(c.Field),
-			Old: markText(c.Field, c.Previous), New: markText(c.Field, c.Value)})
+			Old: app.MarkText(c.Field, c.Previous), New: app.MarkText(c.Field, c.Value)})
 	}
 	sort.SliceStable(up.Changes, func(i, j int) bool { return up.Changes[i].Row < up.Changes[j].Row })
 	b, _ := json.Marshal(pl)
@@ -224,7 +244,7 @@ func (s *Server) sheetUploadApply(w http.ResponseWriter, r *http.Request, p *app
 		if gerr != nil {
 			return gerr
 		}
-		up := &uploadPreview{SheetID: id, Errors: append([]string{"Chưa áp dụng thay đổi nào:"}, previewErrors(&v, err, map[int64]int{})...)}
+		up := &uploadPreview{SheetID: id, Errors: append([]string{"Chưa áp dụng thay đổi nào:"}, previewErrors(&v, err, pl.rows())...)}
 		s.showGrid(w, r, p, id, statusOf(sdgdt.ErrorCode(err)), up, nil)
 		return nil
 	}

@@ -8,6 +8,8 @@
   var sheetID = table.dataset.sheet;
   var version = parseInt(table.dataset.version, 10) || 0;
   var writable = table.dataset.write === "1";
+  // Why typing does nothing on a read-only grid (locked, or someone else's).
+  var readOnlyWhy = table.dataset.readonly || "Bảng điểm này chỉ để xem: không sửa được.";
   var kind = table.dataset.kind;
   var by = table.dataset.by;
   var stateEl = document.getElementById("save-state");
@@ -17,7 +19,7 @@
 
   // The model: rows × editable columns of <td> elements.
   var heads = Array.prototype.slice.call(table.tHead.querySelectorAll("th[data-f]")); // any header row (group headings above)
-  var cols = heads.map(function (th) { return { field: th.dataset.f, type: th.dataset.t, label: th.textContent }; });
+  var cols = heads.map(function (th) { return { field: th.dataset.f, type: th.dataset.t, label: th.textContent, lock: th.dataset.lock || "" }; });
   var rows = Array.prototype.slice.call(table.tBodies[0].rows).filter(function (tr) { return tr.dataset.p; });
   var cells = rows.map(function (tr) { return Array.prototype.slice.call(tr.querySelectorAll("td.c")); });
   var nR = rows.length, nC = cols.length;
@@ -25,7 +27,10 @@
   var rowOf = {};
   rows.forEach(function (tr, i) { rowOf[tr.dataset.p] = i; });
   var colOf = {};
-  cols.forEach(function (c, j) { colOf[c.field] = j; });
+  cols.forEach(function (c, j) {
+    colOf[c.field] = j;
+    if (c.lock) cells.forEach(function (row) { row[j].classList.add("lk"); row[j].title = c.lock; });
+  });
 
   // ---- Values: stored text ↔ display, and validation (mirrors the server) ----
   function display(j, v) {
@@ -120,14 +125,16 @@
   }
   function commit(changes) {
     // changes: [{i, j, raw}] typed or pasted values.
-    var act = [];
+    var act = [], lockedWhy = "";
     changes.forEach(function (c) {
+      if (cols[c.j].lock) { lockedWhy = cols[c.j].lock; return; } // a column locked alone: not written
       var before = cellSnapshot(c.i, c.j);
       var n = normalize(c.j, c.raw);
       var after = n.err ? { raw: String(c.raw), err: n.err } : { v: n.v };
       if (before.raw == null && after.raw == null && before.v === after.v) return;
       act.push({ i: c.i, j: c.j, before: before, after: after });
     });
+    if (lockedWhy) flash(lockedWhy);
     if (!act.length) return;
     undo.push(act); redo = [];
     if (undo.length > 200) undo.shift();
@@ -194,6 +201,7 @@
   }
   function openEditor(mode, initial) {
     if (!writable) return;
+    if (cols[ac].lock) { flash(cols[ac].lock); return; }
     closeEditor(false);
     var td = cells[ar][ac];
     var r = td.getBoundingClientRect(), wr = wrap.getBoundingClientRect();
@@ -276,7 +284,10 @@
     if (k === "End") { e.preventDefault(); go(ctrl ? nR - 1 : ar, nC - 1); return; }
     if (k === "PageDown") { e.preventDefault(); go(ar + 10, ac); return; }
     if (k === "PageUp") { e.preventDefault(); go(ar - 10, ac); return; }
-    if (!writable) return;
+    if (!writable) {
+      if (!ctrl && (k.length === 1 || k === "Delete" || k === "Backspace" || k === "Enter" || k === "F2")) flash(readOnlyWhy);
+      return;
+    }
     if (ctrl && (k === "z" || k === "Z") && !e.shiftKey) { e.preventDefault(); doUndo(); return; }
     if (ctrl && (k === "y" || k === "Y" || ((k === "z" || k === "Z") && e.shiftKey))) { e.preventDefault(); doRedo(); return; }
     if (ctrl && (k === "d" || k === "D")) { e.preventDefault(); fillDown(); return; }
@@ -356,6 +367,7 @@
   var pending = {};      // key → {i, j, v}: changes not yet sent
   var inflight = null;   // key → {i, j, v}: changes being sent
   var timer = null, retryDelay = 0, retryAt = 0, countdown = null, stopped = "";
+  var savedAny = false;  // a save has succeeded since the page opened
   function setState(kind, text) {
     stateEl.className = "pill " + kind;
     stateEl.textContent = text;
@@ -364,13 +376,14 @@
   }
   function countPending() { return Object.keys(pending).length; }
   function refreshState() {
-    if (stopped) return;
+    if (stopped || !writable) return; // a read-only grid keeps the page's "Chỉ xem" / "Đã khóa"
     var bad = table.querySelectorAll("td.c.bad").length;
     if (inflight) setState("saving", "Đang lưu…");
     else if (retryAt) {
       var s = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
       setState("error", "Chưa lưu " + countPending() + " ô — thử lại sau " + s + " giây");
     } else if (countPending()) setState("saving", "Chờ lưu " + countPending() + " ô…");
+    else if (bad && savedAny) setState("warn", "Đã lưu các ô hợp lệ · " + bad + " ô chưa hợp lệ, chưa lưu");
     else if (bad) setState("warn", bad + " ô chưa hợp lệ — chưa lưu");
     else setState("saved", "Đã lưu");
   }
@@ -406,7 +419,7 @@
   function answered(status, body) {
     var sent = inflight;
     if (status === 200) {
-      inflight = null; retryDelay = 0; retryAt = 0;
+      inflight = null; retryDelay = 0; retryAt = 0; savedAny = true;
       version = Math.max(version, body.version || 0);
       Object.keys(sent).forEach(function (k) {
         var c = sent[k];
@@ -498,6 +511,11 @@
     paintSelection();
   }
 
+  // fmtAvg shows an average with its one decimal, as the circular writes it: 7,0.
+  function fmtAvg(v) {
+    if (typeof v === "number") return v.toFixed(1).replace(".", ",");
+    return fmt(v);
+  }
   function fmt(v) {
     if (v == null) return "";
     if (typeof v === "number") return String(v).replace(".", ",");
@@ -515,13 +533,13 @@
       var td = tr.querySelector('td.avg[data-avg="' + w + '"]');
       if (!td) return;
       var v = w === "hk" ? row.average : row.year_average;
-      td.textContent = v == null ? "—" : fmt(v);
+      td.textContent = v == null ? "—" : fmtAvg(v);
       td.classList.toggle("none", v == null);
       td.classList.remove("wait");
       if (v != null) { td.classList.remove("pop"); void td.offsetWidth; td.classList.add("pop"); }
     });
     var prev = tr.querySelector("td.avg.prev");
-    if (prev && "hk1_average" in row) { prev.textContent = row.hk1_average == null ? "—" : fmt(row.hk1_average); prev.classList.toggle("none", row.hk1_average == null); }
+    if (prev && "hk1_average" in row) { prev.textContent = row.hk1_average == null ? "—" : fmtAvg(row.hk1_average); prev.classList.toggle("none", row.hk1_average == null); }
     if (!syncCells) return;
     cols.forEach(function (c, j) {
       var k = row.pupil_id + "|" + c.field;
@@ -536,13 +554,21 @@
   }
 
   // ---- Never lose unsaved work silently ----
+  // backup keeps in the browser what the server does not have yet: changes
+  // not yet saved, and values refused as invalid (so that a reload brings them
+  // back, marked, instead of losing them without a word).
   function backup() {
     try {
       var keys = Object.keys(pending).concat(Object.keys(inflight || {}));
-      if (!keys.length) { localStorage.removeItem(storeKey); return; }
+      var bad = {}, nBad = 0;
+      for (var i = 0; i < nR; i++) for (var j = 0; j < nC; j++) {
+        var td = cells[i][j];
+        if (td.dataset.raw != null && td.dataset.err) { bad[rows[i].dataset.p + "|" + cols[j].field] = td.dataset.raw; nBad++; }
+      }
+      if (!keys.length && !nBad) { localStorage.removeItem(storeKey); return; }
       var out = {};
       keys.forEach(function (k) { var c = pending[k] || inflight[k]; out[k] = c.v; });
-      localStorage.setItem(storeKey, JSON.stringify({ version: version, at: Date.now(), cells: out }));
+      localStorage.setItem(storeKey, JSON.stringify({ version: version, at: Date.now(), cells: out, bad: bad }));
     } catch (e) { /* private mode: the unload warning still protects */ }
   }
   window.addEventListener("beforeunload", function (e) {
@@ -552,7 +578,7 @@
     var saved;
     try { saved = JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { saved = null; }
     if (!saved || !saved.cells || !writable) return;
-    var n = 0, ch = [];
+    var n = 0, nBad = 0, ch = [];
     Object.keys(saved.cells).forEach(function (k) {
       var bar = k.indexOf("|"), i = rowOf[k.slice(0, bar)], j = colOf[k.slice(bar + 1)];
       if (i == null || j == null) return;
@@ -560,8 +586,17 @@
       ch.push({ i: i, j: j, raw: display(j, saved.cells[k]) });
       n++;
     });
-    if (!n) { localStorage.removeItem(storeKey); return; }
-    showAlert("Khôi phục " + n + " thay đổi chưa kịp lưu từ lần mở trước; đang lưu lại. Dùng Hoàn tác (Ctrl+Z) nếu không muốn giữ.", "info");
+    Object.keys(saved.bad || {}).forEach(function (k) {
+      var bar = k.indexOf("|"), i = rowOf[k.slice(0, bar)], j = colOf[k.slice(bar + 1)];
+      if (i == null || j == null) return;
+      ch.push({ i: i, j: j, raw: saved.bad[k] });
+      nBad++;
+    });
+    if (!n && !nBad) { localStorage.removeItem(storeKey); return; }
+    var msg = [];
+    if (n) msg.push("Khôi phục " + n + " thay đổi chưa kịp lưu từ lần mở trước; đang lưu lại. Dùng Hoàn tác (Ctrl+Z) nếu không muốn giữ.");
+    if (nBad) msg.push(nBad + " ô đã nhập lần trước chưa hợp lệ nên chưa được lưu: chúng được đánh dấu đỏ — hãy sửa lại hoặc xóa.");
+    showAlert(msg.join(" "), nBad ? "warn" : "info");
     commit(ch);
   }
 
@@ -588,7 +623,7 @@
           li.innerHTML = "";
           var b = document.createElement("b"); b.textContent = (fmt(h.previous) || "trống") + " → " + (fmt(h.value) || "trống");
           var small = document.createElement("small");
-          small.textContent = h.changed_by + " · " + d.toLocaleString("vi-VN") + " · qua " + (h.via_name || "—") + (h.reason ? " · " + h.reason : "");
+          small.textContent = h.changed_by + " · " + d.toLocaleString("vi-VN", { timeZone: "Asia/Ho_Chi_Minh" }) + " · qua " + (h.via_name || "—") + (h.reason ? " · " + h.reason : "");
           li.appendChild(b); li.appendChild(document.createElement("br")); li.appendChild(small);
           ol.appendChild(li);
         });
