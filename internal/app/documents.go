@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"time"
 
 	"sdgdt"
 	"sdgdt/internal/assess"
@@ -71,6 +72,9 @@ type Issued struct {
 	Doc    sdgdt.Document
 	Head   DocHead
 	Data   []byte // the canonical data (JSON, RFC 8785) whose SHA-256 is Digest
+	// Signatures are the valid signatures over the document's parts (class
+	// books), each with its CMS and canonical document, for the archive.
+	Signatures []DocSignature
 }
 
 // VerifyURL returns the verification page's address of a code.
@@ -207,18 +211,24 @@ func (a *App) ClassBookDocument(ctx context.Context, p *Principal, classID int64
 	}); err != nil {
 		return bp, Issued{}, err
 	}
+	if bp.Signatures, err = a.bookSignatures(ctx, &cy, term); err != nil {
+		return bp, Issued{}, err
+	}
 	digest, data, err := digestOf(ClassBookData(&cy, term))
 	if err != nil {
 		return bp, Issued{}, err
 	}
 	is, err := a.issue(ctx, p, sdgdt.Document{Kind: sdgdt.DocClassBook, SchoolID: cy.School.ID, SchoolYearID: cy.Class.SchoolYearID, ClassID: cy.Class.ID, Term: term, Digest: digest}, cy.School, data)
+	is.Signatures = bp.Signatures.All()
 	return bp, is, err
 }
 
-// ClassBookPrint is a class book with the class's corrections of the year.
+// ClassBookPrint is a class book with the class's corrections of the year
+// and the valid signatures over its data.
 type ClassBookPrint struct {
 	ClassYear
 	Corrections []sdgdt.Correction
+	Signatures  BookSignatures
 }
 
 // bookTerms are the semesters a book of term holds.
@@ -860,4 +870,98 @@ func (a *App) AuditHead(ctx context.Context, schoolID int64) (chain string, seq 
 		return err
 	})
 	return chain, seq, hash, err
+}
+
+// --- Signatures printed in the documents ---
+
+// DocSignature is a valid signature over the current data, as a document
+// prints it and the archive keeps it (its CMS over its canonical document).
+type DocSignature struct {
+	ID        int64
+	Signer    string
+	Role      string // Vietnamese
+	SignedAt  time.Time
+	Serial    string
+	CMS       []byte
+	Canonical []byte
+}
+
+// BookSignatures are the valid signatures of a class book: each subject
+// teacher's (subject code → term), the homeroom teacher's and the leader's.
+type BookSignatures struct {
+	Subjects map[string]map[string][]DocSignature
+	Homeroom []DocSignature
+	Leader   []DocSignature
+}
+
+// All returns every signature of the book, for the archive.
+func (b BookSignatures) All() []DocSignature {
+	out := append(append([]DocSignature{}, b.Leader...), b.Homeroom...)
+	for _, ts := range b.Subjects {
+		for _, t := range []string{"hk1", "hk2"} {
+			out = append(out, ts[t]...)
+		}
+	}
+	return out
+}
+
+// currentSignatures returns the valid signatures over an object's current
+// data (none when the object does not exist yet).
+func (a *App) currentSignatures(ctx context.Context, o SignObject) ([]DocSignature, error) {
+	os, err := a.Signatures(ctx, System("print"), o)
+	if err != nil {
+		if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND || sdgdt.ErrorCode(err) == sdgdt.EINVALID {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var out []DocSignature
+	for _, s := range os.Signatures {
+		if s.Current {
+			out = append(out, DocSignature{ID: s.ID, Signer: s.SignerName, Role: sdgdt.RoleName(s.Role), SignedAt: s.SignedAt,
+				Serial: s.CertSerial, CMS: s.CMS, Canonical: s.Canonical})
+		}
+	}
+	return out, nil
+}
+
+// bookSignatures reads the valid signatures of a class book of a term.
+func (a *App) bookSignatures(ctx context.Context, cy *ClassYear, term string) (BookSignatures, error) {
+	bs := BookSignatures{Subjects: map[string]map[string][]DocSignature{}}
+	var err error
+	if bs.Leader, err = a.currentSignatures(ctx, SignObject{Kind: sdgdt.SignBook, ClassID: cy.Class.ID, Term: term}); err != nil {
+		return bs, err
+	}
+	if bs.Homeroom, err = a.currentSignatures(ctx, SignObject{Kind: sdgdt.SignHomeroom, ClassID: cy.Class.ID, Term: term}); err != nil {
+		return bs, err
+	}
+	sheets := map[string]map[string]int64{}
+	if err := a.DB.View(ctx, func(tx *store.Tx) error {
+		for _, s := range cy.Subjects {
+			sheets[s.Code] = map[string]int64{}
+			for _, t := range bookTerms(term) {
+				if sh, err := tx.SheetFor(cy.Class.ID, s.Code, t); err == nil {
+					sheets[s.Code][t] = sh.ID
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		return bs, err
+	}
+	for code, ts := range sheets {
+		for t, id := range ts {
+			sigs, err := a.currentSignatures(ctx, SignObject{Kind: sdgdt.SignSheet, SheetID: id})
+			if err != nil {
+				return bs, err
+			}
+			if len(sigs) > 0 {
+				if bs.Subjects[code] == nil {
+					bs.Subjects[code] = map[string][]DocSignature{}
+				}
+				bs.Subjects[code][t] = sigs
+			}
+		}
+	}
+	return bs, nil
 }

@@ -86,8 +86,9 @@ type Progress func(done, total int)
 
 // writer collects the files of an archive.
 type writer struct {
-	zw *zip.Writer
-	m  Manifest
+	zw   *zip.Writer
+	m    Manifest
+	sigs map[int64]bool // signatures already written
 }
 
 func (w *writer) add(name string, b []byte) error {
@@ -116,6 +117,26 @@ func (w *writer) document(dir, base string, pdf []byte, is app.Issued) error {
 		return err
 	}
 	w.m.Documents = append(w.m.Documents, Document{Code: is.Code, Kind: is.Doc.Kind, PDF: p, Data: d, Digest: is.Digest})
+	// The signatures over the document's parts, each with the canonical
+	// document it covers (06-signatures.md).
+	for _, sg := range is.Signatures {
+		if w.sigs == nil {
+			w.sigs = map[int64]bool{}
+		}
+		if w.sigs[sg.ID] || len(sg.CMS) == 0 {
+			continue
+		}
+		w.sigs[sg.ID] = true
+		id := strconv.FormatInt(sg.ID, 10)
+		sp, sd := "signatures/"+id+".p7s", "data/signed/"+id+".json"
+		if err := w.add(sd, sg.Canonical); err != nil {
+			return err
+		}
+		if err := w.add(sp, sg.CMS); err != nil {
+			return err
+		}
+		w.m.Signatures = append(w.m.Signatures, Sig{Path: sp, Data: sd})
+	}
 	return nil
 }
 
@@ -184,10 +205,16 @@ func Export(ctx context.Context, a *app.App, p *app.Principal, schoolID int64, y
 
 // finish writes trust.pem and manifest.json and closes the zip.
 func (w *writer) finish(ctx context.Context, a *app.App, schoolID int64) error {
-	var err error
-	// The trust roots of the signatures (none yet: signatures/ is empty until
-	// the book's data is signed).
-	if err := w.add("trust.pem", nil); err != nil {
+	// The trust roots of the signatures: the province CA and the configured
+	// roots (none before "sdgdt ca init").
+	trust, err := a.TrustPEM(ctx)
+	if err != nil && sdgdt.ErrorCode(err) != sdgdt.ENOTFOUND {
+		return err
+	}
+	if len(w.m.Signatures) > 0 && len(trust) == 0 {
+		return errors.New("archive: signatures without trust roots")
+	}
+	if err := w.add("trust.pem", trust); err != nil {
 		return err
 	}
 	w.m.AuditHead.Chain, w.m.AuditHead.Seq, w.m.AuditHead.Hash, err = a.AuditHead(ctx, schoolID)

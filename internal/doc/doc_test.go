@@ -141,7 +141,13 @@ func TestClassBookPDF(t *testing.T) {
 				t.Fatal(err)
 			}
 			h, iss := head(is)
-			pdf, err := doc.ClassBook(doc.ClassBookInput{Book: &cy.ClassYear, Term: term, Head: h, Issue: iss, Corrections: cy.Corrections})
+			sigs := doc.BookSignaturesOf(cy.Signatures)
+			if term == "hk1" && len(sigs.Leader) == 0 {
+				// The demo signs 6A1's semester I when its sheets are complete;
+				// the block is checked with a signature of our own otherwise.
+				sigs.Leader = []doc.Signature{{Signer: h.Principal, Role: "Hiệu trưởng", SignedAt: iss.At, Serial: "5F3A0C19"}}
+			}
+			pdf, err := doc.ClassBook(doc.ClassBookInput{Book: &cy.ClassYear, Term: term, Head: h, Issue: iss, Corrections: cy.Corrections, Signatures: sigs})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,10 +157,20 @@ func TestClassBookPDF(t *testing.T) {
 			n := pages(t, txt)
 			for _, want := range []string{"SỔ THEO DÕI VÀ ĐÁNH GIÁ HỌC SINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
 				cy.Pupils[0].Pupil.FullName(), cy.Pupils[len(cy.Pupils)-1].Pupil.FullName(), "Lớp " + c.Name, "Trang 1/", "Mã xác thực: " + is.Code,
-				doc.ShortDigest(is.Digest), "/verify/" + is.Code, "Chữ ký: ……", "Giáo viên bộ môn:"} {
+				doc.ShortDigest(is.Digest), "/verify/" + is.Code, "Giáo viên bộ môn:"} {
 				if !strings.Contains(txt, want) {
 					t.Errorf("%s: no %q in the text", term, want)
 				}
+			}
+			// The demo signed 6A1's semester I: sheets, homeroom data and the
+			// book by the principal; the year is not signed.
+			flatTxt := strings.Join(strings.Fields(txt), " ")
+			if term == "hk1" {
+				if s := sigs.Leader[0]; !strings.Contains(flatTxt, "Đã ký số: "+s.Signer) || !strings.Contains(flatTxt, s.Serial) {
+					t.Errorf("hk1: the principal's signature (%s, %s) is not printed", s.Signer, s.Serial)
+				}
+			} else if !strings.Contains(txt, "Chữ ký: ……") {
+				t.Errorf("%s: no empty signature line", term)
 			}
 			if h.Principal == "" || !strings.Contains(txt, h.Principal) {
 				t.Errorf("%s: principal's name %q missing", term, h.Principal)

@@ -30,7 +30,7 @@ func ClassBookFor(ctx context.Context, a *app.App, p *app.Principal, classID int
 		return nil, "", is, err
 	}
 	h, iss := From(is)
-	b, err := ClassBook(ClassBookInput{Book: &cy.ClassYear, Term: term, Head: h, Issue: iss, Corrections: cy.Corrections})
+	b, err := ClassBook(ClassBookInput{Book: &cy.ClassYear, Term: term, Head: h, Issue: iss, Corrections: cy.Corrections, Signatures: BookSignaturesOf(cy.Signatures)})
 	return b, "so-theo-doi-lop-" + report.Slug(cy.Class.Name) + "-" + term + "-" + cy.Year.Name + ".pdf", is, err
 }
 
@@ -60,4 +60,25 @@ func CorrectionsFor(ctx context.Context, a *app.App, p *app.Principal, schoolID,
 	h, iss := From(is)
 	b, err := Corrections(CorrectionsInput{Year: cr.Year.Name, Corrections: cr.Corrections, Head: h, Issue: iss})
 	return b, "so-dieu-chinh-" + cr.Year.Name + ".pdf", is, err
+}
+
+// BookSignaturesOf is the signature block's input from the book's valid
+// signatures.
+func BookSignaturesOf(bs app.BookSignatures) BookSignatures {
+	out := BookSignatures{Subjects: map[string]map[string][]Signature{}, Homeroom: sigs(bs.Homeroom), Leader: sigs(bs.Leader)}
+	for code, ts := range bs.Subjects {
+		out.Subjects[code] = map[string][]Signature{}
+		for t, s := range ts {
+			out.Subjects[code][t] = sigs(s)
+		}
+	}
+	return out
+}
+
+func sigs(in []app.DocSignature) []Signature {
+	var out []Signature
+	for _, s := range in {
+		out = append(out, Signature{Signer: s.Signer, Role: s.Role, SignedAt: s.SignedAt, Serial: s.Serial})
+	}
+	return out
 }
