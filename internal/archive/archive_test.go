@@ -270,3 +270,58 @@ func TestJobSurvivesRestart(t *testing.T) {
 		}
 	})
 }
+
+// TestSignaturesInBooks prints THCS Nguyễn Du's semester I books, which hold
+// the demo's signatures of 6A1, and checks them in the zip.
+func TestSignaturesInBooks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, empty *store.DB) {
+		ctx := context.Background()
+		cfg := app.DefaultConfig()
+		cfg.Argon = auth.TestParams
+		db := storetest.Seeded(t, string(empty.Dialect), "demo", func(db *store.DB) error {
+			_, err := demo.Seed(ctx, app.New(db, cfg, nil), "Demo@SoDanhGia2026")
+			return err
+		})
+		a := app.New(db, cfg, nil)
+		var school int64
+		if err := db.View(ctx, func(tx *store.Tx) error { var err error; school, err = tx.SchoolIDByCode("THCS-ND"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := archive.Books(ctx, a, app.System("test"), school, "hk1", &buf, nil); err != nil {
+			t.Fatal(err)
+		}
+		good := buf.Bytes()
+		m, err := archive.VerifyBytes(good, "books.zip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Signatures) == 0 {
+			t.Skip("the demo signed nothing of semester I")
+		}
+		// A signature changed together with its hash in the manifest: the
+		// CMS check names it.
+		sp := m.Signatures[0].Path
+		var oldSum, newSum string
+		var changed []byte
+		for _, f := range rezipFiles(t, good) {
+			if f.name == sp {
+				changed = append([]byte(nil), f.data...)
+				changed[len(changed)-10] ^= 0x55
+				oldSum, newSum = sum(f.data), sum(changed)
+			}
+		}
+		bad := rezip(t, good, func(n string, d []byte) []byte {
+			switch n {
+			case sp:
+				return changed
+			case "manifest.json":
+				return []byte(strings.Replace(string(d), oldSum, newSum, 1))
+			}
+			return d
+		}, nil)
+		if _, err := archive.VerifyBytes(bad, "bad.zip"); err == nil || !strings.Contains(err.Error(), sp) || !strings.Contains(err.Error(), "chữ ký không hợp lệ") {
+			t.Errorf("a changed signature: %v", err)
+		}
+	})
+}
