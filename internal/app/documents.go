@@ -669,6 +669,15 @@ type DocumentCheck struct {
 	TermName string
 	Holds    bool   // the data recomputed now has the digest recorded
 	Current  string // the digest of the data now
+	// Signatures are the valid signatures over a class book's data now, by
+	// role and time only (no names on the public page).
+	Signatures []SignedBy
+}
+
+// SignedBy is a valid signature as the verification page names it.
+type SignedBy struct {
+	Role     string
+	SignedAt time.Time
 }
 
 // VerifyDocument loads an issued document's data again and compares its
@@ -712,6 +721,17 @@ func (a *App) VerifyDocument(ctx context.Context, code string) (DocumentCheck, e
 	}
 	dc.Current, _, err = digestOf(data)
 	dc.Holds = err == nil && dc.Current == dc.Doc.Digest
+	if err != nil || dc.Doc.Kind != sdgdt.DocClassBook {
+		return dc, err
+	}
+	cy, err := a.loadClassYear(ctx, System("verify"), dc.Doc.ClassID, classYearOptions{})
+	if err != nil {
+		return dc, err
+	}
+	bs, err := a.bookSignatures(ctx, &cy, dc.Doc.Term)
+	for _, s := range bs.All() {
+		dc.Signatures = append(dc.Signatures, SignedBy{Role: s.Role, SignedAt: s.SignedAt})
+	}
 	return dc, err
 }
 
