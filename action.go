@@ -98,6 +98,9 @@ const (
 	// ActSchoolBulkLoad is a whole school's year loaded at once (sdgdt demo
 	// --scale): its entry names the pupils and a digest of the marks.
 	ActSchoolBulkLoad Action = "school.bulk_load"
+	ActDocumentIssue  Action = "document.issue"
+	ActArchiveExport  Action = "archive.export"
+	ActPrintJobCreate Action = "print_job.create"
 )
 
 var actionNames = map[Action]string{
@@ -187,6 +190,10 @@ var actionNames = map[Action]string{
 
 	ActAuditPersonalView: "Xem dữ liệu cá nhân trong nhật ký",
 	ActAuditAnchor:       "Lưu dấu nhật ký của các trường lên đơn vị quản lý",
+
+	ActDocumentIssue:  "In tài liệu (PDF có mã xác thực)",
+	ActArchiveExport:  "Xuất bộ lưu trữ năm học",
+	ActPrintJobCreate: "In sổ cả trường (công việc nền)",
 }
 
 // Actions lists every declared action, for pickers and tests.

@@ -35,6 +35,7 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
+	"sdgdt/internal/archive"
 	"sdgdt/internal/auth"
 	"sdgdt/internal/store"
 	"sdgdt/internal/web"
@@ -73,6 +74,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&c.closedFor, "closed-for", 20*time.Second, "how long the closed and the raw loop each run")
 	hold := fs.Bool("hold-results", false, "hold the background recomputation of results until the load ends (diagnostic)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
+	printBooks := fs.String("print-books", "", "while the teachers save, print every class book of the school for this term (hk1, hk2, year) as the bulk print job does, and time it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -224,6 +226,21 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	deadline := time.Now().Add(c.duration)
 	var wg sync.WaitGroup
+	type printRun struct {
+		took          time.Duration
+		classes, size int
+		err           error
+	}
+	printed := make(chan printRun, 1)
+	if *printBooks != "" {
+		go func() {
+			var buf bytes.Buffer
+			var n int
+			t0 := time.Now()
+			err := archive.Books(ctx, a, app.System("load"), w.school, *printBooks, &buf, func(done, total int) { n = total })
+			printed <- printRun{time.Since(t0), n, buf.Len(), err}
+		}()
+	}
 	for i := range w.teachers {
 		wg.Add(1)
 		go func(t *teacher, seed uint64) {
@@ -263,6 +280,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		nerr += n
 	}
 	fmt.Fprintf(out, "errors: %d; requests slower than the interval: %d\n", nerr, late.Load())
+	if *printBooks != "" {
+		pr := <-printed
+		if pr.err != nil {
+			return fmt.Errorf("print books: %w", pr.err)
+		}
+		fmt.Fprintf(out, "print books %s: %d class books (%d pupils) in %s while the saves above ran (%.1f MB zip)\n", *printBooks, pr.classes, pr.classes*c.pupils, pr.took.Round(time.Millisecond), float64(pr.size)/1e6)
+	}
 
 	// The stored results catch up in the background.
 	release()
@@ -377,7 +401,10 @@ type teacher struct {
 	pupils   []string
 }
 
-type world struct{ teachers []teacher }
+type world struct {
+	teachers []teacher
+	school   int64
+}
 
 var givenNames = []string{"An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Khánh", "Linh", "Minh", "Nam", "Phương", "Quân", "Sơn", "Trang", "Vy"}
 
@@ -403,7 +430,7 @@ func build(ctx context.Context, a *app.App, c config) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &world{}
+	w := &world{school: school.ID}
 	for i := 0; i < c.teachers; i++ {
 		u, _, err := a.CreateUser(ctx, sys, app.NewUserInput{Username: fmt.Sprintf("gv%03d", i), FullName: "Giáo viên " + givenNames[i%len(givenNames)],
 			HomeKind: sdgdt.ScopeSchool, HomeID: school.ID, Password: password, PasswordHash: hash})

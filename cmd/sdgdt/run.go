@@ -17,6 +17,7 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
+	"sdgdt/internal/archive"
 	"sdgdt/internal/assess"
 	"sdgdt/internal/audit"
 	"sdgdt/internal/demo"
@@ -42,6 +43,10 @@ Usage:
   sdgdt audit   verify [--db DSN] [--heads FILE]
   sdgdt audit   heads  [--db DSN] [--out FILE]
   sdgdt backup  [--db DSN] --out FILE
+  sdgdt archive export [--db DSN] --school ID --year 2026-2027 --out FILE.zip
+  sdgdt archive verify FILE.zip
+  sdgdt print   books [--db DSN] --school ID --term hk1|hk2|year|gk1|ck1|gk2|cn --out FILE.zip
+  sdgdt print   status [--db DSN] --job ID
   sdgdt ca      init|issue|revoke [flags]                   (sdgdt ca)
   sdgdt sign    verify [--db DSN] [--school ID] [--trust-roots FILE]
   sdgdt stats   [--db DSN] --unit ID|--school ID [--year Y] [--term hk1|hk2|year] [--kind K] [--grade G] [--xlsx FILE] [--json]
@@ -79,6 +84,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return exitError(2)
 	case "backup":
 		return cmdBackup(ctx, rest, getenv, stdout, stderr)
+	case "archive":
+		return cmdArchive(ctx, rest, getenv, stdout, stderr)
+	case "print":
+		return cmdPrint(ctx, rest, getenv, stdout, stderr)
 	case "ca":
 		return cmdCA(ctx, rest, getenv, stdout, stderr)
 	case "sign":
@@ -182,6 +191,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	absolute := c.duration("absolute-timeout", 12*time.Hour, "web session absolute timeout")
 	mfaRoles := c.str("mfa-roles", "", "comma-separated roles that must use a second factor (default: administrators and leaders; 'none' for none)")
 	logJSON := c.boolean("log-json", false, "log as JSON")
+	publicURL := c.str("public-url", "", "address people reach the server at, for the verification links on printed documents (default http://ADDR)")
+	jobsDir := c.str("jobs-dir", "./data/jobs", "where the background print jobs keep their results")
 	caPass := c.str("ca-passphrase", "", "passphrase of the province CA's key, to enrol signers on the web (demo: the demo password)")
 	trustRoots := c.str("trust-roots", "", "PEM file of trusted roots of licensed CAs, besides the province CA")
 	if err := c.parse(args); err != nil {
@@ -200,6 +211,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer db.Close()
 	cfg := app.DefaultConfig()
 	cfg.IdleTimeout, cfg.AbsoluteTimeout = *idle, *absolute
+	cfg.PublicURL = *publicURL
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + *addr
+	}
 	if cfg.TrustRoots, err = loadTrustRoots(*trustRoots); err != nil {
 		return err
 	}
@@ -298,7 +313,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 	}()
-	srv, err := web.NewServer(a, log, web.Options{SecureCookies: *secure, TrustProxy: *proxy, Version: version, MetricsToken: *metricsToken})
+	// Background print jobs: queued and unfinished ones are taken up again.
+	jobs := archive.NewRunner(a, *jobsDir, log)
+	go jobs.Run(ctx)
+	srv, err := web.NewServer(a, log, web.Options{SecureCookies: *secure, TrustProxy: *proxy, Version: version, MetricsToken: *metricsToken, Jobs: jobs})
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ type Config struct {
 	// Clock is the one clock of the system: every transaction, page and job
 	// reads the time from it. Nil means the database's own (time.Now).
 	Clock func() time.Time
+	// PublicURL is the address people reach the server at, for the
+	// verification links printed on documents ("https://sdgd.example.vn").
+	PublicURL string
 
 	// Digital signatures: the KDF that seals signers' keys under their PIN,
 	// the validity of certificates the province CA issues, the passphrase of

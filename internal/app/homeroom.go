@@ -251,7 +251,7 @@ func (a *App) fillClassYear(tx *store.Tx, cy *ClassYear, opt classYearOptions) e
 			cy.Subjects[i].Teachers[1] = as.TeacherName
 		}
 	}
-	roster, err := tx.ClassRoster(c.ID, false)
+	roster, err := tx.BookRoster(c.ID)
 	if err != nil {
 		return err
 	}

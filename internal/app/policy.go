@@ -110,6 +110,9 @@ func Can(p *Principal, action Action, t Target) bool {
 	if p.User.Disabled {
 		return false
 	}
+	if action == ActPrint {
+		return canPrintRole(p, t) // documents.go
+	}
 	for _, r := range p.Roles {
 		switch r.ScopeKind {
 		case sdgdt.ScopeUnit:

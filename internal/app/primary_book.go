@@ -186,7 +186,7 @@ func (a *App) ClassPrimarySummary(ctx context.Context, p *Principal, classID int
 		if sh, err := tx.SheetFor(c.ID, sdgdt.PCNLSubject, point); err == nil {
 			out.PCNLSheetID = sh.ID
 		}
-		roster, err := tx.ClassRoster(c.ID, false)
+		roster, err := tx.BookRoster(c.ID)
 		if err != nil {
 			return err
 		}

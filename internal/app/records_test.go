@@ -469,6 +469,10 @@ func TestRollover(t *testing.T) {
 		if _, err := f.a.CommitRollover(ctx, f.adminA, f.schoolA.ID, f.next.ID); err != nil {
 			t.Fatal(err)
 		}
+		// The closed year's book still lists the pupils who finished it.
+		if cb, _, err := f.a.ClassBookDocument(ctx, f.adminA, f.c6a1.ID, "year"); err != nil || len(cb.Pupils) != 2 {
+			t.Errorf("the book of 6A1 after the rollover: %v, %d pupils", err, len(cb.Pupils))
+		}
 		if _, err := f.a.CommitRollover(ctx, f.adminA, f.schoolA.ID, f.next.ID); sdgdt.ErrorCode(err) != sdgdt.ECONFLICT {
 			t.Errorf("a second rollover: %v", err)
 		}

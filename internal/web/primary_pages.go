@@ -61,7 +61,7 @@ func (s *Server) primaryData(r *http.Request, p *app.Principal, id int64, point,
 	t := app.ClassTarget(sum.School, sum.Class.ID)
 	d := primaryData{S: sum, CompNames: assess.CompetencyNames, QualNames: assess.QualityNames,
 		Head: classHead{Class: sum.Class, School: sum.School, Year: sum.Year, Active: active, CanKeep: app.Can(p, app.ActKeepClassRecords, t),
-			CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(sum.School)), Month: s.currentMonth(sum.Year), Book: true}}
+			CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(sum.School)), Month: s.currentMonth(sum.Year), Book: true, Print: true}}
 	for _, pt := range app.PrimaryPoints {
 		d.Points = append(d.Points, pointLink{pt, app.PointShortName(pt)})
 	}

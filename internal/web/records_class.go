@@ -26,12 +26,30 @@ type classHead struct {
 	CanManage bool
 	Month     string // the month the "month" tab opens
 	Book      bool   // the viewer reads the class's assessment book (homeroom_*.go)
+	Print     bool   // the viewer prints the class's book (office staff included)
 }
+
+// PrintTerms are the terms the class's book prints for: the semesters and the
+// year, or the primary assessment points.
+func (h classHead) PrintTerms() []printTerm {
+	codes := []string{"hk1", "hk2", "year"}
+	if sdgdt.SheetKindOf(h.Class.Ruleset) != sdgdt.SheetSecondary {
+		codes = app.PrimaryPoints
+	}
+	out := make([]printTerm, len(codes))
+	for i, c := range codes {
+		out[i] = printTerm{c, sdgdt.TermName(c)}
+	}
+	return out
+}
+
+type printTerm struct{ Code, Name string }
 
 func (s *Server) classHeadOf(cr app.ClassRecords, p *app.Principal, active string) classHead {
 	return classHead{Class: cr.Class, School: cr.School, Year: cr.Year, Active: active, CanKeep: cr.CanKeep,
 		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)), Month: s.currentMonth(cr.Year),
-		Book: app.Can(p, app.ActReadSheet, app.ClassTarget(cr.School, cr.Class.ID))}
+		Book:  app.Can(p, app.ActReadSheet, app.ClassTarget(cr.School, cr.Class.ID)),
+		Print: app.Can(p, app.ActReadSheet, app.ClassTarget(cr.School, cr.Class.ID)) || app.Can(p, app.ActPrint, app.ClassTarget(cr.School, cr.Class.ID))}
 }
 
 // today is the current day in Vietnam.
@@ -223,6 +241,7 @@ type pupilPageData struct {
 	CanMove   bool
 	Fields    []struct{ Name, Label, Type string }
 	MoveKind  string
+	CanPrint  bool // the học bạ and the extract
 }
 
 var pupilLabels = map[string]string{"full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "sex": "Giới tính", "ethnicity": "Dân tộc",
@@ -290,6 +309,7 @@ func (s *Server) pupilView(r *http.Request, p *app.Principal, pg *Page) (string,
 		}
 		d.History = append(d.History, hr)
 	}
+	d.CanPrint = app.Can(p, app.ActReadSheet, app.ClassTarget(pp.School, pp.Class.ID)) || app.Can(p, app.ActPrint, app.ClassTarget(pp.School, pp.Class.ID))
 	d.CanMove = pp.CanEdit && pp.Status == sdgdt.EnrolStudying
 	if d.CanMove {
 		sr, err := s.app.SchoolRecords(r.Context(), p, pp.School.ID, 0)

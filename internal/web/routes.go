@@ -167,6 +167,19 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/locks", s.api(s.apiListLocks))
 	mux.Handle("DELETE /api/v1/locks/{id}", s.api(s.apiLiftLock))
 
+	// Printed documents and their public verification (07-print-archive.md).
+	mux.Handle("GET /classes/{id}/book.pdf", s.page(s.bookPDF("id")))
+	mux.Handle("GET /pupils/{id}/record.pdf", s.page(s.recordPDF("id")))
+	mux.Handle("GET /schools/{id}/corrections.pdf", s.page(s.correctionsPDF))
+	mux.Handle("GET /api/v1/classes/{class_id}/book.pdf", s.sheetAPI(s.bookPDF("class_id")))
+	mux.Handle("GET /api/v1/pupils/{pupil_id}/record.pdf", s.sheetAPI(s.recordPDF("pupil_id")))
+	mux.HandleFunc("GET /verify/{code}", s.verifyPage)
+	mux.Handle("GET /schools/{id}/print", s.page(s.printPage))
+	mux.Handle("POST /schools/{id}/print-jobs", s.page(s.queuePrintJob))
+	mux.Handle("GET /jobs/{id}", s.page(s.jobPage))
+	mux.Handle("GET /jobs/{id}/download", s.page(s.jobDownload))
+	mux.Handle("GET /api/v1/jobs/{job_id}", s.sheetAPI(s.apiJob))
+	mux.Handle("POST /schools/{id}/archive-jobs", s.page(s.queueArchiveJob))
 	// Digital signatures (06-signatures.md).
 	mux.Handle("GET /account/signing", s.page(s.view(s.signingView)))
 	mux.Handle("POST /account/signing/enrol", s.page(s.form(s.signingView, s.signingEnrol)))

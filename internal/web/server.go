@@ -15,11 +15,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"sdgdt"
 	"sdgdt/internal/app"
+	"sdgdt/internal/archive"
 )
 
 //go:embed templates/*.html static
@@ -31,6 +34,9 @@ type Options struct {
 	TrustProxy    bool   // take the client address from X-Forwarded-For
 	Version       string // shown in the footer and /healthz
 	MetricsToken  string // bearer token that opens /metrics to other hosts; loopback needs none
+	// Jobs runs the background print jobs (nil: a runner keeping its
+	// results in the system's temporary directory, for tests).
+	Jobs *archive.Runner
 }
 
 // Server is the HTTP interface over the use cases.
@@ -45,6 +51,9 @@ type Server struct {
 
 // NewServer returns the HTTP handler of the whole system.
 func NewServer(a *app.App, log *slog.Logger, opt Options) (*Server, error) {
+	if opt.Jobs == nil {
+		opt.Jobs = archive.NewRunner(a, filepath.Join(os.TempDir(), "sdgdt-jobs"), log)
+	}
 	s := &Server{app: a, log: log, opt: opt, metrics: newMetrics()}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
