@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -171,7 +173,10 @@ func TestStatisticsFollowResults(t *testing.T) {
 			w.must(err)
 		}
 		seed := uint64(time.Now().UnixNano())
-		t.Logf("seed %d", seed)
+		if v := os.Getenv("SDGDT_TEST_SEED"); v != "" { // to replay a failing run
+			seed, _ = strconv.ParseUint(v, 10, 64)
+		}
+		t.Logf("seed %d (SDGDT_TEST_SEED replays it)", seed)
 		rng := rand.New(rand.NewPCG(seed, 7))
 		// Half the pupils get a full year first, so that levels, promotion
 		// and awards are not all "none".
@@ -219,6 +224,10 @@ func TestStatisticsFollowResults(t *testing.T) {
 				l, err := b.a.SetLock(w.ctx, b.as("a1.leader"), app.LockInput{SchoolID: w.school["A1"].ID, SheetID: sheet, Reason: "Khóa để sửa"})
 				w.must(err)
 				c, err := b.a.RequestCorrection(w.ctx, b.as("a1.math"), sheet, []app.CorrectionCellInput{{PupilID: p, Field: "final", Value: score()}}, "Nhập nhầm")
+				if sdgdt.ErrorCode(err) == sdgdt.EINVALID { // the drawn value is the one stored: nothing to correct
+					w.must(b.a.LiftLock(w.ctx, b.as("a1.leader"), l.ID, "không cần sửa", 0))
+					continue
+				}
 				w.must(err)
 				w.must(b.a.DecideCorrection(w.ctx, b.as("a1.leader"), c.ID, true, "Đồng ý"))
 				_, err = b.a.WitnessCorrection(w.ctx, b.as("a1.board"), c.ID)
