@@ -19,6 +19,7 @@ func TestDocumentsPDF(t *testing.T) {
 		pupil := strconv.FormatInt(f.pupil.ID, 10)
 		school := strconv.FormatInt(f.school, 10)
 		staff := e.as("thcsnd.vanthu")
+		taught, untaught := e.teaching(f)
 		cases := []struct {
 			who, path string
 			status    int
@@ -40,7 +41,12 @@ func TestDocumentsPDF(t *testing.T) {
 			// Outside the caller's scope.
 			{f.other, "/classes/" + class + "/book.pdf?term=hk1", 403, "không có quyền"},
 			{f.other, "/pupils/" + pupil + "/record.pdf", 403, "không có quyền"},
-			{f.homeroom2, "/classes/" + class + "/book.pdf?term=hk1", 403, "không có quyền"},
+			// A subject teacher prints the book of a class he teaches (it
+			// holds his marks), not of one he neither teaches nor keeps, and
+			// never a pupil's học bạ.
+			{f.subject, "/classes/" + strconv.FormatInt(taught, 10) + "/book.pdf?term=hk1", 200, "%PDF"},
+			{f.subject, "/classes/" + strconv.FormatInt(untaught, 10) + "/book.pdf?term=hk1", 403, "không có quyền"},
+			{f.subject, "/pupils/" + pupil + "/record.pdf?kind=hoc_ba", 403, "không có quyền"},
 		}
 		for _, c := range cases {
 			r := e.as(c.who).get(c.path)
