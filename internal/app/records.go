@@ -311,9 +311,23 @@ func (a *App) RecordDay(ctx context.Context, p *Principal, classID int64, on tim
 		for _, m := range marks {
 			after = append(after, map[string]any{"pupil_id": m.PupilID, "session": m.Session, "excused": m.Excused, "reason": m.Reason})
 		}
+		if err := a.voidAbsences(tx, p, s.ID, c); err != nil {
+			return err
+		}
 		return record(tx, p, sdgdt.ActAbsenceRecordDay, "class", idStr(c.ID), s.ID, s.UnitPath,
 			map[string]any{"date": on.Format("2006-01-02"), "absences": before}, map[string]any{"date": on.Format("2006-01-02"), "absences": after})
 	})
+}
+
+// voidAbsences voids, after a change of a secondary class's absences, the
+// year's homeroom signature (its document holds the year's absences and the
+// promotion they decide) and the year's class book above it. Primary
+// homeroom documents hold no absences.
+func (a *App) voidAbsences(tx *store.Tx, p *Principal, schoolID int64, c sdgdt.Class) error {
+	if sdgdt.SheetKindOf(c.Ruleset) != sdgdt.SheetSecondary {
+		return nil
+	}
+	return a.voidChanged(tx, p, schoolID, c.ID, []string{"year"}, VoidEdit)
 }
 
 // DayAbsences returns a class's absences of one day.
@@ -373,6 +387,9 @@ func (a *App) SetMonthTotals(ctx context.Context, p *Principal, classID int64, m
 			if err := tx.SetAbsenceTotal(s.ID, t, p.User.ID); err != nil {
 				return err
 			}
+		}
+		if err := a.voidAbsences(tx, p, s.ID, c); err != nil {
+			return err
 		}
 		return record(tx, p, sdgdt.ActAbsenceMonthTotals, "class", idStr(c.ID), s.ID, s.UnitPath, nil, map[string]any{"month": month, "totals": totals})
 	})

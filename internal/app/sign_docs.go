@@ -212,8 +212,8 @@ func (a *App) classFrame(tx *store.Tx, classID int64, term string) (sdgdt.Class,
 
 // homeroomDoc is a class's homeroom data of a term. Secondary: per pupil the
 // conduct rating and the homeroom comment as stored, the learning and conduct
-// results the rules engine gives, and at the year end the re-tests, the
-// promotion and the award. Primary (the Bảng tổng hợp of a point): every
+// results the rules engine gives, and at the year end the absences, the
+// re-tests, the promotion and the award. Primary (the Bảng tổng hợp of a point): every
 // stored cell of the point (subjects, qualities and competencies), and at cn
 // the nominations.
 func (a *App) homeroomDoc(tx *store.Tx, classID int64, term string) (*signDoc, error) {
@@ -248,6 +248,12 @@ func (a *App) homeroomDoc(tx *store.Tx, classID int64, term string) (*signDoc, e
 				set("conduct_hk1", v.Conduct["hk1"].Level)
 				set("conduct_hk2", v.Conduct["hk2"].Level)
 				set("conduct_summer", v.Conduct["summer"].Level)
+				// The year's absences (R-13.5a): the homeroom teacher
+				// confirms them with the promotion they decide.
+				if v.Absent.Total() > 0 {
+					set("absent_excused", strconv.Itoa(v.Absent.Excused))
+					set("absent_unexcused", strconv.Itoa(v.Absent.Unexcused))
+				}
 			}
 			set("comment", v.Comments[term])
 			if v.Valid {

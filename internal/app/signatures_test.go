@@ -545,6 +545,30 @@ func TestSignVoidByHomeroomDataAndRoster(t *testing.T) {
 		if st := b.sigs("a1.math", sheetObj(b.sheets["toan.hk2"])); !st.Signatures[0].Valid {
 			t.Fatal("semester II sheet voided by a semester I conduct rating")
 		}
+		// The year's absences are in the year's homeroom document: a day of
+		// absence voids it, not semester I's.
+		for _, o := range []app.SignObject{hr, year} {
+			if _, err := b.a.Sign(b.ctx, b.as("a1.teacher"), o, app.SignInput{PIN: testPIN}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		day := b.year.StartsOn.AddDate(0, 0, 14)
+		b.must(b.a.RecordDay(b.ctx, b.as("a1.teacher"), b.class.ID, day, []app.AbsenceMark{{PupilID: b.pupils[1], Session: "sang", Excused: true, Reason: "Ốm"}}))
+		if st := b.sigs("a1.teacher", year); st.Signatures[0].Valid || st.Signatures[0].InvalidReason != app.VoidEdit ||
+			len(st.Signatures[0].Changed) == 0 || st.Signatures[0].Changed[0].PupilID != strconv.FormatInt(b.pupils[1], 10) {
+			t.Fatalf("year after an absence: %+v", st.Signatures[0])
+		}
+		if st := b.sigs("a1.teacher", hr); !st.Signatures[0].Valid {
+			t.Fatal("semester I's homeroom signature voided by an absence")
+		}
+		// The same day entered again changes nothing and voids nothing.
+		if _, err := b.a.Sign(b.ctx, b.as("a1.teacher"), year, app.SignInput{PIN: testPIN}); err != nil {
+			t.Fatal(err)
+		}
+		b.must(b.a.RecordDay(b.ctx, b.as("a1.teacher"), b.class.ID, day, []app.AbsenceMark{{PupilID: b.pupils[1], Session: "sang", Excused: true, Reason: "Ốm"}}))
+		if st := b.sigs("a1.teacher", year); !st.Signatures[0].Valid {
+			t.Fatalf("year voided by the same absences: %+v", st.Signatures[0])
+		}
 		// A pupil leaving the class changes every document of the class.
 		if _, err := b.a.Sign(b.ctx, b.as("a1.teacher"), hr, app.SignInput{PIN: testPIN}); err != nil {
 			t.Fatal(err)
