@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"time"
 
 	"sdgdt"
@@ -123,11 +124,64 @@ func (s *seeder) run() error {
 	if err := s.marks(); err != nil {
 		return err
 	}
-	return s.signatures() // signatures.go
+	if err := s.signatures(); err != nil { // signatures.go
+		return err
+	}
+	// A multi-level school (TH-THCS): grades 1-5 assessed under TT27, 6-9
+	// under TT22. Seeded last, so that the schools above keep their data.
+	return s.multiLevel(schoolPlan{kp, "th_thcs", "Trường Tiểu học và THCS Ea Kly", "THTHCS-EK", "ththcsek", "Thôn 5, xã Ea Kly, huyện Krông Pắc", "tt22",
+		[]int{1, 2, 3, 4, 5, 6, 7, 8, 9}, []string{"A"}, 18, 24})
+}
+
+// multiLevel seeds a multi-level school and the marks of its secondary
+// classes, its results computed before returning.
+func (s *seeder) multiLevel(sc schoolPlan) error {
+	from := len(s.accounts)
+	if err := s.school(sc); err != nil {
+		return err
+	}
+	if err := s.enrolSigners(from); err != nil {
+		return err
+	}
+	var classes []sdgdt.Class
+	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
+		id, err := tx.SchoolIDByCode(sc.code)
+		if err != nil {
+			return err
+		}
+		cs, err := tx.ClassesOf(id, s.year.ID)
+		for _, c := range cs {
+			if c.Ruleset != "tt27" {
+				classes = append(classes, c)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	release := s.a.HoldResults()
+	s.a.WaitResults()
+	for i, c := range classes {
+		if err := s.classMarks(c, i, false); err != nil {
+			release()
+			return fmt.Errorf("điểm lớp %s: %w", c.Name, err)
+		}
+	}
+	release()
+	s.a.WaitResults()
+	for {
+		n, err := s.a.RecomputeStale(s.ctx, 1000)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 // schoolPlan describes a demo school: its grades, the class suffixes of each
-// grade (6A1, 6A2…) and how many pupils a class holds.
+// grade (6A1, 6A2…) and how many pupils a class holds. A multi-level school
+// (th_thcs) assesses its primary grades under TT27 and the others under
+// ruleset.
 type schoolPlan struct {
 	unit                        sdgdt.Unit
 	kind, name, code, pre, addr string
@@ -135,6 +189,14 @@ type schoolPlan struct {
 	grades                      []int
 	suffixes                    []string
 	minPupils, maxPupils        int
+}
+
+// rulesetOf returns the ruleset of the school's classes of a grade.
+func (sc schoolPlan) rulesetOf(grade int) string {
+	if strings.HasPrefix(sc.kind, "th_") && grade <= 5 {
+		return "tt27"
+	}
+	return sc.ruleset
 }
 
 func (s *seeder) school(sc schoolPlan) error {
@@ -167,7 +229,7 @@ func (s *seeder) school(sc schoolPlan) error {
 	var classes []classInfo
 	for _, g := range sc.grades {
 		for _, suf := range sc.suffixes {
-			c, err := s.a.CreateClass(s.ctx, s.sys, sdgdt.Class{SchoolID: school.ID, SchoolYearID: s.year.ID, Grade: g, Name: fmt.Sprint(g) + suf, Ruleset: sc.ruleset})
+			c, err := s.a.CreateClass(s.ctx, s.sys, sdgdt.Class{SchoolID: school.ID, SchoolYearID: s.year.ID, Grade: g, Name: fmt.Sprint(g) + suf, Ruleset: sc.rulesetOf(g)})
 			if err != nil {
 				return err
 			}
@@ -184,22 +246,25 @@ func (s *seeder) school(sc schoolPlan) error {
 	specialists := map[string]bool{"ngoai_ngu_1": true, "gdtc": true, "am_nhac": true, "mi_thuat": true, "tin_hoc_cong_nghe": true}
 	teacherOf := map[string]*teacherAcc{} // subject + grade band → teacher
 	var homerooms []*teacherAcc
-	terms := []string{"hk1", "hk2"}
-	if sc.ruleset == "tt27" {
-		terms = []string{"gk1", "ck1", "gk2", "cn"}
+	termsOf := func(c sdgdt.Class) []string {
+		if c.Ruleset == "tt27" {
+			return []string{"gk1", "ck1", "gk2", "cn"}
+		}
+		return []string{"hk1", "hk2"}
 	}
 	for i, ci := range classes {
+		primary := ci.c.Ruleset == "tt27"
 		var hr *teacherAcc
-		if sc.ruleset == "tt27" {
+		if primary {
 			hr = &teacherAcc{}
 		}
 		for _, cs := range ci.subjects {
 			var t *teacherAcc
-			if sc.ruleset == "tt27" && !specialists[cs.Subject] {
+			if primary && !specialists[cs.Subject] {
 				t = hr
 			} else {
 				band := cs.Subject + fmt.Sprint((ci.c.Grade+1)/2)
-				if sc.ruleset == "tt27" {
+				if primary {
 					band = cs.Subject
 				}
 				if teacherOf[band] == nil {
@@ -248,7 +313,7 @@ func (s *seeder) school(sc schoolPlan) error {
 			}
 		}
 		for _, ap := range t.classes {
-			for _, term := range terms {
+			for _, term := range termsOf(ap.class) {
 				if _, err := s.a.CreateAssignment(s.ctx, s.sys, sdgdt.Assignment{SchoolID: school.ID, ClassID: ap.class.ID, Subject: ap.subject, Term: term, TeacherID: id}); err != nil {
 					return err
 				}

@@ -115,7 +115,7 @@ func TestSeed(t *testing.T) {
 		}
 
 		// Each role sees its scope only.
-		all := []string{"GDTX-KP", "TH-LVT", "THCS-ND", "THPT-CVA"}
+		all := []string{"GDTX-KP", "TH-LVT", "THCS-ND", "THPT-CVA", "THTHCS-EK"}
 		scopes := []struct {
 			user    string
 			schools []string
@@ -125,8 +125,9 @@ func TestSeed(t *testing.T) {
 			{"so.bqt", all, 3},
 			{"bmt.quantri", []string{"TH-LVT", "THCS-ND"}, 1},
 			{"bmt.bqt", []string{"TH-LVT", "THCS-ND"}, 1},
-			{"kp.bqt", []string{"GDTX-KP"}, 1},
-			{"kp.quantri", []string{"GDTX-KP"}, 1},
+			{"kp.bqt", []string{"GDTX-KP", "THTHCS-EK"}, 1},
+			{"kp.quantri", []string{"GDTX-KP", "THTHCS-EK"}, 1},
+			{"ththcsek.lanhdao", []string{"THTHCS-EK"}, 0},
 			{"thlvt.lanhdao", []string{"TH-LVT"}, 0},
 			{"thcsnd.lanhdao", []string{"THCS-ND"}, 0},
 			{"thptcva.quantri", []string{"THPT-CVA"}, 0},
@@ -165,6 +166,57 @@ func TestSeed(t *testing.T) {
 			}
 		}
 
+		// The multi-level school: grades 1-5 under TT27, 6-9 under TT22,
+		// each secondary class's pupils with results.
+		err := db.View(ctx, func(tx *store.Tx) error {
+			id, err := tx.SchoolIDByCode("THTHCS-EK")
+			if err != nil {
+				return err
+			}
+			s, err := tx.School(id)
+			if err != nil {
+				return err
+			}
+			if s.Kind != "th_thcs" {
+				t.Errorf("THTHCS-EK is a %s school", s.Kind)
+			}
+			y, err := tx.CurrentYear()
+			if err != nil {
+				return err
+			}
+			cs, err := tx.ClassesOf(id, y.ID)
+			if err != nil {
+				return err
+			}
+			rulesets := map[string]int{}
+			for _, c := range cs {
+				want := "tt22"
+				if c.Grade <= 5 {
+					want = "tt27"
+				}
+				if c.Ruleset != want {
+					t.Errorf("class %s (grade %d) under %s, want %s", c.Name, c.Grade, c.Ruleset, want)
+				}
+				rulesets[c.Ruleset]++
+				if c.Ruleset == "tt22" {
+					rs, err := tx.ClassResults(c.ID)
+					if err != nil {
+						return err
+					}
+					if len(rs) == 0 {
+						t.Errorf("class %s: no results", c.Name)
+					}
+				}
+			}
+			if rulesets["tt27"] != 5 || rulesets["tt22"] != 4 {
+				t.Errorf("THTHCS-EK classes per ruleset: %v", rulesets)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
 		if p, n, err := db.VerifyAudit(ctx); err != nil || p != nil || n == 0 {
 			t.Errorf("audit after seeding: %v, %d entries, %v", p, n, err)
 		}
@@ -191,5 +243,5 @@ func TestSeedRefusesWeakPassword(t *testing.T) {
 }
 
 func prefixOf(code string) string {
-	return map[string]string{"TH-LVT": "thlvt.", "THCS-ND": "thcsnd.", "THPT-CVA": "thptcva.", "GDTX-KP": "gdtxkp."}[code]
+	return map[string]string{"TH-LVT": "thlvt.", "THCS-ND": "thcsnd.", "THPT-CVA": "thptcva.", "GDTX-KP": "gdtxkp.", "THTHCS-EK": "ththcsek."}[code]
 }

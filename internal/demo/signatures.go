@@ -46,34 +46,8 @@ func (s *seeder) signWork() error {
 		Passphrase: s.a.Cfg.CAPassphrase}); err != nil {
 		return fmt.Errorf("CA: %w", err)
 	}
-	signs := map[string]bool{sdgdt.RoleHomeroom: true, sdgdt.RoleSubjectTeacher: true, sdgdt.RoleLeader: true}
-	var ids []int64
-	byName := map[string]int64{}
-	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
-		for _, a := range s.accounts {
-			if !signs[a.Role] {
-				continue
-			}
-			u, err := tx.UserByUsername(a.Username)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, u.ID)
-			byName[a.Username] = u.ID
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.enrolSigners(0); err != nil {
 		return err
-	}
-	if _, err := s.a.EnrolMany(s.ctx, s.sys, ids, DemoSignPIN); err != nil {
-		return fmt.Errorf("chữ ký số: %w", err)
-	}
-	pin := DemoSignPIN
-	for i := range s.accounts {
-		if signs[s.accounts[i].Role] {
-			s.accounts[i].SignPIN = &pin
-		}
 	}
 	// THCS Nguyễn Du: 6A1 signed through, 6A2 mathematics void after a correction.
 	var school sdgdt.School
@@ -82,7 +56,7 @@ func (s *seeder) signWork() error {
 	var math2 sdgdt.Sheet
 	var leader, board *app.Principal
 	var leaderSecret string
-	err = s.a.DB.View(s.ctx, func(tx *store.Tx) error {
+	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
 		all, err := tx.SchoolsBelow("/")
 		if err != nil {
 			return err
@@ -253,4 +227,37 @@ func (s *seeder) signWork() error {
 		err = fmt.Errorf("demo: the correction of 6A2 was not applied")
 	}
 	return err
+}
+
+// enrolSigners gives the teachers and leaders among s.accounts[from:] a
+// signing key under DemoSignPIN.
+func (s *seeder) enrolSigners(from int) error {
+	signs := map[string]bool{sdgdt.RoleHomeroom: true, sdgdt.RoleSubjectTeacher: true, sdgdt.RoleLeader: true}
+	var ids []int64
+	err := s.a.DB.View(s.ctx, func(tx *store.Tx) error {
+		for _, a := range s.accounts[from:] {
+			if !signs[a.Role] {
+				continue
+			}
+			u, err := tx.UserByUsername(a.Username)
+			if err != nil {
+				return err
+			}
+			ids = append(ids, u.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := s.a.EnrolMany(s.ctx, s.sys, ids, DemoSignPIN); err != nil {
+		return fmt.Errorf("chữ ký số: %w", err)
+	}
+	pin := DemoSignPIN
+	for i := from; i < len(s.accounts); i++ {
+		if signs[s.accounts[i].Role] {
+			s.accounts[i].SignPIN = &pin
+		}
+	}
+	return nil
 }
