@@ -92,11 +92,11 @@ func canPrint(p *Principal, s sdgdt.School, classID int64) bool {
 	return Can(p, ActReadSheet, ClassTarget(s, classID)) || Can(p, ActPrint, ClassTarget(s, classID))
 }
 
-// canPrintBook reports whether p may print a class's book or Bảng tổng hợp:
+// CanPrintBook reports whether p may print a class's book or Bảng tổng hợp:
 // whoever may print the class's documents, and the teachers who teach the
 // class (needs-to-know, ActReadClass), since the book holds their marks.
 // Pupils' records (học bạ, extracts) stay with canPrint.
-func canPrintBook(p *Principal, s sdgdt.School, classID int64) bool {
+func CanPrintBook(p *Principal, s sdgdt.School, classID int64) bool {
 	return canPrint(p, s, classID) || Can(p, ActReadClass, ClassTarget(s, classID))
 }
 
@@ -199,7 +199,7 @@ func (a *App) ClassBookDocument(ctx context.Context, p *Principal, classID int64
 		return bp, Issued{}, &sdgdt.Error{Code: sdgdt.EINVALID, Message: "Kì của sổ không hợp lệ: «" + term + "». Sổ lớp THCS, THPT in theo học kì I (hk1), học kì II (hk2) hoặc cả năm (year)."}
 	}
 	cy, err := a.loadClassYear(ctx, p, classID, classYearOptions{cells: true, comments: true, allow: func(tx *store.Tx, s sdgdt.School, c sdgdt.Class) error {
-		if !canPrintBook(p, s, c.ID) {
+		if !CanPrintBook(p, s, c.ID) {
 			return forbidden()
 		}
 		return nil
@@ -329,7 +329,7 @@ func (a *App) PrimarySummaryDocument(ctx context.Context, p *Principal, classID 
 		if err != nil {
 			return err
 		}
-		if !canPrintBook(p, s, c.ID) {
+		if !CanPrintBook(p, s, c.ID) {
 			return forbidden()
 		}
 		return nil

@@ -166,11 +166,11 @@ func (a *App) ClassYear(ctx context.Context, p *Principal, classID int64) (Class
 }
 
 // ClassBook is ClassYear with every stored cell, for the class book on
-// screen: for whoever may print it (canPrintBook), the school's office and
+// screen: for whoever may print it (CanPrintBook), the school's office and
 // the class's teachers included.
 func (a *App) ClassBook(ctx context.Context, p *Principal, classID int64) (ClassYear, error) {
 	return a.loadClassYear(ctx, p, classID, classYearOptions{cells: true, comments: true, allow: func(tx *store.Tx, s sdgdt.School, c sdgdt.Class) error {
-		if !canPrintBook(p, s, c.ID) {
+		if !CanPrintBook(p, s, c.ID) {
 			return forbidden()
 		}
 		return nil

@@ -69,6 +69,8 @@ func TestDocumentsPDF(t *testing.T) {
 		// (and the Bảng tổng hợp, below).
 		for _, c := range []struct{ who, page, link string }{
 			{f.homeroom, "/classes/" + class + "/book", "/classes/" + class + "/book.pdf?term=year"},
+			{"thcsnd.vanthu", "/classes/" + class + "/book", "/classes/" + class + "/book.pdf?term=year"},
+			{f.subject, "/classes/" + strconv.FormatInt(taught, 10) + "/book", "/classes/" + strconv.FormatInt(taught, 10) + "/book.pdf?term=year"},
 			{"thcsnd.vanthu", "/pupils/" + pupil, "/pupils/" + pupil + "/record.pdf?kind=hoc_ba"},
 			{"thcsnd.vanthu", "/schools/" + school + "/corrections", "/schools/" + school + "/corrections.pdf"},
 		} {

@@ -90,7 +90,7 @@ func (s *Server) hrHeadOf(cy *app.ClassYear, p *app.Principal, active, term stri
 	t := app.ClassTarget(cy.School, cy.Class.ID)
 	h := hrHead{classHead: classHead{Class: cy.Class, School: cy.School, Year: cy.Year, Active: active, CanKeep: app.Can(p, app.ActKeepClassRecords, t),
 		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cy.School)), Month: s.currentMonth(cy.Year),
-		Book: app.Can(p, app.ActReadSheet, t), Print: app.Can(p, app.ActReadSheet, t) || app.Can(p, app.ActPrint, t)},
+		Book: app.Can(p, app.ActReadSheet, t), Print: app.CanPrintBook(p, cy.School, cy.Class.ID)},
 		Term: term, Base: classURL(cy.Class.ID, active)}
 	for _, c := range terms {
 		h.Terms = append(h.Terms, hrTerm{c, app.ClassTermName(c)})

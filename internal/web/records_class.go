@@ -49,7 +49,7 @@ func (s *Server) classHeadOf(cr app.ClassRecords, p *app.Principal, active strin
 	return classHead{Class: cr.Class, School: cr.School, Year: cr.Year, Active: active, CanKeep: cr.CanKeep,
 		CanManage: app.Can(p, app.ActManageSchool, app.SchoolTarget(cr.School)), Month: s.currentMonth(cr.Year),
 		Book:  app.Can(p, app.ActReadSheet, app.ClassTarget(cr.School, cr.Class.ID)),
-		Print: app.Can(p, app.ActReadSheet, app.ClassTarget(cr.School, cr.Class.ID)) || app.Can(p, app.ActPrint, app.ClassTarget(cr.School, cr.Class.ID))}
+		Print: app.CanPrintBook(p, cr.School, cr.Class.ID)}
 }
 
 // today is the current day in Vietnam.
