@@ -160,22 +160,7 @@ func (s *seeder) multiLevel(sc schoolPlan) error {
 	if err != nil {
 		return err
 	}
-	release := s.a.HoldResults()
-	s.a.WaitResults()
-	for i, c := range classes {
-		if err := s.classMarks(c, i, false); err != nil {
-			release()
-			return fmt.Errorf("điểm lớp %s: %w", c.Name, err)
-		}
-	}
-	release()
-	s.a.WaitResults()
-	for {
-		n, err := s.a.RecomputeStale(s.ctx, 1000)
-		if err != nil || n == 0 {
-			return err
-		}
-	}
+	return s.markClasses(classes, func(int) bool { return false })
 }
 
 // schoolPlan describes a demo school: its grades, the class suffixes of each

@@ -36,16 +36,22 @@ func (s *seeder) marks() error {
 	if err != nil {
 		return err
 	}
+	// The last class of each school has its whole year.
+	return s.markClasses(classes, func(i int) bool { return i == len(classes)-1 || classes[i+1].SchoolID != classes[i].SchoolID })
+}
+
+// markClasses enters the marks of classes (the year's, where fullYear says
+// so, else semester I's) and computes every result before returning: no
+// background work outlives Seed.
+func (s *seeder) markClasses(classes []sdgdt.Class, fullYear func(i int) bool) error {
 	release := s.a.HoldResults()
 	s.a.WaitResults() // a recomputation started before the hold finishes first
 	for i, c := range classes {
-		fullYear := i == len(classes)-1 || classes[i+1].SchoolID != c.SchoolID
-		if err := s.classMarks(c, i, fullYear); err != nil {
+		if err := s.classMarks(c, i, fullYear(i)); err != nil {
 			release()
 			return fmt.Errorf("điểm lớp %s: %w", c.Name, err)
 		}
 	}
-	// Compute every result before returning: no background work outlives Seed.
 	release()
 	s.a.WaitResults()
 	for {
