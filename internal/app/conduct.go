@@ -74,15 +74,9 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 				fields[key] = "Kì đánh giá rèn luyện là hk1, hk2 hoặc summer (sau rèn luyện hè)."
 				continue
 			}
-			lv := strings.ToUpper(strings.TrimSpace(e.Level))
-			switch lv {
-			case "Đ":
-				lv = "D"
-			case "CĐ":
-				lv = "CD"
-			}
-			if _, ok := assess.ParseLevel(lv); lv != "" && !ok {
-				fields[key] = "Kết quả rèn luyện là T (Tốt), K (Khá), Đ (Đạt) hoặc CĐ (Chưa đạt)."
+			lv, msg := normConductLevel(e.Level)
+			if msg != "" {
+				fields[key] = msg
 				continue
 			}
 			comment, msg := sheetText(e.Comment, 500)
@@ -128,6 +122,32 @@ func (a *App) SetConduct(ctx context.Context, p *Principal, classID int64, entri
 		a.kickResults()
 	}
 	return err
+}
+
+// normConductLevel reads a conduct level as typed: T, K, D or CD (Đ, CĐ and
+// lower case accepted), "" to clear; or says what is wrong.
+func normConductLevel(s string) (string, string) {
+	lv := strings.ToUpper(strings.TrimSpace(s))
+	switch lv {
+	case "Đ":
+		lv = "D"
+	case "CĐ":
+		lv = "CD"
+	}
+	if _, ok := assess.ParseLevel(lv); lv != "" && !ok {
+		return "", "Kết quả rèn luyện là T (Tốt), K (Khá), Đ (Đạt) hoặc CĐ (Chưa đạt)."
+	}
+	return lv, ""
+}
+
+// validateRetest reads a re-test result of a subject assessed by by: a score,
+// or Đ/CĐ; "" clears it.
+func validateRetest(by assess.AssessedBy, s string) (string, string) {
+	v, msg := validateMark(by, CellValue{Text: s})
+	if msg == "" && v == "P" {
+		msg = "Kết quả kiểm tra lại là điểm hoặc Đ/CĐ, không phải P."
+	}
+	return v, msg
 }
 
 // checkClassConductWritable refuses conduct (and re-test) changes of a class
@@ -235,10 +255,7 @@ func (a *App) RecordRetests(ctx context.Context, p *Principal, classID int64, en
 				fields[key] = "Môn này không có trong chương trình của lớp."
 				continue
 			}
-			v, msg := validateMark(by, CellValue{Text: e.Value})
-			if msg == "" && v == "P" {
-				msg = "Kết quả kiểm tra lại là điểm hoặc Đ/CĐ, không phải P."
-			}
+			v, msg := validateRetest(by, e.Value)
 			if msg != "" {
 				fields[key] = msg
 				continue

@@ -54,7 +54,10 @@ func (a *App) RequestCorrection(ctx context.Context, p *Principal, sheetID int64
 			return err
 		}
 		v := &sc.view
-		if !Can(p, ActWriteSheet, sc.target) || sc.target.AssignmentID == 0 {
+		if !v.CanWrite { // the subject's teacher; the homeroom teacher for qualities and competencies
+			if v.Sheet.Kind == sdgdt.SheetPrimaryPCNL {
+				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + v.Class.Name + " đề nghị điều chỉnh đánh giá năng lực, phẩm chất."}
+			}
 			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên được phân công môn " + v.SubjectName + " lớp " + v.Class.Name + " đề nghị điều chỉnh bảng điểm này."}
 		}
 		if err := checkSheetWritable(tx, v.Sheet); err == nil {
@@ -192,6 +195,11 @@ func (a *App) DecideCorrection(ctx context.Context, p *Principal, id int64, appr
 // When both have confirmed, the cells are applied at once.
 func (a *App) WitnessCorrection(ctx context.Context, p *Principal, id int64) (applied bool, err error) {
 	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		// The request's row lock first: two witnesses confirming at once on
+		// PostgreSQL are recorded one after the other, and the second applies.
+		if err := tx.LockCorrection(id); err != nil {
+			return err
+		}
 		c, s, err := a.loadCorrection(tx, p, id)
 		if err != nil {
 			return err
@@ -233,7 +241,11 @@ func (a *App) WitnessCorrection(ctx context.Context, p *Principal, id int64) (ap
 			return err
 		}
 		if c.BoardWitness != 0 && c.HomeroomWitness != 0 {
-			if err := a.applyCorrection(tx, p, &c, s); err != nil {
+			apply := a.applyCorrection
+			if c.SheetID == 0 {
+				apply = a.applyClassCorrection
+			}
+			if err := apply(tx, p, &c, s); err != nil {
 				return err
 			}
 			applied = true

@@ -842,6 +842,9 @@ func FieldLabel(field string) string {
 	if l, ok := pcnlFieldLabel(field); ok {
 		return l
 	}
+	if l, ok := homeroomFieldLabel(field); ok {
+		return l
+	}
 	switch field {
 	case "midterm":
 		return "ĐĐGgk"

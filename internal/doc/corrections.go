@@ -6,7 +6,6 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/app"
-	"sdgdt/internal/assess"
 )
 
 // CorrectionsInput is what the corrections register of a school prints.
@@ -99,7 +98,7 @@ func correctionsTable(cs []sdgdt.Correction, school bool) table {
 		if school {
 			row = append(row, c.ClassName)
 		}
-		row = append(row, assess.SubjectName(c.Subject)+", "+sdgdt.TermName(c.Term), strings.Join(changes, "; "), c.Reason,
+		row = append(row, app.CorrectionScope(c), strings.Join(changes, "; "), c.Reason,
 			c.RequesterName, decided, strings.Join(witnesses, "; "), status)
 		t.Rows = append(t.Rows, row)
 	}

@@ -344,7 +344,7 @@ func BenchmarkClassBookPDF(b *testing.B) {
 
 func TestCorrectionsRegister(t *testing.T) {
 	at := time.Date(2027, 1, 20, 3, 0, 0, 0, time.UTC)
-	cs := []sdgdt.Correction{{ID: 1, ClassName: "8A1", Subject: "toan", Term: "hk1", Status: "applied", Reason: "Nhập nhầm điểm bài kiểm tra cuối kì của học sinh",
+	cs := []sdgdt.Correction{{ID: 1, SheetID: 12, ClassName: "8A1", Subject: "toan", Term: "hk1", Status: "applied", Reason: "Nhập nhầm điểm bài kiểm tra cuối kì của học sinh",
 		RequesterName: "Nguyễn Văn Bình", RequestedAt: at, DeciderName: "Phạm Ngọc Linh", DecidedAt: at.Add(time.Hour), DecisionNote: "Đồng ý",
 		BoardWitnessName: "Trần Thị Hoa", BoardWitnessAt: at.Add(2 * time.Hour), HomeroomName: "Lê Văn Hùng", HomeroomWitnessAt: at.Add(3 * time.Hour), AppliedAt: at.Add(3 * time.Hour),
 		Cells: []sdgdt.CorrectionCell{{PupilName: "Đặng Thị Ngọc Ánh", Field: "final", OldValue: "6.5", NewValue: "8.5"}, {PupilName: "Hồ Đức Lợi", Field: "regular[1]", OldValue: "", NewValue: "7"}}},

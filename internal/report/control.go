@@ -37,8 +37,12 @@ func Corrections(sc app.SchoolCorrections) ([]byte, error) {
 			"Người duyệt", "Thành viên BQT chứng kiến", "GVCN chứng kiến", "Trạng thái", "Ngày điều chỉnh"},
 		Widths: widths(6, 16, 8, 18, 10, 24, 10, 10, 10, 30, 22, 22, 22, 22, 22, 16)}
 	for _, c := range sc.Corrections {
+		subject, term := assess.SubjectName(c.Subject), app.SheetTermName(c.Term)
+		if c.SheetID == 0 {
+			subject, term = "Dữ liệu chủ nhiệm", app.ClassTermName(c.Term)
+		}
 		for _, cell := range c.Cells {
-			t.Rows = append(t.Rows, []any{c.ID, sdgdt.FormatDateTime(c.RequestedAt), c.ClassName, assess.SubjectName(c.Subject), app.SheetTermName(c.Term), cell.PupilName,
+			t.Rows = append(t.Rows, []any{c.ID, sdgdt.FormatDateTime(c.RequestedAt), c.ClassName, subject, term, cell.PupilName,
 				app.FieldLabel(cell.Field), app.MarkText(cell.Field, cell.OldValue), app.MarkText(cell.Field, cell.NewValue), c.Reason, c.RequesterName, c.DeciderName,
 				c.BoardWitnessName, c.HomeroomName, app.CorrectionStatusName[c.Status], sdgdt.FormatDateTime(c.AppliedAt)})
 		}

@@ -26,7 +26,7 @@ func TestProgress(t *testing.T) {
 
 func TestCorrections(t *testing.T) {
 	at := time.Date(2026, 1, 20, 2, 30, 0, 0, time.UTC) // 09:30 in Vietnam
-	sc := app.SchoolCorrections{School: school, Corrections: []sdgdt.Correction{{ID: 4, ClassName: "8A1", Subject: "toan", Term: "hk1",
+	sc := app.SchoolCorrections{School: school, Corrections: []sdgdt.Correction{{ID: 4, SheetID: 12, ClassName: "8A1", Subject: "toan", Term: "hk1",
 		Status: "applied", Reason: "Nhập nhầm", RequesterName: "Trịnh Thu Hà", DeciderName: "Lê Văn Hiệu", RequestedAt: at, AppliedAt: at.Add(24 * time.Hour),
 		Cells: []sdgdt.CorrectionCell{{PupilName: "Nguyễn Văn An", Field: "midterm", OldValue: "6.5", NewValue: "7.5"}, {PupilName: "Niê H'Linh", Field: "regular[0]", OldValue: "CD", NewValue: "D"}}}}}
 	o := open(t)(Corrections(sc))

@@ -11,8 +11,8 @@ import (
 func (t *Tx) CreateCorrection(c *sdgdt.Correction) error {
 	c.RequestedAt = t.Now
 	var err error
-	c.ID, err = t.insert(`INSERT INTO corrections (school_id, school_year_id, sheet_id, class_id, status, reason, requested_by, requested_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.SchoolID, c.SchoolYearID, c.SheetID, c.ClassID, c.Status, c.Reason, c.RequestedBy, c.RequestedAt)
+	c.ID, err = t.insert(`INSERT INTO corrections (school_id, school_year_id, sheet_id, class_id, term, status, reason, requested_by, requested_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.SchoolID, c.SchoolYearID, c.SheetID, c.ClassID, homeroomTerm(c), c.Status, c.Reason, c.RequestedBy, c.RequestedAt)
 	if err != nil {
 		return err
 	}
@@ -40,11 +40,20 @@ func (t *Tx) UpdateCorrection(c *sdgdt.Correction) error {
 	return err
 }
 
-const correctionQuery = `SELECT k.id, k.school_id, k.school_year_id, k.sheet_id, k.class_id, c.name, s.subject, s.term, k.status, k.reason,
+// homeroomTerm is the term stored with a correction of homeroom data (no
+// sheet); a sheet's correction takes its sheet's term.
+func homeroomTerm(c *sdgdt.Correction) string {
+	if c.SheetID != 0 {
+		return ""
+	}
+	return c.Term
+}
+
+const correctionQuery = `SELECT k.id, k.school_id, k.school_year_id, k.sheet_id, k.class_id, c.name, COALESCE(s.subject, ''), COALESCE(s.term, k.term), k.status, k.reason,
 	k.requested_by, ru.full_name, k.requested_at, COALESCE(k.decided_by, 0), COALESCE(du.full_name, ''), k.decided_at, k.decision_note,
 	COALESCE(k.board_witness, 0), COALESCE(bu.full_name, ''), k.board_witness_at, COALESCE(k.homeroom_witness, 0), COALESCE(hu.full_name, ''),
 	k.homeroom_witness_at, k.applied_at
-	FROM corrections k JOIN classes c ON c.id = k.class_id JOIN sheets s ON s.id = k.sheet_id JOIN users ru ON ru.id = k.requested_by
+	FROM corrections k JOIN classes c ON c.id = k.class_id LEFT JOIN sheets s ON s.id = k.sheet_id JOIN users ru ON ru.id = k.requested_by
 	LEFT JOIN users du ON du.id = k.decided_by LEFT JOIN users bu ON bu.id = k.board_witness LEFT JOIN users hu ON hu.id = k.homeroom_witness`
 
 func (t *Tx) corrections(where string, args ...any) ([]sdgdt.Correction, error) {
@@ -101,6 +110,18 @@ func (t *Tx) Correction(id int64) (sdgdt.Correction, error) {
 		return sdgdt.Correction{}, err
 	}
 	return cs[0], nil
+}
+
+// LockCorrection takes a correction's row lock on PostgreSQL, so that two
+// witnesses confirming at once are recorded one after the other (SQLite has
+// one writer).
+func (t *Tx) LockCorrection(id int64) error {
+	if t.d != Postgres {
+		return nil
+	}
+	var v int64
+	err := t.queryRow(`SELECT id FROM corrections WHERE id = $1 FOR UPDATE`, id).Scan(&v)
+	return notFound(err, "đề nghị điều chỉnh")
 }
 
 // CorrectionsOf returns a school's corrections, newest first.

@@ -19,13 +19,16 @@ type apiCorrectionCell struct {
 
 type apiCorrectionRequest struct {
 	SheetID string              `json:"sheet_id"`
+	ClassID string              `json:"class_id"` // with term: a correction of homeroom data
+	Term    string              `json:"term"`
 	Reason  string              `json:"reason"`
 	Cells   []apiCorrectionCell `json:"cells"`
 }
 
 type apiCorrectionOut struct {
 	CorrectionID    string           `json:"correction_id"`
-	SheetID         string           `json:"sheet_id"`
+	SheetID         string           `json:"sheet_id,omitempty"`
+	ClassID         string           `json:"class_id"`
 	ClassName       string           `json:"class_name"`
 	Subject         string           `json:"subject"`
 	Term            string           `json:"term"`
@@ -43,9 +46,12 @@ type apiCorrectionOut struct {
 }
 
 func toAPICorrection(c sdgdt.Correction) apiCorrectionOut {
-	out := apiCorrectionOut{CorrectionID: id64(c.ID), SheetID: id64(c.SheetID), ClassName: c.ClassName, Subject: c.Subject, Term: c.Term, Status: c.Status,
+	out := apiCorrectionOut{CorrectionID: id64(c.ID), ClassID: id64(c.ClassID), ClassName: c.ClassName, Subject: c.Subject, Term: c.Term, Status: c.Status,
 		StatusName: app.CorrectionStatusName[c.Status], Reason: c.Reason, RequestedBy: c.RequesterName, RequestedAt: c.RequestedAt.UTC().Format(time.RFC3339),
 		DecidedBy: c.DeciderName, DecisionNote: c.DecisionNote, BoardWitness: c.BoardWitnessName, HomeroomWitness: c.HomeroomName, Cells: []map[string]any{}}
+	if c.SheetID != 0 {
+		out.SheetID = id64(c.SheetID)
+	}
 	if !c.AppliedAt.IsZero() {
 		t := c.AppliedAt.UTC().Format(time.RFC3339)
 		out.AppliedAt = &t
@@ -62,7 +68,12 @@ func (s *Server) apiRequestCorrection(w http.ResponseWriter, r *http.Request, p 
 		return err
 	}
 	fields := map[string]string{}
-	sheetID := parseID("sheet_id", req.SheetID, fields)
+	var sheetID, classID int64
+	if req.SheetID == "" && req.ClassID != "" {
+		classID = parseID("class_id", req.ClassID, fields)
+	} else {
+		sheetID = parseID("sheet_id", req.SheetID, fields)
+	}
 	var cells []app.CorrectionCellInput
 	for i, c := range req.Cells {
 		id := parseID("cells["+strconv.Itoa(i)+"].pupil_id", c.PupilID, fields)
@@ -71,7 +82,13 @@ func (s *Server) apiRequestCorrection(w http.ResponseWriter, r *http.Request, p 
 	if len(fields) > 0 {
 		return sdgdt.Invalid(fields)
 	}
-	c, err := s.app.RequestCorrection(r.Context(), p, sheetID, cells, req.Reason)
+	var c sdgdt.Correction
+	var err error
+	if classID != 0 {
+		c, err = s.app.RequestClassCorrection(r.Context(), p, classID, req.Term, cells, req.Reason)
+	} else {
+		c, err = s.app.RequestCorrection(r.Context(), p, sheetID, cells, req.Reason)
+	}
 	if err != nil {
 		return err
 	}
@@ -253,5 +270,48 @@ func (s *Server) correctionSubmit(r *http.Request, p *app.Principal, pg *Page) (
 		cells = append(cells, app.CorrectionCellInput{PupilID: pupil, Field: field, Value: v})
 	}
 	c, err := s.app.RequestCorrection(r.Context(), p, id, cells, f.Get("reason"))
+	return schoolURL(c.SchoolID, "corrections"), "requested", err
+}
+
+// classCorrectionData is the page where the homeroom teacher (or a subject
+// teacher, for re-tests) asks to correct locked homeroom data of a class.
+type classCorrectionData struct {
+	F    app.ClassCorrectionFrame
+	Rows int
+}
+
+func (s *Server) classCorrectionFormView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return "", err
+	}
+	term := r.URL.Query().Get("term")
+	if t := pg.Form.Get("term"); t != "" {
+		term = t
+	}
+	f, err := s.app.ClassCorrectionForm(r.Context(), p, id, term)
+	if err != nil {
+		return "", err
+	}
+	pg.Title, pg.Active, pg.Data = "Đề nghị điều chỉnh — lớp "+f.Class.Name+", "+app.ClassTermName(term), "class", classCorrectionData{F: f, Rows: 5}
+	return "control_correction_class", nil
+}
+
+func (s *Server) classCorrectionSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return "", "", err
+	}
+	f := pg.Form
+	var cells []app.CorrectionCellInput
+	for i := 0; i < 20; i++ {
+		n := strconv.Itoa(i)
+		pupil, field, value := formID(r, "pupil"+n), f.Get("field"+n), f.Get("value"+n)
+		if pupil == 0 && value == "" {
+			continue
+		}
+		cells = append(cells, app.CorrectionCellInput{PupilID: pupil, Field: field, Value: app.CellValue{Text: value, Null: value == ""}})
+	}
+	c, err := s.app.RequestClassCorrection(r.Context(), p, id, f.Get("term"), cells, f.Get("reason"))
 	return schoolURL(c.SchoolID, "corrections"), "requested", err
 }

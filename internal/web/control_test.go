@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"sdgdt/internal/app"
 	"sdgdt/internal/store"
 	"sdgdt/internal/store/storetest"
 )
@@ -161,6 +162,79 @@ func TestControlOfTheBook(t *testing.T) {
 			if !strings.Contains(r.body, a.Name()) || strings.Contains(r.body, ">"+string(a)+"<") {
 				t.Errorf("audit page lacks %q, or shows the code %s", a.Name(), a)
 			}
+		}
+		// Homeroom data under the lock: a 423 when written, a correction by
+		// the same path (the homeroom teacher asks; two board members witness).
+		var classID int64
+		if err := e.db.View(e.ctx, func(tx *store.Tx) error {
+			var id int64
+			fmt.Sscan(sheetID, &id)
+			sh, err := tx.Sheet(id)
+			classID = sh.ClassID
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		class := fmt.Sprint(classID)
+		if r := e.apiCall(hTok, "PATCH", "/api/v1/classes/"+class+"/conduct", map[string]any{"changes": []map[string]any{{"pupil_id": pupil, "term": "hk1", "level": "CD"}}}); r.status != http.StatusLocked {
+			t.Errorf("conduct under lock: %d %s", r.status, r.body)
+		}
+		hc := map[string]any{"class_id": class, "term": "hk1", "reason": "Ghi nhầm nhận xét của học sinh khác",
+			"cells": []map[string]any{{"pupil_id": pupil, "field": "comment", "value": "Em tiến bộ rõ ở học kì I"}}}
+		if r := e.apiCall(tTok, "POST", "/api/v1/corrections", hc); r.status != http.StatusForbidden {
+			t.Errorf("homeroom correction by a subject teacher: %d %s", r.status, r.body)
+		}
+		if r := e.apiCall(hTok, "POST", "/api/v1/corrections", map[string]any{"class_id": class, "term": "hk1", "reason": "x",
+			"cells": []map[string]any{{"pupil_id": pupil, "field": "conduct", "value": "X"}}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("homeroom correction with level X: %d %s", r.status, r.body)
+		}
+		r = e.apiCall(hTok, "POST", "/api/v1/corrections", hc)
+		var hcorr struct {
+			CorrectionID string `json:"correction_id"`
+			ClassID      string `json:"class_id"`
+			SheetID      string `json:"sheet_id"`
+			Term, Status string
+		}
+		json.Unmarshal([]byte(r.body), &hcorr)
+		if r.status != http.StatusCreated || hcorr.ClassID != class || hcorr.SheetID != "" || hcorr.Term != "hk1" || hcorr.Status != "requested" {
+			t.Fatalf("homeroom correction: %d %s", r.status, r.body)
+		}
+		hstep := func(tok, what string, body any) response {
+			return e.apiCall(tok, "POST", "/api/v1/corrections/"+hcorr.CorrectionID+"/"+what, body)
+		}
+		if r := hstep(lTok, "decision", map[string]any{"approve": true}); r.status != http.StatusOK {
+			t.Fatalf("approval: %d %s", r.status, r.body)
+		}
+		if r := hstep(hTok, "witness", nil); r.status != http.StatusForbidden {
+			t.Errorf("the requesting homeroom teacher witnessing: %d", r.status)
+		}
+		if r := hstep(bTok, "witness", nil); r.status != http.StatusOK || !strings.Contains(r.body, `"status":"approved"`) {
+			t.Fatalf("board witness: %d %s", r.status, r.body)
+		}
+		second := "" // another teacher of the school, made a member of the board
+		for name, ac := range e.accts {
+			if ac.Role == "subject_teacher" && strings.HasPrefix(name, "thcsnd.") && name != teacher && name != homeroom && (second == "" || name < second) {
+				second = name
+			}
+		}
+		var tu sdgdt.User
+		if err := e.db.View(e.ctx, func(tx *store.Tx) error { var err error; tu, err = tx.UserByUsername(second); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.a.GrantRole(e.ctx, app.System("test"), tu.ID, sdgdt.RoleBoard, sdgdt.ScopeSchool, e.schools["THCS-ND"], "Thư kí Ban quản trị"); err != nil {
+			t.Fatal(err)
+		}
+		if r := hstep(e.token(second), "witness", nil); r.status != http.StatusOK || !strings.Contains(r.body, `"status":"applied"`) {
+			t.Fatalf("second board witness: %d %s", r.status, r.body)
+		}
+		if r := e.as(homeroom).get("/classes/" + class + "/comments?term=hk1"); !strings.Contains(r.body, "Em tiến bộ rõ ở học kì I") || !strings.Contains(r.body, "/classes/"+class+"/corrections/new?term=hk1") {
+			t.Errorf("comments page after correction: %d", r.status)
+		}
+		if r := e.as(homeroom).get("/classes/" + class + "/corrections/new?term=hk1"); r.status != http.StatusOK || !strings.Contains(r.body, "Kết quả rèn luyện") {
+			t.Errorf("homeroom correction form: %d", r.status)
+		}
+		if r := e.as("thcsnd.lanhdao").get("/schools/" + school + "/corrections"); !strings.Contains(r.body, "Dữ liệu chủ nhiệm, Học kì I") {
+			t.Errorf("register lacks the homeroom correction")
 		}
 		// Lifting is recorded; then the teacher writes again.
 		if r := e.apiCall(tTok, "DELETE", "/api/v1/locks/"+lock.LockID, nil); r.status != http.StatusForbidden {

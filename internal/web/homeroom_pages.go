@@ -206,6 +206,15 @@ func missingLabel(f string) string {
 }
 
 // classYear loads the class of the request's {id}.
+// classCorrectionURL is the form asking to correct a class's locked homeroom
+// data of a term; the summer re-assessment belongs to the year.
+func classCorrectionURL(classID int64, term string) string {
+	if term == "summer" {
+		term = "year"
+	}
+	return classURL(classID, "corrections/new") + "?term=" + term
+}
+
 func (s *Server) classYear(r *http.Request, p *app.Principal) (app.ClassYear, error) {
 	id, err := pathID(r)
 	if err != nil {
@@ -397,12 +406,13 @@ type conductRow struct {
 }
 
 type conductData struct {
-	Head     hrHead
-	Rows     []conductRow
-	Editable bool
-	Lock     string
-	Levels   []hrTerm
-	Summer   int // pupils who need a summer re-assessment
+	Head       hrHead
+	CorrectURL string // the correction form, when the data is locked and the viewer may ask
+	Rows       []conductRow
+	Editable   bool
+	Lock       string
+	Levels     []hrTerm
+	Summer     int // pupils who need a summer re-assessment
 }
 
 // conductLevels are the choices of a conduct rating.
@@ -435,6 +445,9 @@ func (s *Server) conductView(r *http.Request, p *app.Principal, pg *Page) (strin
 	term := s.conductTermOf(r, pg, cy.Year)
 	d := conductData{Head: s.hrHeadOf(&cy, p, "conduct", term, "hk1", "hk2", "summer"), Levels: conductLevels(), Lock: cy.Locks[term]}
 	d.Editable = cy.CanConduct && d.Lock == ""
+	if cy.CanConduct && d.Lock != "" {
+		d.CorrectURL = classCorrectionURL(cy.Class.ID, term)
+	}
 	for i := range cy.Pupils {
 		v := &cy.Pupils[i]
 		id := strconv.FormatInt(v.Pupil.ID, 10)
@@ -492,10 +505,11 @@ type commentRow struct {
 }
 
 type commentsData struct {
-	Head     hrHead
-	Rows     []commentRow
-	Editable bool
-	Lock     string
+	Head       hrHead
+	CorrectURL string // the correction form, when the data is locked and the viewer may ask
+	Rows       []commentRow
+	Editable   bool
+	Lock       string
 }
 
 func (s *Server) commentsView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
@@ -509,6 +523,9 @@ func (s *Server) commentsView(r *http.Request, p *app.Principal, pg *Page) (stri
 	}
 	d := commentsData{Head: s.hrHeadOf(&cy, p, "comments", term, app.ClassTerms...), Lock: cy.Locks[term]}
 	d.Editable = cy.CanConduct && d.Lock == ""
+	if cy.CanConduct && d.Lock != "" {
+		d.CorrectURL = classCorrectionURL(cy.Class.ID, term)
+	}
 	for i := range cy.Pupils {
 		v := &cy.Pupils[i]
 		id := strconv.FormatInt(v.Pupil.ID, 10)
@@ -565,12 +582,13 @@ type retestRow struct {
 }
 
 type retestsData struct {
-	Head     hrHead
-	Rows     []retestRow
-	Editable bool
-	Lock     string
-	All      bool
-	Mine     []string
+	Head       hrHead
+	CorrectURL string // the correction form, when the data is locked and the viewer may ask
+	Rows       []retestRow
+	Editable   bool
+	Lock       string
+	All        bool
+	Mine       []string
 }
 
 func (s *Server) retestsView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
@@ -586,6 +604,9 @@ func (s *Server) retestsView(r *http.Request, p *app.Principal, pg *Page) (strin
 	d := retestsData{Head: s.hrHeadOf(cy, p, "retests", "year"), Lock: cy.Locks["hk2"], All: rv.All}
 	for code := range rv.Editable {
 		d.Mine = append(d.Mine, assess.SubjectName(code))
+	}
+	if d.Lock != "" && (rv.All || len(rv.Editable) > 0) {
+		d.CorrectURL = classCorrectionURL(cy.Class.ID, "year")
 	}
 	index := map[string]int{}
 	for i, sub := range cy.Subjects {

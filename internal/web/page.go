@@ -220,15 +220,16 @@ func (pg *Page) Field(name string) string { return pg.Fields[name] }
 // funcMap is the functions the templates call; the clock is the server's.
 func (s *Server) funcMap() template.FuncMap {
 	return template.FuncMap{
-		"date":       sdgdt.FormatDate,
-		"datetime":   sdgdt.FormatDateTime,
-		"roleName":   sdgdt.RoleName,
-		"scopeName":  scopeName,
-		"fieldName":  fieldName,
-		"schoolKind": sdgdt.SchoolKindName,
-		"unitKind":   func(k string) string { return sdgdt.UnitKindName[k] },
-		"ago":        func(t time.Time) string { return ago(s.app.Now(), t) },
-		"device":     device,
+		"date":            sdgdt.FormatDate,
+		"datetime":        sdgdt.FormatDateTime,
+		"roleName":        sdgdt.RoleName,
+		"scopeName":       scopeName,
+		"fieldName":       fieldName,
+		"correctionScope": app.CorrectionScope,
+		"schoolKind":      sdgdt.SchoolKindName,
+		"unitKind":        func(k string) string { return sdgdt.UnitKindName[k] },
+		"ago":             func(t time.Time) string { return ago(s.app.Now(), t) },
+		"device":          device,
 		"short": func(s string, n int) string {
 			r := []rune(s)
 			if len(r) <= n {

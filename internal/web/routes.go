@@ -157,6 +157,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /corrections/{id}/step", s.page(s.form(s.correctionsView, s.correctionStep)))
 	mux.Handle("GET /sheets/{id}/corrections/new", s.page(s.view(s.correctionFormView)))
 	mux.Handle("POST /sheets/{id}/corrections", s.page(s.form(s.correctionFormView, s.correctionSubmit)))
+	mux.Handle("GET /classes/{id}/corrections/new", s.page(s.view(s.classCorrectionFormView)))
+	mux.Handle("POST /classes/{id}/corrections", s.page(s.form(s.classCorrectionFormView, s.classCorrectionSubmit)))
 	mux.Handle("POST /api/v1/corrections", s.api(s.apiRequestCorrection))
 	mux.Handle("GET /api/v1/corrections", s.api(s.apiListCorrections))
 	mux.Handle("GET /api/v1/corrections/{id}", s.api(s.apiGetCorrection))
