@@ -63,6 +63,7 @@ const (
 	ActSheetPatch        Action = "sheet.patch"
 	ActConductSet        Action = "conduct.set"
 	ActRetestSet         Action = "retest.set"
+	ActNotAssessedSet    Action = "not_assessed.set"
 	ActHomeroomComment   Action = "homeroom_comment.set"
 	ActPrimaryNominate   Action = "primary.nominate"
 	ActPrimarySupplement Action = "primary.supplement"
@@ -159,6 +160,7 @@ var actionNames = map[Action]string{
 	ActSchoolBulkLoad:    "Nạp dữ liệu cả năm của trường (bộ dữ liệu quy mô tỉnh)",
 	ActConductSet:        "Đánh giá kết quả rèn luyện",
 	ActRetestSet:         "Nhập điểm kiểm tra lại",
+	ActNotAssessedSet:    "Quyết định không đánh giá môn học (học sinh khuyết tật)",
 	ActHomeroomComment:   "Nhận xét của giáo viên chủ nhiệm",
 	ActPrimaryNominate:   "Đề nghị khen thưởng (tiểu học)",
 	ActPrimarySupplement: "Đánh giá bổ sung sau hè (tiểu học)",

@@ -44,6 +44,8 @@ type PupilYear struct {
 	Conduct  map[string]string // term (hk1, hk2, summer) → level
 	Retests  map[string]string // subject → value
 	Absent   int
+	// NotAssessed holds the subjects the pupil is not assessed in.
+	NotAssessed map[string]bool
 }
 
 // PupilResult is a pupil's year as computed by the rules engine and stored.
@@ -70,4 +72,18 @@ type PupilResult struct {
 // and the subject that caused it) and the conduct of a semester or the year.
 type TermLevels struct {
 	Learning, LearningComputed, AdjustedFor, Conduct string
+}
+
+// NotAssessed is the principal's decision that a pupil is not assessed in a
+// subject for a school year (TT22 Điều 10-11, pupils with disabilities).
+type NotAssessed struct {
+	SchoolID     int64
+	SchoolYearID int64
+	PupilID      int64
+	Subject      string
+	ClassID      int64
+	Reason       string
+	DecidedBy    int64
+	DeciderName  string
+	DecidedAt    time.Time
 }

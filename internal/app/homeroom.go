@@ -110,6 +110,12 @@ func (v *PupilYearView) Mark(i int, term string) assess.Mark {
 	return s.Year
 }
 
+// NotAssessedIn reports whether the pupil is not assessed in the i-th subject
+// (TT22 Điều 10-11).
+func (v *PupilYearView) NotAssessedIn(i int) bool {
+	return i < len(v.Subjects) && v.Subjects[i].NotAssessed
+}
+
 // MissingIn returns the cells of subject i not entered for a term (for the
 // year: both semesters').
 func (v *PupilYearView) MissingIn(i int, term string) []string {

@@ -214,6 +214,8 @@ type resultSubject struct {
 	Year       assess.Mark `json:"year"`
 	Retest     assess.Mark `json:"retest"`
 	YearFinal  assess.Mark `json:"year_final"`
+	// NotAssessed: the pupil is not assessed in the subject (TT22 Điều 10-11).
+	NotAssessed bool `json:"not_assessed,omitempty"`
 }
 
 func (ev *evaluator) evaluate(py *sdgdt.PupilYear) sdgdt.PupilResult {
@@ -253,7 +255,7 @@ func (ev *evaluator) evaluate(py *sdgdt.PupilYear) sdgdt.PupilResult {
 			continue
 		}
 		n := rs.RegularCount(by, cs.PeriodsPerYear)
-		s := assess.SubjectInput{Code: cs.Subject, AssessedBy: by, PeriodsPerYear: cs.PeriodsPerYear}
+		s := assess.SubjectInput{Code: cs.Subject, AssessedBy: by, PeriodsPerYear: cs.PeriodsPerYear, NotAssessed: py.NotAssessed[cs.Subject]}
 		if s.PeriodsPerYear <= 0 {
 			s.PeriodsPerYear = 1
 		}
@@ -282,7 +284,7 @@ func (ev *evaluator) evaluate(py *sdgdt.PupilYear) sdgdt.PupilResult {
 	r.Promotion, r.Award = string(res.Year.Promotion), string(res.Year.Award)
 	subs := make([]resultSubject, 0, len(res.Subjects))
 	for _, s := range res.Subjects {
-		subs = append(subs, resultSubject{s.Code, string(s.AssessedBy), s.HK[0], s.HK[1], s.Year, s.Retest, s.YearFinal})
+		subs = append(subs, resultSubject{s.Code, string(s.AssessedBy), s.HK[0], s.HK[1], s.Year, s.Retest, s.YearFinal, s.NotAssessed})
 	}
 	r.SubjectsJSON = toJSON(subs)
 	missing := res.Missing
@@ -307,13 +309,14 @@ type SubjectResult = resultSubject
 func DecodeSubjects(r sdgdt.PupilResult) ([]SubjectResult, error) {
 	var out []SubjectResult
 	var raw []struct {
-		Subject    string          `json:"subject"`
-		AssessedBy string          `json:"assessed_by"`
-		HK1        json.RawMessage `json:"hk1"`
-		HK2        json.RawMessage `json:"hk2"`
-		Year       json.RawMessage `json:"year"`
-		Retest     json.RawMessage `json:"retest"`
-		YearFinal  json.RawMessage `json:"year_final"`
+		Subject     string          `json:"subject"`
+		AssessedBy  string          `json:"assessed_by"`
+		HK1         json.RawMessage `json:"hk1"`
+		HK2         json.RawMessage `json:"hk2"`
+		Year        json.RawMessage `json:"year"`
+		Retest      json.RawMessage `json:"retest"`
+		YearFinal   json.RawMessage `json:"year_final"`
+		NotAssessed bool            `json:"not_assessed"`
 	}
 	if err := json.Unmarshal([]byte(r.SubjectsJSON), &raw); err != nil {
 		return nil, err
@@ -323,7 +326,7 @@ func DecodeSubjects(r sdgdt.PupilResult) ([]SubjectResult, error) {
 		return m
 	}
 	for _, s := range raw {
-		out = append(out, SubjectResult{s.Subject, s.AssessedBy, mark(s.HK1), mark(s.HK2), mark(s.Year), mark(s.Retest), mark(s.YearFinal)})
+		out = append(out, SubjectResult{s.Subject, s.AssessedBy, mark(s.HK1), mark(s.HK2), mark(s.Year), mark(s.Retest), mark(s.YearFinal), s.NotAssessed})
 	}
 	return out, nil
 }

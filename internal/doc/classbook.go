@@ -202,6 +202,9 @@ func (b *builder) subjectPage(cy *app.ClassYear, j int, sub app.YearSubject, ter
 		if e := cells["exemption"]; e != "" {
 			note = "Miễn thực hành: " + e
 		}
+		if v.NotAssessedIn(j) {
+			note = strings.TrimPrefix(note+"; "+app.NotAssessedName+" (quyết định của Hiệu trưởng)", "; ")
+		}
 		if miss := v.MissingIn(j, term); len(miss) > 0 {
 			note = strings.TrimPrefix(note+"; chưa đủ điểm", "; ")
 		}
@@ -259,6 +262,10 @@ func (b *builder) summaryPage(cy *app.ClassYear, term string) {
 		tr := v.Term(term)
 		row := []string{strconv.Itoa(v.N), v.Pupil.FullName()}
 		for j := range cy.Subjects {
+			if v.NotAssessedIn(j) {
+				row = append(row, "KĐG")
+				continue
+			}
 			row = append(row, avgText(v.Mark(j, term)))
 		}
 		learning := levelShort(tr.Learning)
@@ -286,7 +293,7 @@ func (b *builder) summaryPage(cy *app.ClassYear, term string) {
 	}
 	t.Tail, t.TailRows = 16, 3
 	b.drawTable(t)
-	b.para("", 9.5, countLevels(cy, term)+" T: Tốt, K: Khá, Đ: Đạt, CĐ: Chưa đạt; (*) đã điều chỉnh theo khoản 3 Điều 9 Thông tư 22; P/K: buổi vắng có phép/không phép (cả năm học).")
+	b.para("", 9.5, countLevels(cy, term)+" T: Tốt, K: Khá, Đ: Đạt, CĐ: Chưa đạt; KĐG: không đánh giá (Điều 10, 11 Thông tư 22); (*) đã điều chỉnh theo khoản 3 Điều 9 Thông tư 22; P/K: buổi vắng có phép/không phép (cả năm học).")
 }
 
 // listsPage prints the year-end lists.

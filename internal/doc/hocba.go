@@ -106,14 +106,23 @@ func (b *builder) secondaryYear(y app.RecordYear, sigs []Signature, keep float64
 	v := &cy.Pupils[0]
 	t := table{Size: 9.5, Cols: []col{{Title: "Môn học, hoạt động giáo dục", W: 62, Align: "L"}, {Title: "Học kì I", W: 20}, {Title: "Học kì II", W: 20},
 		{Title: "Cả năm", W: 20}, {Title: "Sau kiểm tra lại", W: 22}, {Title: "Giáo viên bộ môn", Align: "L", Wrap: true}}}
+	notAssessed := false
 	for j, s := range cy.Subjects {
 		rt := ""
 		if j < len(v.Subjects) && v.Subjects[j].Retest.Known() {
 			rt = avgText(v.Subjects[j].Retest)
 		}
+		if v.NotAssessedIn(j) {
+			t.Rows = append(t.Rows, []string{s.Name, "KĐG", "KĐG", "KĐG", "", s.Teacher("year")})
+			notAssessed = true
+			continue
+		}
 		t.Rows = append(t.Rows, []string{s.Name, avgText(v.Mark(j, "hk1")), avgText(v.Mark(j, "hk2")), avgText(v.Mark(j, "year")), rt, s.Teacher("year")})
 	}
 	b.drawTable(t)
+	if notAssessed {
+		b.para("I", 9, "KĐG: không đánh giá môn học theo quyết định của Hiệu trưởng (Điều 10, 11 Thông tư 22).")
+	}
 	b.ensure(keep + 52)
 	yr := &v.Result.Year
 	rt := table{Size: 9.5, Cols: []col{{Title: "", W: 62, Align: "L"}, {Title: "Học kì I", W: 20}, {Title: "Học kì II", W: 20}, {Title: "Cả năm", W: 20}, {Title: "Sau hè", W: 22}, {Title: "", Align: "L"}}}

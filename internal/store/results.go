@@ -260,6 +260,17 @@ func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Pupil
 	for _, r := range rs {
 		out[index[r.PupilID]].Retests[r.Subject] = r.Value
 	}
+	na, err := t.NotAssessedOf(schoolID, yearID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range na {
+		py := &out[index[n.PupilID]]
+		if py.NotAssessed == nil {
+			py.NotAssessed = map[string]bool{}
+		}
+		py.NotAssessed[n.Subject] = true
+	}
 	abs, err := t.YearAbsences(schoolID, yearID, ids)
 	if err != nil {
 		return nil, err
@@ -371,4 +382,40 @@ func uniqueIDs(ids []int64) []int64 {
 	out := slices.Clone(ids)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// SetNotAssessed records that a pupil is not assessed in a subject.
+func (t *Tx) SetNotAssessed(n sdgdt.NotAssessed) error {
+	_, err := t.exec(`INSERT INTO not_assessed (school_id, school_year_id, pupil_id, subject, class_id, reason, decided_by, decided_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (school_id, school_year_id, pupil_id, subject) DO UPDATE SET class_id = excluded.class_id, reason = excluded.reason,
+		decided_by = excluded.decided_by, decided_at = excluded.decided_at`,
+		n.SchoolID, n.SchoolYearID, n.PupilID, n.Subject, n.ClassID, n.Reason, n.DecidedBy, t.Now)
+	return err
+}
+
+// DeleteNotAssessed withdraws the decision; it reports whether there was one.
+func (t *Tx) DeleteNotAssessed(schoolID, yearID, pupilID int64, subject string) (bool, error) {
+	res, err := t.exec(`DELETE FROM not_assessed WHERE school_id = $1 AND school_year_id = $2 AND pupil_id = $3 AND subject = $4`, schoolID, yearID, pupilID, subject)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// NotAssessedOf returns the decisions on some pupils of a school and year.
+func (t *Tx) NotAssessedOf(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.NotAssessed, error) {
+	var out []sdgdt.NotAssessed
+	err := t.forPupils(`SELECT n.school_id, n.school_year_id, n.pupil_id, n.subject, n.class_id, n.reason, n.decided_by, COALESCE(u.full_name, ''), n.decided_at
+			FROM not_assessed n LEFT JOIN users u ON u.id = n.decided_by
+			WHERE n.school_id = $1 AND n.school_year_id = $2 AND n.pupil_id IN (?)`, schoolID, yearID, pupilIDs, func(rows *sql.Rows) error {
+		var n sdgdt.NotAssessed
+		if err := rows.Scan(&n.SchoolID, &n.SchoolYearID, &n.PupilID, &n.Subject, &n.ClassID, &n.Reason, &n.DecidedBy, &n.DeciderName, &n.DecidedAt); err != nil {
+			return err
+		}
+		out = append(out, n)
+		return nil
+	})
+	return out, err
 }

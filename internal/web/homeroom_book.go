@@ -253,6 +253,9 @@ func (s *Server) bookOf(cy *app.ClassYear, p *app.Principal) bookData {
 				if row.Note != "" {
 					row.Note = "Miễn thực hành: " + row.Note
 				}
+				if v.NotAssessedIn(j) {
+					row.Note = strings.TrimPrefix(row.Note+"; "+app.NotAssessedName+" (quyết định của Hiệu trưởng)", "; ")
+				}
 			}
 			bs.Terms = append(bs.Terms, bt)
 		}
@@ -270,6 +273,10 @@ func (s *Server) bookOf(cy *app.ClassYear, p *app.Principal) bookData {
 				row.Adjusted = assess.SubjectName(tr.AdjustedFor)
 			}
 			for j := range cy.Subjects {
+				if v.NotAssessedIn(j) {
+					row.Cells = append(row.Cells, ovCell{Text: "KĐG"})
+					continue
+				}
 				m := v.Mark(j, term)
 				row.Cells = append(row.Cells, ovCell{Text: avgText(m), Missing: !m.Known()})
 			}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"sdgdt"
 	"sdgdt/internal/app"
@@ -172,6 +173,10 @@ func (s *Server) homeroomOverview(w http.ResponseWriter, r *http.Request, p *app
 			d.Complete++
 		}
 		for j := range cy.Subjects {
+			if v.NotAssessedIn(j) {
+				row.Cells = append(row.Cells, ovCell{Text: "KĐG"})
+				continue
+			}
 			m := v.Mark(j, term)
 			c := ovCell{Text: avgText(m), Low: m.Kind == assess.MarkFail || (m.Kind == assess.MarkScore && m.Score < cy.RuleSet.RetestBelow)}
 			if miss := v.MissingIn(j, term); len(miss) > 0 || !m.Known() {
@@ -653,4 +658,70 @@ func (s *Server) retestsSubmit(r *http.Request, p *app.Principal, pg *Page) (str
 		entries = append(entries, app.RetestEntry{PupilID: pid, Subject: code, Value: vals[0]})
 	}
 	return classURL(id, "retests"), "saved", s.app.SaveRetestsForm(r.Context(), p, id, entries)
+}
+
+// --- Subjects pupils are not assessed in (TT22 Điều 10-11) ---
+
+type notAssessedData struct {
+	Head hrHead
+	app.ClassNotAssessed
+}
+
+func (s *Server) notAssessedView(r *http.Request, p *app.Principal, pg *Page) (string, error) {
+	cy, err := s.classYear(r, p)
+	if err != nil {
+		return "", err
+	}
+	na, err := s.app.NotAssessedOfClass(r.Context(), p, cy.Class.ID)
+	if err != nil {
+		return "", err
+	}
+	pg.Title, pg.Active = "Không đánh giá môn học — lớp "+cy.Class.Name, "class"
+	pg.Data = notAssessedData{Head: s.hrHeadOf(&cy, p, "not-assessed", ""), ClassNotAssessed: na}
+	return "homeroom_not_assessed", nil
+}
+
+func (s *Server) notAssessedSubmit(r *http.Request, p *app.Principal, pg *Page) (string, string, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return "", "", err
+	}
+	f := pg.Form
+	on := f.Get("action") != "withdraw"
+	err = s.app.SetNotAssessed(r.Context(), p, id, formID(r, "pupil_id"), f.Get("subject"), on, f.Get("reason"))
+	return classURL(id, "not-assessed"), "saved", err
+}
+
+// apiNotAssessed lists a class's decisions (GET) or records or withdraws one
+// (POST {"pupil_id", "subject", "not_assessed", "reason"}).
+func (s *Server) apiNotAssessed(w http.ResponseWriter, r *http.Request, p *app.Principal) error {
+	id, err := sheetPathID(r, "class_id")
+	if err != nil {
+		return err
+	}
+	if r.Method == http.MethodPost {
+		var req struct {
+			PupilID     flexID `json:"pupil_id"`
+			Subject     string `json:"subject"`
+			NotAssessed bool   `json:"not_assessed"`
+			Reason      string `json:"reason"`
+		}
+		if err := decodeJSON(r, &req); err != nil {
+			return err
+		}
+		if err := s.app.SetNotAssessed(r.Context(), p, id, int64(req.PupilID), req.Subject, req.NotAssessed, req.Reason); err != nil {
+			return err
+		}
+	}
+	na, err := s.app.NotAssessedOfClass(r.Context(), p, id)
+	if err != nil {
+		return err
+	}
+	out := []map[string]any{}
+	for _, n := range na.Decisions {
+		out = append(out, map[string]any{"pupil_id": id64(n.PupilID), "full_name": na.PupilName(n.PupilID), "subject": n.Subject,
+			"reason": n.Reason, "decided_by": n.DeciderName, "decided_at": n.DecidedAt.UTC().Format(time.RFC3339)})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }

@@ -101,6 +101,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/sheets/{sheet_id}/history", s.sheetAPI(s.apiSheetHistory))
 	mux.Handle("PATCH /api/v1/classes/{class_id}/conduct", s.sheetAPI(s.apiConduct))
 	mux.Handle("GET /api/v1/classes/{class_id}/results", s.sheetAPI(s.apiClassResults))
+	mux.Handle("GET /api/v1/classes/{class_id}/not-assessed", s.sheetAPI(s.apiNotAssessed))
+	mux.Handle("POST /api/v1/classes/{class_id}/not-assessed", s.sheetAPI(s.apiNotAssessed))
 
 	// Secondary book: the homeroom teacher's pages and the class book.
 	mux.Handle("GET /classes/{id}/overview", s.page(s.homeroomOverview))
@@ -110,6 +112,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /classes/{id}/comments", s.page(s.view(s.commentsView)))
 	mux.Handle("POST /classes/{id}/comments", s.page(s.form(s.commentsView, s.commentsSubmit)))
 	mux.Handle("GET /classes/{id}/retests", s.page(s.view(s.retestsView)))
+	mux.Handle("GET /classes/{id}/not-assessed", s.page(s.view(s.notAssessedView)))
+	mux.Handle("POST /classes/{id}/not-assessed", s.page(s.form(s.notAssessedView, s.notAssessedSubmit)))
 	mux.Handle("POST /classes/{id}/retests", s.page(s.form(s.retestsView, s.retestsSubmit)))
 	mux.Handle("GET /classes/{id}/lists", s.page(s.homeroomLists))
 	mux.Handle("GET /classes/{id}/lists/{file}", s.page(s.homeroomListXLSX))
