@@ -677,7 +677,7 @@ func (s *Server) notAssessedView(r *http.Request, p *app.Principal, pg *Page) (s
 		return "", err
 	}
 	pg.Title, pg.Active = "Không đánh giá môn học — lớp "+cy.Class.Name, "class"
-	pg.Data = notAssessedData{Head: s.hrHeadOf(&cy, p, "not-assessed", ""), ClassNotAssessed: na}
+	pg.Data = notAssessedData{Head: s.hrHeadOf(&cy, p, "results", ""), ClassNotAssessed: na}
 	return "homeroom_not_assessed", nil
 }
 
