@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"sdgdt"
@@ -43,6 +44,9 @@ func homeroomFieldLabel(field string) (string, bool) {
 	}
 	if sub, ok := strings.CutPrefix(field, FieldRetestPrefix); ok {
 		return "Kiểm tra lại môn " + assess.SubjectName(sub), true
+	}
+	if f, ok := strings.CutPrefix(field, FieldProfilePrefix); ok && bookProfileFields[f] != "" {
+		return "Hồ sơ: " + viet.LowerFirst(bookProfileFields[f]), true
 	}
 	return "", false
 }
@@ -138,10 +142,13 @@ func (a *App) RequestClassCorrection(ctx context.Context, p *Principal, classID 
 			}
 			seen[key] = true
 			sub, retest := strings.CutPrefix(in.Field, FieldRetestPrefix)
+			pf, profile := strings.CutPrefix(in.Field, FieldProfilePrefix)
 			switch {
 			case retest && !all && !mine[sub]:
 				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm hoặc giáo viên dạy môn " + assess.SubjectName(sub) + " lớp " + cl.Name + " đề nghị điều chỉnh kết quả kiểm tra lại môn này."}
-			case !retest && !homeroom:
+			case profile && !Can(p, ActKeepClassRecords, t):
+				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm hoặc quản trị của trường đề nghị điều chỉnh hồ sơ học sinh lớp " + cl.Name + "."}
+			case !retest && !profile && !homeroom:
 				return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + cl.Name + " đề nghị điều chỉnh dữ liệu chủ nhiệm của lớp."}
 			}
 			lockTerm, msg := homeroomFieldTerm(in.Field, term)
@@ -149,8 +156,15 @@ func (a *App) RequestClassCorrection(ctx context.Context, p *Principal, classID 
 				fields[key] = msg
 				continue
 			}
-			var val string
+			var val, old string
 			switch {
+			case profile:
+				pupil, err := tx.Pupil(in.PupilID)
+				if err != nil {
+					return err
+				}
+				old = profileValue(pupil, pf)
+				val, msg = profileCorrection(pupil, pf, in.Value.Text, tx.Now)
 			case retest:
 				by, ok := byOf[sub]
 				if !ok || (by != assess.ByScore && by != assess.ByComment) {
@@ -169,7 +183,9 @@ func (a *App) RequestClassCorrection(ctx context.Context, p *Principal, classID 
 				fields[key] = msg
 				continue
 			}
-			old := cur.value(in.PupilID, in.Field, term)
+			if !profile {
+				old = cur.value(in.PupilID, in.Field, term)
+			}
 			if old == val {
 				fields[key] = "Giá trị mới giống giá trị hiện tại."
 				continue
@@ -223,13 +239,18 @@ func homeroomFieldTerm(field, term string) (string, string) {
 		return term, ""
 	case field == FieldComment:
 		return term, ""
+	case strings.HasPrefix(field, FieldProfilePrefix) && bookProfileFields[strings.TrimPrefix(field, FieldProfilePrefix)] != "":
+		if term != "year" {
+			return "", "Hồ sơ học sinh in trong sổ cả năm: chọn kì year."
+		}
+		return "hk2", ""
 	case field == FieldSummerConduct || strings.HasPrefix(field, FieldRetestPrefix):
 		if term != "year" {
 			return "", "Kiểm tra lại và rèn luyện lại trong hè thuộc cả năm học: chọn kì year."
 		}
 		return "hk2", ""
 	}
-	return "", "Không có dữ liệu chủ nhiệm “" + field + "”: conduct, conduct_comment, summer_conduct, comment hoặc retest.<môn>."
+	return "", "Không có dữ liệu chủ nhiệm “" + field + "”: conduct, conduct_comment, summer_conduct, comment, retest.<môn> hoặc profile.<mục hồ sơ> (full_name, date_of_birth, sex, ethnicity, place_of_birth, home_town)."
 }
 
 // homeroomData is a class's homeroom data as stored, by pupil.
@@ -308,10 +329,17 @@ func (a *App) applyClassCorrection(tx *store.Tx, p *Principal, c *sdgdt.Correcti
 	if err != nil {
 		return err
 	}
+	if err := applyProfileCells(tx, c.Cells); err != nil {
+		return err
+	}
 	voids := map[string]bool{}
 	stale := false
 	for _, x := range c.Cells {
 		switch {
+		case strings.HasPrefix(x.Field, FieldProfilePrefix): // the name and birth are in every signed document
+			for _, t := range allTerms(cl) {
+				voids[t] = true
+			}
 		case x.Field == FieldConduct || x.Field == FieldConductComment || x.Field == FieldSummerConduct:
 			term := c.Term
 			if x.Field == FieldSummerConduct {
@@ -404,7 +432,8 @@ func (a *App) ClassCorrectionForm(ctx context.Context, p *Principal, classID int
 			return err
 		}
 		homeroom := Can(p, ActWriteConduct, ClassTarget(f.School, f.Class.ID))
-		if !homeroom && !all && len(mine) == 0 {
+		keeps := Can(p, ActKeepClassRecords, ClassTarget(f.School, f.Class.ID))
+		if !homeroom && !keeps && !all && len(mine) == 0 {
 			return &sdgdt.Error{Code: sdgdt.EFORBIDDEN, Message: "Chỉ giáo viên chủ nhiệm lớp " + f.Class.Name + " đề nghị điều chỉnh dữ liệu chủ nhiệm của lớp."}
 		}
 		if homeroom {
@@ -428,6 +457,11 @@ func (a *App) ClassCorrectionForm(ctx context.Context, p *Principal, classID int
 				}
 			}
 		}
+		if keeps && term == "year" {
+			for _, pf := range []string{"full_name", "date_of_birth", "sex", "ethnicity", "place_of_birth", "home_town"} {
+				f.Fields = append(f.Fields, FieldProfilePrefix+pf)
+			}
+		}
 		lt := term
 		if lt == "year" {
 			lt = "hk2"
@@ -442,4 +476,102 @@ func (a *App) ClassCorrectionForm(ctx context.Context, p *Principal, classID int
 		return err
 	})
 	return f, err
+}
+
+// Profile fields of a correction: profile.<field>, the fields of a pupil's
+// profile that the class book and the học bạ print. Under the year's lock of
+// his class they change only through a correction; the others (address,
+// parents, phone, …) stay editable.
+const FieldProfilePrefix = "profile."
+
+var bookProfileFields = map[string]string{"full_name": "Họ và tên", "date_of_birth": "Ngày sinh", "sex": "Giới tính",
+	"ethnicity": "Dân tộc", "place_of_birth": "Nơi sinh", "home_town": "Quê quán"}
+
+// profileValue is a profile field as the audit log and corrections show it.
+func profileValue(p sdgdt.Pupil, field string) string {
+	v, _ := pupilView(p)[field].(string)
+	return v
+}
+
+// inputOf is a stored profile as a form would send it back.
+func inputOf(p sdgdt.Pupil) PupilInput {
+	return PupilInput{FullName: p.FullName(), DateOfBirth: sdgdt.FormatDate(p.DateOfBirth), Sex: p.Sex, Ethnicity: p.Ethnicity,
+		PlaceOfBirth: p.PlaceOfBirth, HomeTown: p.HomeTown, Address: p.Address, FatherName: p.FatherName, MotherName: p.MotherName,
+		GuardianName: p.GuardianName, GuardianPhone: p.GuardianPhone, IdentityNumber: p.IdentityNumber, MinistryCode: p.MinistryCode}
+}
+
+// withProfileField returns in with one book field set.
+func withProfileField(in PupilInput, field, v string) PupilInput {
+	switch field {
+	case "full_name":
+		in.FullName = v
+	case "date_of_birth":
+		in.DateOfBirth = v
+	case "sex":
+		in.Sex = v
+	case "ethnicity":
+		in.Ethnicity = v
+	case "place_of_birth":
+		in.PlaceOfBirth = v
+	case "home_town":
+		in.HomeTown = v
+	}
+	return in
+}
+
+// profileCorrection checks a requested profile value: the pupil's profile
+// with that field changed must be valid; it returns the value as stored.
+func profileCorrection(pupil sdgdt.Pupil, field, v string, today time.Time) (string, string) {
+	np, fields := withProfileField(inputOf(pupil), field, v).ToPupil(today)
+	if msg := fields[field]; msg != "" {
+		return "", msg
+	}
+	for _, msg := range fields { // e.g. the identity number no longer fits the new date of birth
+		return "", msg
+	}
+	return profileValue(np, field), ""
+}
+
+// bookProfileChanges lists the book fields that differ between two profiles.
+func bookProfileChanges(old, np sdgdt.Pupil) map[string]string {
+	out := map[string]string{}
+	for f, label := range bookProfileFields {
+		if profileValue(old, f) != profileValue(np, f) {
+			out[f] = label + " in trong sổ đã khóa của cả năm: sửa bằng đề nghị điều chỉnh (hồ sơ học sinh)."
+		}
+	}
+	return out
+}
+
+// applyProfileCells writes the profile cells of a correction, pupil by pupil.
+func applyProfileCells(tx *store.Tx, cells []sdgdt.CorrectionCell) error {
+	by := map[int64][]sdgdt.CorrectionCell{}
+	var order []int64
+	for _, x := range cells {
+		if _, ok := strings.CutPrefix(x.Field, FieldProfilePrefix); ok {
+			if by[x.PupilID] == nil {
+				order = append(order, x.PupilID)
+			}
+			by[x.PupilID] = append(by[x.PupilID], x)
+		}
+	}
+	for _, id := range order {
+		old, err := tx.Pupil(id)
+		if err != nil {
+			return err
+		}
+		in := inputOf(old)
+		for _, x := range by[id] {
+			in = withProfileField(in, strings.TrimPrefix(x.Field, FieldProfilePrefix), x.NewValue)
+		}
+		np, fields := in.ToPupil(tx.Now)
+		if len(fields) > 0 {
+			return sdgdt.Invalid(fields)
+		}
+		np.ID, np.SchoolID, np.CreatedAt = old.ID, old.SchoolID, old.CreatedAt
+		if err := tx.UpdatePupil(&np); err != nil {
+			return err
+		}
+	}
+	return nil
 }

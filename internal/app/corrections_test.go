@@ -259,8 +259,42 @@ func TestClassCorrectionFlow(t *testing.T) {
 		if len(rs) != 1 || rs[0].Subject != "toan" || rs[0].Value != "6.5" {
 			t.Errorf("re-test after correction: %+v", rs)
 		}
+		// The profile: under the year's lock what the books print (the name)
+		// changes only by a correction; the address stays editable.
+		moved := pupilIn("Nguyễn Văn An", "05/09/2014", "nam", "")
+		moved.Address = "45 Nguyễn Tất Thành, Buôn Ma Thuột"
+		if err := f.a.UpdatePupil(ctx, f.adminA, pupil.ID, moved); err != nil {
+			t.Fatalf("address under the year's lock: %v", err)
+		}
+		renamed := moved
+		renamed.FullName = "Nguyễn Văn Ân"
+		if err := f.a.UpdatePupil(ctx, f.adminA, pupil.ID, renamed); sdgdt.ErrorCode(err) != sdgdt.ELOCKED || sdgdt.ErrorFields(err)["full_name"] == "" {
+			t.Fatalf("name under the year's lock: %v", err)
+		}
+		if _, err := f.a.RequestClassCorrection(ctx, f.homeroom, f.c6a1.ID, "year", []app.CorrectionCellInput{{PupilID: pupil.ID, Field: "profile.date_of_birth", Value: text("31/02/2014")}}, "Sai ngày sinh"); sdgdt.ErrorCode(err) != sdgdt.EINVALID {
+			t.Errorf("impossible date of birth: %v", err)
+		}
+		pc, err := f.a.RequestClassCorrection(ctx, f.homeroom, f.c6a1.ID, "year", []app.CorrectionCellInput{{PupilID: pupil.ID, Field: "profile.full_name", Value: text("Nguyễn Văn Ân")}}, "Sai họ tên theo giấy khai sinh")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pc.Cells[0].OldValue != "Nguyễn Văn An" || pc.Cells[0].NewValue != "Nguyễn Văn Ân" {
+			t.Errorf("profile cell: %+v", pc.Cells[0])
+		}
+		if err := f.a.DecideCorrection(ctx, leader, pc.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.a.WitnessCorrection(ctx, board, pc.ID); err != nil {
+			t.Fatal(err)
+		}
+		if applied, err := f.a.WitnessCorrection(ctx, board2, pc.ID); err != nil || !applied {
+			t.Fatalf("profile witnesses: applied %v, %v", applied, err)
+		}
+		if pp, err := f.a.PupilProfile(ctx, f.adminA, pupil.ID); err != nil || pp.Pupil.FullName() != "Nguyễn Văn Ân" || pp.Pupil.Address != moved.Address {
+			t.Errorf("profile after correction: %+v %v", pp.Pupil, err)
+		}
 		reg, err := f.a.CorrectionsOf(ctx, leader, f.schoolA.ID)
-		if err != nil || len(reg.Corrections) != 2 || reg.Corrections[0].Status != "applied" || reg.Corrections[1].Status != "applied" {
+		if err != nil || len(reg.Corrections) != 3 || reg.Corrections[0].Status != "applied" || reg.Corrections[2].Status != "applied" {
 			t.Fatalf("register: %+v %v", reg.Corrections, err)
 		}
 		if p, _, err := db.VerifyAudit(ctx); p != nil || err != nil {

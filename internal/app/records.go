@@ -211,6 +211,20 @@ func (a *App) UpdatePupil(ctx context.Context, p *Principal, pupilID int64, in P
 			return forbidden()
 		}
 		np.ID, np.SchoolID, np.CreatedAt = old.ID, old.SchoolID, old.CreatedAt
+		if changed := bookProfileChanges(old, np); classID != 0 && len(changed) > 0 {
+			// What the books print changes, under the year's lock, only
+			// through a correction.
+			c, err := tx.Class(classID)
+			if err != nil {
+				return err
+			}
+			if err := checkClassConductWritable(tx, c, "hk2"); err != nil {
+				if e, ok := err.(*sdgdt.Error); ok && e.Code == sdgdt.ELOCKED {
+					e.Fields = changed
+				}
+				return err
+			}
+		}
 		if err := tx.UpdatePupil(&np); err != nil {
 			return err
 		}
