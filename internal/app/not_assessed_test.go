@@ -74,8 +74,25 @@ func TestNotAssessed(t *testing.T) {
 		if s, _ := view(); s {
 			t.Fatal("a refused decision changed the results")
 		}
+		pupilsOf := func() int { // the pupils the progress of 6A1's Toán sheets expects marks of
+			sp, err := f.a.Progress(ctx, leader, f.schoolA.ID, app.ProgressQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range sp.Rows {
+				if r.ClassName == f.c6a1.Name && r.Subject == "toan" {
+					return r.Pupils
+				}
+			}
+			t.Fatal("no progress row for Toán 6A1")
+			return 0
+		}
+		before := pupilsOf()
 		if err := f.a.SetNotAssessed(ctx, leader, f.c6a1.ID, pupil.ID, "toan", true, "Học sinh khuyết tật, kế hoạch giáo dục cá nhân số 12/KH"); err != nil {
 			t.Fatal(err)
+		}
+		if n := pupilsOf(); n != before-1 {
+			t.Errorf("progress expects marks of %d pupils, want %d", n, before-1)
 		}
 		if s, missing := view(); !s || missing {
 			t.Fatalf("after the decision: not assessed %v, Toán missing %v", s, missing)

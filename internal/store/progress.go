@@ -35,11 +35,13 @@ func (t *Tx) SetScheduleItem(schoolID, yearID int64, s sdgdt.ScheduleItem) error
 }
 
 // ProgressSheets returns every assigned sheet of a school's year with its
-// filled cells as they stood at asOf, read from the cells' history, so that a
+// pupils (those not assessed in the subject left out) and its filled cells as
+// they stood at asOf, read from the cells' history, so that a
 // past month's progress is what it was then.
 func (t *Tx) ProgressSheets(schoolID, yearID int64, asOf time.Time) ([]sdgdt.ProgressSheet, error) {
 	rows, err := t.query(`SELECT s.id, s.class_id, c.name, c.grade, s.subject, s.term, s.kind, a.teacher_id, u.full_name,
-		(SELECT COUNT(*) FROM enrolments e WHERE e.class_id = c.id AND e.status = $3),
+		(SELECT COUNT(*) FROM enrolments e WHERE e.class_id = c.id AND e.status = $3 AND NOT EXISTS (SELECT 1 FROM not_assessed n
+			WHERE n.school_id = s.school_id AND n.school_year_id = s.school_year_id AND n.pupil_id = e.pupil_id AND n.subject = s.subject)),
 		COALESCE(cs.periods_per_year, 0), COALESCE(cs.assessed_by, '')
 		FROM sheets s JOIN classes c ON c.id = s.class_id
 		JOIN assignments a ON a.class_id = s.class_id AND a.subject = s.subject AND a.term = s.term
