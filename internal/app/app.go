@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sdgdt"
@@ -73,9 +74,10 @@ type App struct {
 
 	dummyOnce sync.Once
 	dummy     string
-	recompute *recomputer // the background recomputation of stored results
-	kinds     sync.Map    // school id → kind, for wording pages (kinds do not change)
-	signJobs  *signJobs   // batch signing in progress (sign_batch.go)
+	recompute *recomputer  // the background recomputation of stored results
+	kinds     sync.Map     // school id → kind, for wording pages (kinds do not change)
+	signJobs  *signJobs    // batch signing in progress (sign_batch.go)
+	computed  atomic.Int64 // pupil-years this process computed and stored (ResultsComputed)
 }
 
 // SchoolKind returns the kind of a school ("" if there is none), for wording

@@ -124,9 +124,38 @@ func (a *App) WaitResults() {
 }
 
 // RecomputeStale computes up to limit stale pupil-years and returns how many
-// it looked at. Inputs are read on the reader pool; only the results are
-// written, each only if its inputs did not change meanwhile.
+// it looked at. On SQLite, inputs are read on the reader pool and only the
+// results are written, each only if its inputs did not change meanwhile: the
+// one writer is held no longer than the write. On PostgreSQL, where several
+// servers may share the database, the batch is claimed instead: one
+// transaction locks its stale rows, passing by those another server's batch
+// holds, computes them and stores them, so that each is computed once.
 func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
+	if a.DB.Dialect.ClaimsRows() {
+		n := 0
+		err := a.DB.Update(ctx, func(tx *store.Tx) error {
+			keys, err := tx.ClaimStaleResults(limit)
+			if err != nil {
+				return err
+			}
+			n = len(keys)
+			for _, g := range groupKeys(keys) {
+				b, err := loadResults(tx, g.school, g.year, g.pupils)
+				if err != nil {
+					return err
+				}
+				if err := b.save(tx, b.evaluate()); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		a.computed.Add(int64(n))
+		return n, nil
+	}
 	var keys []sdgdt.ResultKey
 	if err := a.DB.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -135,69 +164,111 @@ func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
 	}); err != nil {
 		return 0, err
 	}
-	type group struct{ school, year int64 }
-	byGroup := map[group][]int64{}
-	var order []group
-	for _, k := range keys {
-		g := group{k.SchoolID, k.SchoolYearID}
-		if _, ok := byGroup[g]; !ok {
-			order = append(order, g)
-		}
-		byGroup[g] = append(byGroup[g], k.PupilID)
-	}
-	for _, g := range order {
-		if err := a.recomputePupils(ctx, g.school, g.year, byGroup[g]); err != nil {
+	for _, g := range groupKeys(keys) {
+		if err := a.recomputePupils(ctx, g.school, g.year, g.pupils); err != nil {
 			return 0, err
 		}
 	}
 	return len(keys), nil
 }
 
-// recomputePupils evaluates and stores the years of some pupils of a school.
-func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids []int64) error {
-	var years []sdgdt.PupilYear
-	var gens map[int64]int64
-	var prim primaryBatch // primary pupils: primary.go
-	if err := a.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		if gens, err = tx.ResultGens(schoolID, yearID, ids); err != nil {
-			return err
+// keyGroup is the pupils of one school and year among some result keys.
+type keyGroup struct {
+	school, year int64
+	pupils       []int64
+}
+
+// groupKeys groups result keys by school and year, in their order.
+func groupKeys(keys []sdgdt.ResultKey) []keyGroup {
+	var out []keyGroup
+	for _, k := range keys {
+		if n := len(out); n > 0 && out[n-1].school == k.SchoolID && out[n-1].year == k.SchoolYearID {
+			out[n-1].pupils = append(out[n-1].pupils, k.PupilID)
+			continue
 		}
-		if years, err = tx.PupilYears(schoolID, yearID, ids); err != nil {
-			return err
-		}
-		return prim.load(tx, schoolID, yearID, years)
-	}); err != nil {
-		return err
+		out = append(out, keyGroup{k.SchoolID, k.SchoolYearID, []int64{k.PupilID}})
 	}
+	return out
+}
+
+// resultBatch is the inputs of some pupils' years of one school.
+type resultBatch struct {
+	school, year int64
+	ids          []int64
+	years        []sdgdt.PupilYear
+	gens         map[int64]int64
+	prim         primaryBatch // primary pupils: primary.go
+}
+
+// loadResults reads the inputs of some pupils' years of a school.
+func loadResults(tx *store.Tx, schoolID, yearID int64, ids []int64) (*resultBatch, error) {
+	b := &resultBatch{school: schoolID, year: yearID, ids: ids}
+	var err error
+	if b.gens, err = tx.ResultGens(schoolID, yearID, ids); err != nil {
+		return nil, err
+	}
+	if b.years, err = tx.PupilYears(schoolID, yearID, ids); err != nil {
+		return nil, err
+	}
+	return b, b.prim.load(tx, schoolID, yearID, b.years)
+}
+
+// evaluate computes the batch's results with the rules engine.
+func (b *resultBatch) evaluate() []sdgdt.PupilResult {
 	placed := map[int64]bool{}
-	out := make([]sdgdt.PupilResult, 0, len(ids))
+	out := make([]sdgdt.PupilResult, 0, len(b.ids))
 	var ev evaluator
-	for i := range years {
-		py := &years[i]
+	for i := range b.years {
+		py := &b.years[i]
 		placed[py.PupilID] = true
 		var r sdgdt.PupilResult
 		if isPrimaryYear(py) {
-			r = prim.evaluate(py, schoolID, yearID, gens[py.PupilID])
+			r = b.prim.evaluate(py, b.school, b.year, b.gens[py.PupilID])
 		} else {
 			r = ev.evaluate(py)
 		}
-		r.SchoolID, r.SchoolYearID, r.Gen = schoolID, yearID, gens[py.PupilID]
+		r.SchoolID, r.SchoolYearID, r.Gen = b.school, b.year, b.gens[py.PupilID]
 		out = append(out, r)
 	}
-	for _, id := range ids {
+	for _, id := range b.ids {
 		if !placed[id] { // not enrolled in this school and year any more
-			out = append(out, sdgdt.PupilResult{SchoolID: schoolID, SchoolYearID: yearID, PupilID: id, Gen: gens[id],
+			out = append(out, sdgdt.PupilResult{SchoolID: b.school, SchoolYearID: b.year, PupilID: id, Gen: b.gens[id],
 				SubjectsJSON: "[]", MissingJSON: "[]", Error: "Học sinh không còn học ở trường trong năm học này."})
 		}
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.SaveResults(out); err != nil {
-			return err
-		}
-		return prim.save(tx)
-	})
+	return out
 }
+
+// save stores the batch's results.
+func (b *resultBatch) save(tx *store.Tx, out []sdgdt.PupilResult) error {
+	if err := tx.SaveResults(out); err != nil {
+		return err
+	}
+	return b.prim.save(tx)
+}
+
+// recomputePupils evaluates and stores the years of some pupils of a school,
+// reading on the reader pool and writing only the results.
+func (a *App) recomputePupils(ctx context.Context, schoolID, yearID int64, ids []int64) error {
+	var b *resultBatch
+	if err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		b, err = loadResults(tx, schoolID, yearID, ids)
+		return err
+	}); err != nil {
+		return err
+	}
+	out := b.evaluate()
+	err := a.DB.Update(ctx, func(tx *store.Tx) error { return b.save(tx, out) })
+	if err == nil {
+		a.computed.Add(int64(len(out)))
+	}
+	return err
+}
+
+// ResultsComputed returns how many pupil-years this process has computed and
+// stored since it started (the metric sdgdt_results_computed_total).
+func (a *App) ResultsComputed() int64 { return a.computed.Load() }
 
 // evaluator turns a pupil-year into a stored result, reusing its buffers.
 type evaluator struct {

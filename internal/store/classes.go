@@ -87,7 +87,7 @@ func (t *Tx) UpdateClass(c *sdgdt.Class) error {
 // SetClassSubject adds or changes a subject of a class's curriculum.
 func (t *Tx) SetClassSubject(cs sdgdt.ClassSubject) error {
 	_, err := t.exec(`INSERT INTO class_subjects (class_id, school_id, subject, periods_per_year, assessed_by, position) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (class_id, subject) DO UPDATE SET periods_per_year = excluded.periods_per_year, assessed_by = excluded.assessed_by, position = excluded.position`,
+		ON CONFLICT (school_id, class_id, subject) DO UPDATE SET periods_per_year = excluded.periods_per_year, assessed_by = excluded.assessed_by, position = excluded.position`,
 		cs.ClassID, cs.SchoolID, cs.Subject, cs.PeriodsPerYear, cs.AssessedBy, cs.Position)
 	return err
 }

@@ -25,6 +25,22 @@ func (d Dialect) migrationReplacer() *strings.Replacer {
 	return strings.NewReplacer("ID_PK", "INTEGER PRIMARY KEY", "TIMESTAMPTZ", "TIMESTAMP")
 }
 
+// ClaimsRows reports whether write transactions of several processes run at
+// once, each locking only the rows it touches (PostgreSQL), so that a worker
+// claims its rows (forUpdateSkipLocked) rather than reading them first and
+// writing later. SQLite's one writer excludes every other transaction: a
+// worker there holds it no longer than its write.
+func (d Dialect) ClaimsRows() bool { return d == Postgres }
+
+// forUpdateSkipLocked ends a SELECT that claims the rows it returns for the
+// transaction, passing by those another transaction holds.
+func (d Dialect) forUpdateSkipLocked() string {
+	if d == Postgres {
+		return ` FOR UPDATE SKIP LOCKED`
+	}
+	return ``
+}
+
 // driver is the database/sql driver name.
 func (d Dialect) driver() string {
 	if d == Postgres {

@@ -88,7 +88,7 @@ func scanAbsences(rows *sql.Rows) ([]sdgdt.Absence, error) {
 // SetAbsenceTotal records a month's totals for a pupil, replacing earlier totals.
 func (t *Tx) SetAbsenceTotal(schoolID int64, a sdgdt.AbsenceTotal, by int64) error {
 	_, err := t.exec(`INSERT INTO absence_totals (school_id, class_id, pupil_id, month, excused, unexcused, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (class_id, pupil_id, month) DO UPDATE SET excused = excluded.excused, unexcused = excluded.unexcused, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
+		ON CONFLICT (school_id, class_id, pupil_id, month) DO UPDATE SET excused = excluded.excused, unexcused = excluded.unexcused, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at`,
 		schoolID, a.ClassID, a.PupilID, a.Month, a.Excused, a.Unexcused, by, t.Now)
 	return err
 }

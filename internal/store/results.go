@@ -136,7 +136,19 @@ func (t *Tx) upsertStale(schoolID, yearID, classID int64, pupilIDs []int64, onCo
 // StaleResults returns up to limit pupil-years whose results must be computed
 // again, grouped by school and year.
 func (t *Tx) StaleResults(limit int) ([]sdgdt.ResultKey, error) {
-	rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, gen FROM pupil_results WHERE stale ORDER BY school_id, school_year_id, pupil_id LIMIT ` + itoa(limit))
+	return t.staleResults(limit, "")
+}
+
+// ClaimStaleResults is StaleResults for a write transaction that computes
+// and stores them: on PostgreSQL it locks the rows it returns until the
+// transaction ends and passes by those another transaction holds, so that
+// servers sharing the database each compute their own rows.
+func (t *Tx) ClaimStaleResults(limit int) ([]sdgdt.ResultKey, error) {
+	return t.staleResults(limit, t.d.forUpdateSkipLocked())
+}
+
+func (t *Tx) staleResults(limit int, lock string) ([]sdgdt.ResultKey, error) {
+	rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, gen FROM pupil_results WHERE stale ORDER BY school_id, school_year_id, pupil_id LIMIT ` + itoa(limit) + lock)
 	if err != nil {
 		return nil, err
 	}

@@ -118,6 +118,7 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(&b, "sdgdt_db_open_connections{pool=\"writer\"} %d\nsdgdt_db_open_connections{pool=\"reader\"} %d\n", wr.OpenConnections, rd.OpenConnections)
 	fmt.Fprintf(&b, "# HELP sdgdt_db_wait_seconds_total Time spent waiting for a database connection.\n# TYPE sdgdt_db_wait_seconds_total counter\n")
 	fmt.Fprintf(&b, "sdgdt_db_wait_seconds_total{pool=\"writer\"} %g\nsdgdt_db_wait_seconds_total{pool=\"reader\"} %g\n", wr.WaitDuration.Seconds(), rd.WaitDuration.Seconds())
+	fmt.Fprintf(&b, "# HELP sdgdt_results_computed_total Pupil-years whose results this server computed and stored.\n# TYPE sdgdt_results_computed_total counter\nsdgdt_results_computed_total %d\n", s.app.ResultsComputed())
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write([]byte(b.String()))
 }

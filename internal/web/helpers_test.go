@@ -72,18 +72,49 @@ var (
 func newEnv(t *testing.T, empty *store.DB) *env {
 	t.Helper()
 	engine := string(empty.Dialect)
+	cfg := testConfig()
+	db := storetest.Seeded(t, engine, "demo", seedDemo(engine, cfg))
+	clk := &clock{now: time.Now().UTC()}
+	cfg.Clock = clk.Now
+	a := app.New(db, cfg, nil)
+	e := envOver(t, engine, db, a, clk)
+	// Client addresses come from X-Forwarded-For, so that each test client has
+	// its own and throttling of one does not lock out the others.
+	srv, err := web.NewServer(a, testLog(t), web.Options{TrustProxy: true, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = httptest.NewServer(srv)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// testConfig is the app configuration of the web tests (fast password hashing).
+func testConfig() app.Config {
 	cfg := app.DefaultConfig()
 	cfg.Argon = auth.TestParams
-	db := storetest.Seeded(t, engine, "demo", func(db *store.DB) error {
+	return cfg
+}
+
+// seedDemo seeds the demo province, keeping its accounts for envOver.
+func seedDemo(engine string, cfg app.Config) func(db *store.DB) error {
+	return func(db *store.DB) error {
 		accts, err := demo.Seed(context.Background(), app.New(db, cfg, nil), demoPassword)
 		seededMu.Lock()
 		seededAccounts[engine] = accts
 		seededMu.Unlock()
 		return err
-	})
-	clk := &clock{now: time.Now().UTC()}
-	cfg.Clock = clk.Now
-	a := app.New(db, cfg, nil)
+	}
+}
+
+// testLog sends the server's warnings and errors to the test log.
+func testLog(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// envOver is an env over a seeded demo database, without its server (srv).
+func envOver(t *testing.T, engine string, db *store.DB, a *app.App, clk *clock) *env {
+	t.Helper()
 	e := &env{t: t, ctx: context.Background(), db: db, a: a, clk: clk, accts: map[string]demo.Account{},
 		schools: map[string]int64{}, units: map[string]int64{}, clients: map[string]*client{}}
 	seededMu.Lock()
@@ -91,8 +122,7 @@ func newEnv(t *testing.T, empty *store.DB) *env {
 		e.accts[ac.Username] = ac
 	}
 	seededMu.Unlock()
-	var err error
-	err = db.View(e.ctx, func(tx *store.Tx) error {
+	err := db.View(e.ctx, func(tx *store.Tx) error {
 		for _, c := range []string{"TH-LVT", "THCS-ND", "THPT-CVA", "GDTX-KP"} {
 			id, err := tx.SchoolIDByCode(c)
 			if err != nil {
@@ -112,15 +142,6 @@ func newEnv(t *testing.T, empty *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Client addresses come from X-Forwarded-For, so that each test client has
-	// its own and throttling of one does not lock out the others.
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := web.NewServer(a, log, web.Options{TrustProxy: true, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = httptest.NewServer(srv)
-	t.Cleanup(e.srv.Close)
 	return e
 }
 

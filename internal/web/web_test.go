@@ -469,7 +469,7 @@ func testMetrics(t *testing.T, e *env) {
 	c.get("/healthz")
 	c.get("/login")
 	r := c.get("/metrics")
-	if r.status != 200 || !strings.Contains(r.body, "sdgdt_http_requests_total") || !strings.Contains(r.body, "sdgdt_http_request_duration_seconds_bucket") {
+	if r.status != 200 || !strings.Contains(r.body, "sdgdt_http_requests_total") || !strings.Contains(r.body, "sdgdt_http_request_duration_seconds_bucket") || !strings.Contains(r.body, "sdgdt_results_computed_total ") {
 		t.Fatalf("metrics: %d\n%s", r.status, r.body)
 	}
 	// From another host, /metrics needs the token.

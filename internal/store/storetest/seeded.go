@@ -36,6 +36,13 @@ var (
 // running once per test binary, engine and key. The copy is the test's own.
 func Seeded(t testing.TB, engine, key string, seed func(db *store.DB) error) *store.DB {
 	t.Helper()
+	return open(t, SeededDSN(t, engine, key, seed))
+}
+
+// SeededDSN is Seeded without opening the copy: it returns its DSN, so that a
+// test can open it more than once (two app servers on one database).
+func SeededDSN(t testing.TB, engine, key string, seed func(db *store.DB) error) string {
+	t.Helper()
 	templatesMu.Lock()
 	tpl, ok := templates[engine+"/"+key]
 	if !ok {
@@ -48,13 +55,13 @@ func Seeded(t testing.TB, engine, key string, seed func(db *store.DB) error) *st
 		t.Fatalf("seed %s template %s: %v", engine, key, tpl.err)
 	}
 	if engine == "postgres" {
-		return open(t, cloneDatabase(t, tpl.ref))
+		return cloneDatabase(t, tpl.ref)
 	}
 	path := filepath.Join(t.TempDir(), "seeded.db")
 	if err := copyFile(tpl.ref, path); err != nil {
 		t.Fatal(err)
 	}
-	return open(t, "sqlite:"+path)
+	return "sqlite:" + path
 }
 
 func makeTemplate(engine, key string, seed func(db *store.DB) error) (string, error) {
