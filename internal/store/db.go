@@ -45,6 +45,27 @@ type DB struct {
 	stmts *stmtCache
 }
 
+// SQLiteDriver is the database/sql driver that Open uses for SQLite files, and
+// the data source name it gives it for a "file:" URI: writer is the single
+// writing connection, whose transactions BEGIN IMMEDIATE; readers BEGIN
+// DEFERRED. Every connection has busy_timeout 10 s (first, so the other pragmas
+// wait instead of failing), WAL, foreign keys and synchronous NORMAL. The
+// product always uses modernc.org/sqlite (pure Go, no cgo; docs/performance.md
+// says why); only the driver benchmark (internal/store/driverbench, build tag
+// driverbench) changes it, before Open, to compare drivers on this same path.
+var SQLiteDriver = struct {
+	Name string
+	DSN  func(file string, writer bool) string
+}{Name: "sqlite", DSN: moderncDSN}
+
+func moderncDSN(file string, writer bool) string {
+	dsn := file + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+	if writer {
+		dsn += "&_txlock=immediate"
+	}
+	return dsn
+}
+
 // Open opens the database named by dsn: "sqlite:PATH" (or a bare path ending in .db)
 // or "postgres://...". It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
@@ -71,16 +92,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 				return nil, fmt.Errorf("create database folder: %w", err)
 			}
 		}
-		// busy_timeout first, so the other pragmas wait instead of failing.
-		pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 		file := "file:" + (&url.URL{Path: path}).EscapedPath()
-		w, err := sql.Open("sqlite", file+"?"+pragmas+"&_txlock=immediate")
+		w, err := sql.Open(SQLiteDriver.Name, SQLiteDriver.DSN(file, true))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		w.SetMaxOpenConns(1)
 		w.SetConnMaxIdleTime(0)
-		r, err := sql.Open("sqlite", file+"?"+pragmas)
+		r, err := sql.Open(SQLiteDriver.Name, SQLiteDriver.DSN(file, false))
 		if err != nil {
 			w.Close()
 			return nil, fmt.Errorf("open sqlite: %w", err)
