@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -43,6 +44,9 @@ type DB struct {
 	turn chan struct{}
 	// stmts holds the SQLite writer's prepared statements (see prepared).
 	stmts *stmtCache
+	// replica is the hot standby that Stale reads from (AttachReplica), nil
+	// without one.
+	replica atomic.Pointer[replica]
 }
 
 // SQLiteDriver is the database/sql driver that Open uses for SQLite files, and
@@ -127,6 +131,9 @@ func (db *DB) Close() error {
 		db.stmts.mu.Unlock()
 	}
 	err := db.writer.Close()
+	if r := db.replica.Swap(nil); r != nil {
+		r.pool.Close()
+	}
 	if db.reader != db.writer {
 		if e := db.reader.Close(); err == nil {
 			err = e
@@ -289,7 +296,39 @@ func (c *stmtCache) prepareWanted(ctx context.Context, pool *sql.DB) {
 
 // View runs fn in a read-only transaction on the reader pool.
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
-	return db.inTx(ctx, db.reader, func(tx *sql.Tx) error {
+	return db.inTx(ctx, db.reader, db.viewFn(ctx, fn))
+}
+
+// Stale runs fn in a read-only transaction that may see data a few seconds
+// old: on the replica when one is attached and its lag is within the bound
+// given to AttachReplica, otherwise on the primary as View does (always on
+// SQLite). Dashboards and statistics read through it; a page someone edits
+// from must use View, which sees the last save.
+func (db *DB) Stale(ctx context.Context, fn func(*Tx) error) error {
+	r := db.replica.Load()
+	if r == nil {
+		return db.View(ctx, fn)
+	}
+	if r.usable(ctx, db) {
+		tx, err := r.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err == nil {
+			r.served.Add(1)
+			return db.runTx(tx, db.viewFn(ctx, fn))
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		// Unreachable since its last check: the primary serves until the
+		// next check finds it again. fn has not run, so nothing is repeated.
+		r.down(err)
+	}
+	r.fellBack.Add(1)
+	return db.View(ctx, fn)
+}
+
+// viewFn wraps fn as the body of a read transaction.
+func (db *DB) viewFn(ctx context.Context, fn func(*Tx) error) func(*sql.Tx) error {
+	return func(tx *sql.Tx) error {
 		t := &Tx{tx: tx, ctx: ctx, Now: db.Now().UTC().Truncate(time.Microsecond), d: db.Dialect}
 		if err := fn(t); err != nil {
 			return err
@@ -298,14 +337,19 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 			return errors.New("store: an audit entry was appended in a read transaction (use Update)")
 		}
 		return nil
-	})
+	}
 }
 
-func (db *DB) inTx(ctx context.Context, pool *sql.DB, fn func(*sql.Tx) error) (err error) {
+func (db *DB) inTx(ctx context.Context, pool *sql.DB, fn func(*sql.Tx) error) error {
 	tx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	return db.runTx(tx, fn)
+}
+
+// runTx runs fn in tx, committing if it returns nil and rolling back otherwise.
+func (db *DB) runTx(tx *sql.Tx, fn func(*sql.Tx) error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			tx.Rollback()
