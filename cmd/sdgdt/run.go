@@ -36,7 +36,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 const usage = `sdgdt — Sổ đánh giá điện tử (electronic assessment book)
 
 Usage:
-  sdgdt serve   [--db DSN] [--addr HOST:PORT] [--demo] [--demo-password P]
+  sdgdt serve   [--db DSN] [--addr HOST:PORT] [--demo] [--demo-password P] [--replica-db DSN] [--replica-max-lag 10s]
   sdgdt migrate [--db DSN]
   sdgdt demo    [--db DSN] --password P [--json] [--scale N]
   sdgdt admin   create-user|reset-password|grant [flags]   (sdgdt admin -h)
@@ -195,6 +195,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	jobsDir := c.str("jobs-dir", "./data/jobs", "where the background print jobs keep their results")
 	caPass := c.str("ca-passphrase", "", "passphrase of the province CA's key, to enrol signers on the web (demo: the demo password)")
 	trustRoots := c.str("trust-roots", "", "PEM file of trusted roots of licensed CAs, besides the province CA")
+	replicaDB := c.str("replica-db", "", "PostgreSQL hot standby of --db (same database) that serves the dashboards' and statistics' reads")
+	replicaLag := c.duration("replica-max-lag", 10*time.Second, "the replica serves while its replay lag is at most this; the primary otherwise")
 	if err := c.parse(args); err != nil {
 		return err
 	}
@@ -209,6 +211,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
+	if *replicaDB != "" {
+		if err := db.AttachReplica(ctx, *replicaDB, *replicaLag); err != nil {
+			return fmt.Errorf("--replica-db: %w", err)
+		}
+		log.Info("read replica attached for dashboards and statistics", "max_lag", replicaLag.String())
+	}
 	cfg := app.DefaultConfig()
 	cfg.IdleTimeout, cfg.AbsoluteTimeout = *idle, *absolute
 	cfg.PublicURL = *publicURL

@@ -15,7 +15,9 @@ import (
 
 // Entry progress: for every teacher, class and subject, the assessments
 // required so far by the school's schedule against those entered. A month's or
-// a term's figures are frozen once the period is over.
+// a term's figures are frozen once the period is over. The dashboards read
+// through DB.Stale (the read replica when one is attached); the freezing job
+// reads the primary.
 
 // ProgressPeriod is what a progress page is about: now, a month, or a term.
 type ProgressPeriod struct {
@@ -181,7 +183,7 @@ type ProgressQuery struct {
 // Progress returns a school's entry progress for a period.
 func (a *App) Progress(ctx context.Context, p *Principal, schoolID int64, q ProgressQuery) (SchoolProgress, error) {
 	var sp SchoolProgress
-	err := a.DB.View(ctx, func(tx *store.Tx) error {
+	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
 		var err error
 		if sp.School, err = tx.School(schoolID); err != nil {
 			return err
@@ -333,7 +335,7 @@ type UnitProgress struct {
 // UnitProgressOf aggregates the progress of every school below a unit.
 func (a *App) UnitProgressOf(ctx context.Context, p *Principal, unitID int64, period string) (UnitProgress, error) {
 	var up UnitProgress
-	err := a.DB.View(ctx, func(tx *store.Tx) error {
+	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
 		var err error
 		if up.Unit, err = tx.Unit(unitID); err != nil {
 			return err

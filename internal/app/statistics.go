@@ -12,7 +12,9 @@ import (
 // Statistics (08-statistics.md): a unit's figures are the sums of its
 // schools' figures, which the store keeps per class and school in the same
 // transaction as the results they count (store/statistics.go). A page view
-// reads one row per school (per class for a school), never a pupil's marks.
+// reads one row per school (per class for a school), never a pupil's marks,
+// through DB.Stale: from the read replica when one is attached (a few
+// seconds behind at most), the figures being a dashboard, not a sheet.
 
 // StatsQuery selects the figures: a school year by name ("" for the current
 // one), a period (hk1, hk2, year; "" for year), and filters by school kind
@@ -118,7 +120,7 @@ func resolveStatsQuery(tx *store.Tx, q *StatsQuery) (sdgdt.SchoolYear, []sdgdt.S
 // directly below it, for whoever may see the unit's statistics.
 func (a *App) UnitStatistics(ctx context.Context, p *Principal, unitID int64, q StatsQuery) (Stats, error) {
 	st := Stats{Query: q}
-	err := a.DB.View(ctx, func(tx *store.Tx) error {
+	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
 		var err error
 		if st.Unit, err = tx.Unit(unitID); err != nil {
 			return err
@@ -187,7 +189,7 @@ func (a *App) UnitStatistics(ctx context.Context, p *Principal, unitID int64, q 
 // and board, and the units above it): read-only inspection from above.
 func (a *App) SchoolStatistics(ctx context.Context, p *Principal, schoolID int64, q StatsQuery) (Stats, error) {
 	st := Stats{Query: q, IsSchool: true}
-	err := a.DB.View(ctx, func(tx *store.Tx) error {
+	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
 		var err error
 		if st.School, err = tx.School(schoolID); err != nil {
 			return err

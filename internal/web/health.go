@@ -119,6 +119,18 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(&b, "# HELP sdgdt_db_wait_seconds_total Time spent waiting for a database connection.\n# TYPE sdgdt_db_wait_seconds_total counter\n")
 	fmt.Fprintf(&b, "sdgdt_db_wait_seconds_total{pool=\"writer\"} %g\nsdgdt_db_wait_seconds_total{pool=\"reader\"} %g\n", wr.WaitDuration.Seconds(), rd.WaitDuration.Seconds())
 	fmt.Fprintf(&b, "# HELP sdgdt_results_computed_total Pupil-years whose results this server computed and stored.\n# TYPE sdgdt_results_computed_total counter\nsdgdt_results_computed_total %d\n", s.app.ResultsComputed())
+	if rs := s.app.DB.ReplicaStats(); rs.Attached {
+		up, lag := 0, rs.Lag.Seconds()
+		if rs.Up {
+			up = 1
+		} else {
+			lag = -1
+		}
+		fmt.Fprintf(&b, "# HELP sdgdt_replica_up Whether the read replica answered its last check, in recovery.\n# TYPE sdgdt_replica_up gauge\nsdgdt_replica_up %d\n", up)
+		fmt.Fprintf(&b, "# HELP sdgdt_replica_lag_seconds Replay lag of the read replica at its last check (-1 when it did not answer).\n# TYPE sdgdt_replica_lag_seconds gauge\nsdgdt_replica_lag_seconds %g\n", lag)
+		fmt.Fprintf(&b, "# HELP sdgdt_replica_reads_total Dashboard and statistics reads, by the server that served them.\n# TYPE sdgdt_replica_reads_total counter\n")
+		fmt.Fprintf(&b, "sdgdt_replica_reads_total{served=\"replica\"} %d\nsdgdt_replica_reads_total{served=\"primary\"} %d\n", rs.Replica, rs.Primary)
+	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write([]byte(b.String()))
 }
