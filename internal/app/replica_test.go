@@ -279,10 +279,11 @@ func TestReplicaLagUnderBurst(t *testing.T) {
 		lsn string
 	}
 	var (
-		mu      sync.Mutex
-		replays []sample
-		done    = make(chan struct{})
-		wg      sync.WaitGroup
+		mu       sync.Mutex
+		replays  []sample
+		measured time.Duration // the largest lag the store's checks found
+		done     = make(chan struct{})
+		wg       sync.WaitGroup
 	)
 	wg.Add(2)
 	go func() { // the standby's replay position
@@ -315,6 +316,9 @@ func TestReplicaLagUnderBurst(t *testing.T) {
 				t.Error(err)
 				return
 			}
+			mu.Lock()
+			measured = max(measured, b.db.ReplicaStats().Lag)
+			mu.Unlock()
 			time.Sleep(50 * time.Millisecond)
 		}
 	}()
@@ -359,9 +363,9 @@ func TestReplicaLagUnderBurst(t *testing.T) {
 	}
 	slices.Sort(lags)
 	ms := func(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
-	t.Logf("%d saves in %s (%.0f saves/s); replication lag: median %s, p95 %s, max %s (polled every 2 ms); dashboard reads during the burst: %d on the replica, %d on the primary; last measured lag %s",
+	t.Logf("%d saves in %s (%.0f saves/s); replication lag: median %s, p95 %s, max %s (polled every 2 ms); dashboard reads during the burst: %d on the replica, %d on the primary; largest lag the store's checks measured %s",
 		saves, burst.Round(time.Millisecond), float64(saves)/burst.Seconds(), ms(lags[len(lags)/2]), ms(lags[len(lags)*95/100]), ms(lags[len(lags)-1]),
-		after.Replica-before.Replica, after.Primary-before.Primary, after.Lag)
+		after.Replica-before.Replica, after.Primary-before.Primary, ms(measured))
 	if lags[len(lags)-1] > 5*time.Second {
 		t.Errorf("max lag %s under a burst of %d saves", lags[len(lags)-1], saves)
 	}

@@ -23,8 +23,12 @@ import (
 // (pg_current_wal_lsn) and then the standby's replay position; a standby that
 // has replayed up to the position read has every transaction committed before
 // the check, so its lag is 0. One that has not is as old as the last check
-// whose position it has replayed; with no such check, the age of its last
-// replayed transaction is the estimate.
+// whose position it has replayed, or as old as its last replayed transaction
+// (it holds every one committed before), whichever is younger: under writes
+// the transaction's age is milliseconds; when WAL other than transactions (a
+// checkpoint) moved an idle primary on, the checks bound it to a second or so.
+// The age compares the standby's clock with the primary's: across machines,
+// keep them in step (NTP).
 
 // replicaCheckEvery is how long a lag measurement is used before the next.
 const replicaCheckEvery = time.Second
@@ -179,15 +183,16 @@ func (r *replica) check(ctx context.Context, db *DB) {
 	for len(r.samples) > 1 && r.samples[1].lsn <= replayLSN {
 		r.samples = r.samples[1:]
 	}
-	switch s := r.samples[0]; {
-	case replayLSN >= curLSN:
+	if replayLSN >= curLSN {
 		r.lag = 0
-	case s.lsn <= replayLSN:
+		return
+	}
+	r.lag = time.Duration(1<<63 - 1) // nothing known: too old
+	if s := r.samples[0]; s.lsn <= replayLSN {
 		r.lag = at.Sub(s.at)
-	case age.Valid:
-		r.lag = time.Duration(max(age.Float64, 0) * float64(time.Second))
-	default:
-		r.lag = time.Duration(1<<63 - 1) // nothing replayed since it started
+	}
+	if age.Valid {
+		r.lag = min(r.lag, time.Duration(max(age.Float64, 0)*float64(time.Second)))
 	}
 }
 
