@@ -43,9 +43,7 @@ func (t *Tx) EnsurePCNLSheets() (int64, error) {
 // competencies) of the pupils studying in a class at one assessment point, in
 // one query.
 func (t *Tx) ClassPointCells(c sdgdt.Class, point string) ([]sdgdt.Cell, error) {
-	rows, err := t.query(`SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version FROM marks m
-		WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.term = $3 AND m.value <> ''
-		AND m.pupil_id IN (SELECT e.pupil_id FROM enrolments e WHERE e.class_id = $4 AND e.status = $5)`,
+	rows, err := t.query(t.classMarks(`m.term = $3 AND m.value <> ''`),
 		c.SchoolID, c.SchoolYearID, point, c.ID, sdgdt.EnrolStudying)
 	if err != nil {
 		return nil, err

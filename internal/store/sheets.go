@@ -121,13 +121,30 @@ func (t *Tx) ClassCells(s sdgdt.Sheet, terms ...string) ([]sdgdt.Cell, error) {
 		args = append(args, term)
 		ph[i] = "$" + itoa(len(args))
 	}
-	rows, err := t.query(`SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version FROM marks m
-		WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.subject = $3 AND m.term IN (`+strings.Join(ph, ",")+`)
-		AND m.pupil_id IN (SELECT e.pupil_id FROM enrolments e WHERE e.class_id = $4 AND e.status = $5)`, args...)
+	rows, err := t.query(t.classMarks(`m.subject = $3 AND m.term IN (`+strings.Join(ph, ",")+`)`), args...)
 	if err != nil {
 		return nil, err
 	}
 	return scanCells(rows)
+}
+
+// classMarks returns the query of the cells, matching cond, of the pupils
+// studying in a class: $1 is the school, $2 the school year, $4 the class, $5
+// the enrolment status. PostgreSQL reads the class's pupils first and then
+// each pupil's cells by the primary key (a lateral subquery, OFFSET 0 so it
+// is not flattened): written as "pupil_id IN (subquery)", its planner, with
+// statistics older than the marks (the first days of a term, after a bulk
+// load), scanned every cell of the school for the subject instead — 50-300 ms
+// a save where this takes under a millisecond. SQLite plans the IN well.
+func (t *Tx) classMarks(cond string) string {
+	const cols = `SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version`
+	if t.d == Postgres {
+		return cols + ` FROM enrolments e CROSS JOIN LATERAL (SELECT * FROM marks m
+			WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.pupil_id = e.pupil_id AND ` + cond + ` OFFSET 0) m
+			WHERE e.class_id = $4 AND e.status = $5`
+	}
+	return cols + ` FROM marks m WHERE m.school_id = $1 AND m.school_year_id = $2 AND ` + cond + `
+		AND m.pupil_id IN (SELECT e.pupil_id FROM enrolments e WHERE e.class_id = $4 AND e.status = $5)`
 }
 
 func scanCells(rows *sql.Rows) ([]sdgdt.Cell, error) {
