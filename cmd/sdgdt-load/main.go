@@ -53,6 +53,7 @@ const password = "Load-Test-Password-2026"
 type config struct {
 	dsn                string
 	teachers, pupils   int
+	schools            int
 	interval, duration time.Duration
 	cellsPerPupil      int
 	pageLoads          int
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&c.dsn, "db", "", "database DSN (default: a temporary SQLite file)")
 	fs.IntVar(&c.teachers, "teachers", 100, "concurrent teachers (one class and sheet each)")
 	fs.IntVar(&c.pupils, "pupils", 45, "pupils per class")
+	fs.IntVar(&c.schools, "schools", 1, "spread the classes and teachers over this many schools (each school's audit chain orders its own writes)")
 	fs.DurationVar(&c.interval, "interval", 2*time.Second, "each teacher saves his sheet this often")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "how long to run")
 	fs.IntVar(&c.cellsPerPupil, "cells", 0, "cells changed per pupil and save (0: every mark of the row: 4 regular, mid-term, end-of-term)")
@@ -105,7 +107,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := db.Analyze(ctx); err != nil { // as after any bulk load
 		return err
 	}
-	fmt.Fprintf(out, "school: %d classes × %d pupils, %d teachers (built in %s) on %s\n", c.teachers, c.pupils, c.teachers, time.Since(start).Round(time.Millisecond), db.Dialect)
+	fmt.Fprintf(out, "school: %d classes × %d pupils, %d teachers, in %d school(s) (built in %s) on %s\n", c.teachers, c.pupils, c.teachers, max(c.schools, 1), time.Since(start).Round(time.Millisecond), db.Dialect)
 
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil)) // requests are logged, as in production, to nowhere
 	srv, err := web.NewServer(a, log, web.Options{Version: "load"})
@@ -422,25 +424,34 @@ func build(ctx context.Context, a *app.App, c config) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	school, err := a.CreateSchool(ctx, sys, unit.ID, "thcs", "Trường THCS Tải Thử", "LOAD-THCS", "")
-	if err != nil {
-		return nil, err
+	var schools []int64
+	for i := range max(c.schools, 1) {
+		name, code := "Trường THCS Tải Thử", "LOAD-THCS"
+		if i > 0 {
+			name, code = fmt.Sprintf("%s %d", name, i+1), fmt.Sprintf("%s-%d", code, i+1)
+		}
+		school, err := a.CreateSchool(ctx, sys, unit.ID, "thcs", name, code, "")
+		if err != nil {
+			return nil, err
+		}
+		schools = append(schools, school.ID)
 	}
 	hash, err := auth.HashPasswordWith(a.Cfg.Argon, password)
 	if err != nil {
 		return nil, err
 	}
-	w := &world{school: school.ID}
+	w := &world{school: schools[0]}
 	for i := 0; i < c.teachers; i++ {
+		school := schools[i%len(schools)]
 		u, _, err := a.CreateUser(ctx, sys, app.NewUserInput{Username: fmt.Sprintf("gv%03d", i), FullName: "Giáo viên " + givenNames[i%len(givenNames)],
-			HomeKind: sdgdt.ScopeSchool, HomeID: school.ID, Password: password, PasswordHash: hash})
+			HomeKind: sdgdt.ScopeSchool, HomeID: school, Password: password, PasswordHash: hash})
 		if err != nil {
 			return nil, err
 		}
 		if err := a.SetupAccount(ctx, sys, u.ID, false, ""); err != nil {
 			return nil, err
 		}
-		cl, err := a.CreateClass(ctx, sys, sdgdt.Class{SchoolID: school.ID, SchoolYearID: year.ID, Grade: 6 + i%4, Name: fmt.Sprintf("%dA%d", 6+i%4, i/4+1), Ruleset: "tt22"})
+		cl, err := a.CreateClass(ctx, sys, sdgdt.Class{SchoolID: school, SchoolYearID: year.ID, Grade: 6 + i%4, Name: fmt.Sprintf("%dA%d", 6+i%4, i/4+1), Ruleset: "tt22"})
 		if err != nil {
 			return nil, err
 		}
@@ -452,7 +463,7 @@ func build(ctx context.Context, a *app.App, c config) (*world, error) {
 			}
 			t.pupils = append(t.pupils, strconv.FormatInt(p.ID, 10))
 		}
-		as, err := a.CreateAssignment(ctx, sys, sdgdt.Assignment{SchoolID: school.ID, ClassID: cl.ID, Subject: "toan", Term: "hk1", TeacherID: u.ID})
+		as, err := a.CreateAssignment(ctx, sys, sdgdt.Assignment{SchoolID: school, ClassID: cl.ID, Subject: "toan", Term: "hk1", TeacherID: u.ID})
 		if err != nil {
 			return nil, err
 		}

@@ -124,44 +124,27 @@ func (a *App) WaitResults() {
 }
 
 // RecomputeStale computes up to limit stale pupil-years and returns how many
-// it looked at. On SQLite, inputs are read on the reader pool and only the
-// results are written, each only if its inputs did not change meanwhile: the
-// one writer is held no longer than the write. On PostgreSQL, where several
-// servers may share the database, the batch is claimed instead: one
-// transaction locks its stale rows, passing by those another server's batch
-// holds, computes them and stores them, so that each is computed once.
+// it looked at. Inputs are read on the reader pool and only the results are
+// written, each only if its inputs did not change meanwhile: no write
+// transaction is held while a batch is read and computed. On PostgreSQL,
+// where several servers may share the database, the batch is first claimed
+// for a while (resultClaim), so that each pupil-year is computed by one
+// server; a save marking a claimed pupil stale again clears the claim.
 func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
-	if a.DB.Dialect.ClaimsRows() {
-		n := 0
-		err := a.DB.Update(ctx, func(tx *store.Tx) error {
-			keys, err := tx.ClaimStaleResults(limit)
-			if err != nil {
-				return err
-			}
-			n = len(keys)
-			for _, g := range groupKeys(keys) {
-				b, err := loadResults(tx, g.school, g.year, g.pupils)
-				if err != nil {
-					return err
-				}
-				if err := b.save(tx, b.evaluate()); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, err
-		}
-		a.computed.Add(int64(n))
-		return n, nil
-	}
 	var keys []sdgdt.ResultKey
-	if err := a.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		keys, err = tx.StaleResults(limit)
-		return err
-	}); err != nil {
+	var err error
+	if a.DB.Dialect.ClaimsRows() {
+		err = a.DB.Update(ctx, func(tx *store.Tx) error {
+			keys, err = tx.ClaimStaleResults(limit, tx.Now.Add(resultClaim))
+			return err
+		})
+	} else {
+		err = a.DB.View(ctx, func(tx *store.Tx) error {
+			keys, err = tx.StaleResults(limit)
+			return err
+		})
+	}
+	if err != nil {
 		return 0, err
 	}
 	for _, g := range groupKeys(keys) {
@@ -171,6 +154,11 @@ func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
 	}
 	return len(keys), nil
 }
+
+// resultClaim is how long a server's claim on a batch of stale results
+// lasts: far longer than a batch takes, short enough that the batches of a
+// server that stopped are taken over soon.
+const resultClaim = 2 * time.Minute
 
 // keyGroup is the pupils of one school and year among some result keys.
 type keyGroup struct {

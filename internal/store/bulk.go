@@ -285,6 +285,13 @@ func (db *DB) BulkLoad(ctx context.Context, b *BulkSchool) error {
 				return err
 			}
 		}
+		// A school's load need not wait for its WAL to reach the disk: a
+		// crash loses at most the last loads of a build that is started
+		// again on a new database anyway, and FinishBulk's statements,
+		// committed synchronously, flush every load before them.
+		if _, err := sqlTx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
+		}
 	}
 	b.Took = map[string]time.Duration{}
 	for _, tb := range b.tables(t.Now) {
@@ -386,12 +393,68 @@ var bulkReferences = [][3]string{
 	{"primary_results", "school_id", "schools"}, {"primary_results", "pupil_id", "pupils"},
 }
 
-// FinishBulk ends a bulk load: on PostgreSQL it checks every reference the
-// load wrote (whole-table anti-joins, far cheaper than the per-row checks
-// it skipped) and moves the id sequences past the ids it assigned; then it
-// refreshes the planner's statistics (DB.Analyze).
+// bulkDeferred are the tables whose indexes a PostgreSQL bulk load builds
+// after their rows rather than keeping them up to date row by row: the 63 M
+// marks and history rows of a province spent most of their COPY in the two
+// multi-column btrees (the primary key of marks, the history's cell index).
+// Their identity primary keys, filled in order, are kept.
+var bulkDeferred = []string{"marks", "mark_changes"}
+
+// BeginBulk prepares an empty database for BulkLoad. On PostgreSQL it drops
+// the indexes of bulkDeferred (their definitions read from the catalogue,
+// so they are built again exactly as the migrations made them) and keeps
+// their definitions for FinishBulk: a load that fails before FinishBulk
+// leaves a database without them, to be dropped (the demo command says so).
+func (db *DB) BeginBulk(ctx context.Context) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	for _, table := range bulkDeferred {
+		rows, err := db.writer.QueryContext(ctx, `SELECT i.relname, pg_get_indexdef(i.oid), COALESCE(c.conname, ''), COALESCE(pg_get_constraintdef(c.oid), '')
+			FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.contype = 'p'
+			WHERE x.indrelid = $1::regclass AND pg_get_indexdef(i.oid) NOT LIKE '%(id)'
+			ORDER BY i.relname`, table)
+		if err != nil {
+			return fmt.Errorf("indexes of %s: %w", table, err)
+		}
+		var drops []string
+		for rows.Next() {
+			var index, def, con, condef string
+			if err := rows.Scan(&index, &def, &con, &condef); err != nil {
+				rows.Close()
+				return err
+			}
+			if con != "" {
+				drops = append(drops, `ALTER TABLE `+table+` DROP CONSTRAINT `+con)
+				db.bulkIndexes = append(db.bulkIndexes, `ALTER TABLE `+table+` ADD CONSTRAINT `+con+` `+condef)
+			} else {
+				drops = append(drops, `DROP INDEX `+index)
+				db.bulkIndexes = append(db.bulkIndexes, def)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, q := range drops {
+			if _, err := db.writer.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("bulk load: %s: %w", q, err)
+			}
+		}
+	}
+	return nil
+}
+
+// FinishBulk ends a bulk load: on PostgreSQL it builds the indexes that
+// BeginBulk dropped, checks every reference the load wrote (whole-table
+// anti-joins, far cheaper than the per-row checks it skipped) and moves the
+// id sequences past the ids it assigned; then it refreshes the planner's
+// statistics (DB.Analyze).
 func (db *DB) FinishBulk(ctx context.Context) error {
 	if db.Dialect == Postgres {
+		if err := db.buildBulkIndexes(ctx); err != nil {
+			return err
+		}
 		for _, r := range bulkReferences {
 			var n int64
 			q := `SELECT COUNT(*) FROM ` + r[0] + ` t WHERE t.` + r[1] + ` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ` + r[2] + ` p WHERE p.id = t.` + r[1] + `)`
@@ -409,6 +472,31 @@ func (db *DB) FinishBulk(ctx context.Context) error {
 		}
 	}
 	return db.Analyze(ctx)
+}
+
+// buildBulkIndexes builds the indexes BeginBulk dropped, one after the other
+// on one connection given a large sort memory (PostgreSQL builds each with
+// its parallel workers).
+func (db *DB) buildBulkIndexes(ctx context.Context) error {
+	if len(db.bulkIndexes) == 0 {
+		return nil
+	}
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET maintenance_work_mem = '1GB'`); err != nil {
+		return err
+	}
+	for _, q := range db.bulkIndexes {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("bulk load: %s: %w", q, err)
+		}
+	}
+	db.bulkIndexes = nil
+	_, err = conn.ExecContext(ctx, `RESET maintenance_work_mem`)
+	return err
 }
 
 // bulkLoadRows returns the cells a bulk load's history rows hold, for

@@ -44,6 +44,9 @@ type DB struct {
 	turn chan struct{}
 	// stmts holds the SQLite writer's prepared statements (see prepared).
 	stmts *stmtCache
+	// bulkIndexes are the statements that build again the indexes a bulk
+	// load dropped (BeginBulk, FinishBulk).
+	bulkIndexes []string
 	// replica is the hot standby that Stale reads from (AttachReplica), nil
 	// without one.
 	replica atomic.Pointer[replica]

@@ -99,7 +99,7 @@ func (t *Tx) Retests(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Retest, 
 // the stored results of some pupils must be computed again.
 func (t *Tx) MarkResultsStale(schoolID, yearID, classID int64, pupilIDs []int64) error {
 	return t.upsertStale(schoolID, yearID, classID, pupilIDs,
-		` ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET stale = TRUE, gen = pupil_results.gen + 1`)
+		` ON CONFLICT (school_id, school_year_id, pupil_id) DO UPDATE SET stale = TRUE, gen = pupil_results.gen + 1, claimed_until = NULL`)
 }
 
 // MarkResultsStaleIfMissing makes sure every pupil has a result row, stale
@@ -136,22 +136,39 @@ func (t *Tx) upsertStale(schoolID, yearID, classID int64, pupilIDs []int64, onCo
 // StaleResults returns up to limit pupil-years whose results must be computed
 // again, grouped by school and year.
 func (t *Tx) StaleResults(limit int) ([]sdgdt.ResultKey, error) {
-	return t.staleResults(limit, "")
+	return t.staleResults(limit)
 }
 
-// ClaimStaleResults is StaleResults for a write transaction that computes
-// and stores them: on PostgreSQL it locks the rows it returns until the
-// transaction ends and passes by those another transaction holds, so that
-// servers sharing the database each compute their own rows.
-func (t *Tx) ClaimStaleResults(limit int) ([]sdgdt.ResultKey, error) {
-	return t.staleResults(limit, t.d.forUpdateSkipLocked())
-}
-
-func (t *Tx) staleResults(limit int, lock string) ([]sdgdt.ResultKey, error) {
-	rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, gen FROM pupil_results WHERE stale ORDER BY school_id, school_year_id, pupil_id LIMIT ` + itoa(limit) + lock)
+// ClaimStaleResults claims up to limit stale pupil-years for this server
+// until the time given, passing by those another server claimed and has not
+// given up (a server that stops leaves its claims to expire). The claim is
+// committed at once: the batch is then read, computed and stored as on SQLite,
+// without holding the rows, so that servers sharing a PostgreSQL database each
+// compute their own rows and a save is never kept waiting by a batch.
+func (t *Tx) ClaimStaleResults(limit int, until time.Time) ([]sdgdt.ResultKey, error) {
+	rows, err := t.query(`UPDATE pupil_results SET claimed_until = $1 WHERE (school_id, school_year_id, pupil_id) IN (
+			SELECT school_id, school_year_id, pupil_id FROM pupil_results WHERE stale AND (claimed_until IS NULL OR claimed_until < $2)
+			ORDER BY school_id, school_year_id, pupil_id LIMIT `+itoa(limit)+t.d.forUpdateSkipLocked()+`)
+		RETURNING school_id, school_year_id, pupil_id, gen`, until, t.Now)
 	if err != nil {
 		return nil, err
 	}
+	out, err := scanResultKeys(rows)
+	slices.SortFunc(out, func(a, b sdgdt.ResultKey) int {
+		return cmp.Or(cmp.Compare(a.SchoolID, b.SchoolID), cmp.Compare(a.SchoolYearID, b.SchoolYearID), cmp.Compare(a.PupilID, b.PupilID))
+	})
+	return out, err
+}
+
+func (t *Tx) staleResults(limit int) ([]sdgdt.ResultKey, error) {
+	rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, gen FROM pupil_results WHERE stale ORDER BY school_id, school_year_id, pupil_id LIMIT ` + itoa(limit))
+	if err != nil {
+		return nil, err
+	}
+	return scanResultKeys(rows)
+}
+
+func scanResultKeys(rows *sql.Rows) ([]sdgdt.ResultKey, error) {
 	defer rows.Close()
 	var out []sdgdt.ResultKey
 	for rows.Next() {

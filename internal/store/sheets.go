@@ -161,21 +161,26 @@ func scanCells(rows *sql.Rows) ([]sdgdt.Cell, error) {
 }
 
 // PupilCells returns every cell of some pupils in a school year (comments and
-// other free text left out when marksOnly), in chunked queries.
+// other free text left out when marksOnly), in chunked queries. On PostgreSQL
+// each pupil's cells are read by the primary key, whatever the planner's
+// statistics say (see classMarks): with the IN list it scanned the school's
+// year when the year was newer than its statistics.
 func (t *Tx) PupilCells(schoolID, yearID int64, pupilIDs []int64, marksOnly bool) ([]sdgdt.Cell, error) {
+	cond := ""
+	if marksOnly {
+		cond = ` AND m.field <> 'comment' AND m.field <> 'exemption' AND m.value <> ''`
+	}
 	var out []sdgdt.Cell
 	for start := 0; start < len(pupilIDs); start += 500 {
-		end := min(start+500, len(pupilIDs))
+		part := pupilIDs[start:min(start+500, len(pupilIDs))]
 		args := []any{schoolID, yearID}
-		ph := make([]string, 0, end-start)
-		for _, id := range pupilIDs[start:end] {
-			args = append(args, id)
-			ph = append(ph, "$"+itoa(len(args)))
-		}
-		q := `SELECT pupil_id, subject, term, field, value, sheet_id, sheet_version FROM marks
-			WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (` + strings.Join(ph, ",") + `)`
-		if marksOnly {
-			q += ` AND field <> 'comment' AND field <> 'exemption' AND value <> ''`
+		q := `SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version FROM marks m
+			WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.pupil_id IN (` + inList(&args, part) + `)` + cond
+		if t.d == Postgres {
+			args = []any{schoolID, yearID, part}
+			q = `SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version
+				FROM unnest($3::bigint[]) AS p(id) CROSS JOIN LATERAL (SELECT * FROM marks m
+				WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.pupil_id = p.id` + cond + ` OFFSET 0) m`
 		}
 		rows, err := t.query(q, args...)
 		if err != nil {

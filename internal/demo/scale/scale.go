@@ -119,13 +119,16 @@ func Build(ctx context.Context, a *app.App, opt Options) (Summary, error) {
 	}
 	b.sum.Setup = time.Since(start)
 	loadStart := time.Now()
-	if err := b.load(plans); err != nil {
+	if err := a.DB.BeginBulk(ctx); err != nil {
 		return b.sum, err
+	}
+	if err := b.load(plans); err != nil {
+		return b.sum, fmt.Errorf("%w (cơ sở dữ liệu chưa nạp xong: hãy xóa và tạo lại nó trước khi chạy lại lệnh)", err)
 	}
 	b.sum.Load = time.Since(loadStart)
 	finish := time.Now()
 	if err := a.DB.FinishBulk(ctx); err != nil {
-		return b.sum, err
+		return b.sum, fmt.Errorf("%w (cơ sở dữ liệu chưa nạp xong: hãy xóa và tạo lại nó trước khi chạy lại lệnh)", err)
 	}
 	b.sum.Finish = time.Since(finish)
 	b.sum.Elapsed = time.Since(start)

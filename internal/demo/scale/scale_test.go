@@ -2,6 +2,7 @@ package scale_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -47,9 +48,21 @@ func TestBuild(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		a := newApp(db)
+		before, err := db.Tables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		sum, err := scale.Build(ctx, a, scale.Options{Schools: 5, Password: password})
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The indexes the load dropped on PostgreSQL are built again as they were.
+		after, err := db.Tables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(before, after) {
+			t.Fatalf("the schema changed with the load:\nbefore %+v\nafter  %+v", before, after)
 		}
 		t.Logf("%d schools %v, %d classes, %d pupils, %d marks, %d rows in %s (%.0f rows/s)", sum.Schools, sum.SchoolsByKind, sum.Classes, sum.Pupils,
 			sum.Marks, sum.Rows, sum.Elapsed.Round(time.Millisecond), sum.RowsPerSecond())
