@@ -40,3 +40,18 @@ type ProgressSnapshot struct {
 	Entered   int
 	TakenAt   time.Time
 }
+
+// ProgressSummary is a school's entry progress for a period as the job last
+// counted it, for the dashboards of the units above it: the same figures as
+// the school's own page, without its rows.
+type ProgressSummary struct {
+	SchoolID     int64
+	SchoolYearID int64
+	Period       string // "" (up to now), a month "2026-10", or "hk1", "hk2"
+	Teachers     int
+	Required     int
+	Entered      int
+	Frozen       bool
+	AuditSeq     int64 // the school's audit chain when counted: a later entry may change them
+	ComputedAt   time.Time
+}

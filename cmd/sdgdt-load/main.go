@@ -48,7 +48,8 @@ func main() {
 	}
 }
 
-const password = "Load-Test-Password-2026"
+// password is every load account's (-password for a province set).
+var password = "Load-Test-Password-2026"
 
 type config struct {
 	dsn                string
@@ -59,6 +60,8 @@ type config struct {
 	pageLoads          int
 	closed             int
 	closedFor          time.Duration
+	province           bool
+	workers            int
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -74,6 +77,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&c.pageLoads, "page-loads", 100, "grid page loads to time after the run")
 	fs.IntVar(&c.closed, "closed", 0, "after the open loop, this many clients save back to back (closed loop), then the same writes run as a raw loop on the store")
 	fs.DurationVar(&c.closedFor, "closed-for", 20*time.Second, "how long the closed and the raw loop each run")
+	fs.BoolVar(&c.province, "province", false, "use the province that `sdgdt demo --scale N` built in -db: its teachers save their sheets (-teachers of them, one a secondary school), then the statistics and dashboards of the Sở and the year recompute of every school are timed")
+	fs.StringVar(&password, "password", password, "with -province: the password the set was built with")
+	fs.IntVar(&c.workers, "workers", 4, "with -province: workers of the year recompute (PostgreSQL)")
 	hold := fs.Bool("hold-results", false, "hold the background recomputation of results until the load ends (diagnostic)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
 	printBooks := fs.String("print-books", "", "while the teachers save, print every class book of the school for this term (hk1, hk2, year) as the bulk print job does, and time it")
@@ -98,16 +104,27 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	cfg := app.DefaultConfig()
 	cfg.Argon = auth.TestParams // sign-in speed is not what is measured
+	if c.province {
+		cfg.MFARoles = map[string]bool{} // the measuring board member signs in without a second factor
+	}
 	a := app.New(db, cfg, nil)
 	start := time.Now()
-	w, err := build(ctx, a, c)
-	if err != nil {
-		return fmt.Errorf("build the school: %w %v", err, sdgdt.ErrorFields(err))
+	var w *world
+	if c.province {
+		if w, err = provinceWorld(ctx, a, c.teachers); err != nil {
+			return err
+		}
+		c.pupils = len(w.teachers[0].pupils)
+		fmt.Fprintf(out, "province: %d teachers of mathematics, one a secondary school, %d pupils in the first one's class, on %s\n", len(w.teachers), c.pupils, db.Dialect)
+	} else {
+		if w, err = build(ctx, a, c); err != nil {
+			return fmt.Errorf("build the school: %w %v", err, sdgdt.ErrorFields(err))
+		}
+		if err := db.Analyze(ctx); err != nil { // as after any bulk load
+			return err
+		}
+		fmt.Fprintf(out, "school: %d classes × %d pupils, %d teachers, in %d school(s) (built in %s) on %s\n", c.teachers, c.pupils, c.teachers, max(c.schools, 1), time.Since(start).Round(time.Millisecond), db.Dialect)
 	}
-	if err := db.Analyze(ctx); err != nil { // as after any bulk load
-		return err
-	}
-	fmt.Fprintf(out, "school: %d classes × %d pupils, %d teachers, in %d school(s) (built in %s) on %s\n", c.teachers, c.pupils, c.teachers, max(c.schools, 1), time.Since(start).Round(time.Millisecond), db.Dialect)
 
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil)) // requests are logged, as in production, to nowhere
 	srv, err := web.NewServer(a, log, web.Options{Version: "load"})
@@ -378,6 +395,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		sheets = append(sheets, time.Since(t0))
 	}
 	printLatencies(out, "GET /api/v1/sheets/{id}", sheets)
+	if c.province {
+		if err := provinceDashboards(ctx, a, base, password, c.pageLoads, out); err != nil {
+			return err
+		}
+		if err := provinceRecompute(ctx, a, c.workers, out); err != nil {
+			return err
+		}
+	}
 	if nerr > 0 {
 		return errors.New("the load had errors")
 	}

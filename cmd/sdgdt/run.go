@@ -321,6 +321,24 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 	}()
+	// The dashboards of units read each school's progress as counted by this
+	// job, a few minutes after the school's data changed.
+	go func() {
+		t := time.NewTicker(5 * time.Minute)
+		defer t.Stop()
+		for {
+			if n, err := a.RefreshProgressSummaries(ctx); err != nil {
+				log.Warn("count progress summaries", "err", err)
+			} else if n > 0 {
+				log.Info("counted progress summaries", "summaries", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
 	// Background print jobs: queued and unfinished ones are taken up again.
 	jobs := archive.NewRunner(a, *jobsDir, log)
 	go jobs.Run(ctx)

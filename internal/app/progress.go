@@ -9,6 +9,7 @@ import (
 
 	"sdgdt"
 	"sdgdt/internal/assess"
+	"sdgdt/internal/audit"
 	"sdgdt/internal/store"
 	"sdgdt/internal/viet"
 )
@@ -155,6 +156,11 @@ type SchoolProgress struct {
 	Required int
 	Entered  int
 	Frozen   bool // figures read from a snapshot
+	// TeacherCount is len(Teachers), or the count of a summary (the
+	// dashboards of units read summaries, without rows or teachers).
+	TeacherCount int
+	// CountedAt is when the job counted a summary; zero for live figures.
+	CountedAt time.Time
 }
 
 // Rate is the school's rate.
@@ -323,6 +329,7 @@ func filterProgress(sp *SchoolProgress, q ProgressQuery) {
 		}
 	}
 	sort.SliceStable(sp.Teachers, less)
+	sp.TeacherCount = len(sp.Teachers)
 }
 
 // UnitProgress is a unit's view: each school below it with its rate.
@@ -330,9 +337,14 @@ type UnitProgress struct {
 	Unit    sdgdt.Unit
 	Period  ProgressPeriod
 	Schools []SchoolProgress
+	// CountedAt is the oldest summary shown (zero when every school was
+	// counted live).
+	CountedAt time.Time
 }
 
-// UnitProgressOf aggregates the progress of every school below a unit.
+// UnitProgressOf aggregates the progress of every school below a unit. It
+// reads the summaries the job counts (RefreshProgressSummaries): a school
+// without one yet is counted live, from its cells' history.
 func (a *App) UnitProgressOf(ctx context.Context, p *Principal, unitID int64, period string) (UnitProgress, error) {
 	var up UnitProgress
 	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
@@ -343,23 +355,115 @@ func (a *App) UnitProgressOf(ctx context.Context, p *Principal, unitID int64, pe
 		if !Can(p, ActViewProgress, UnitTarget(up.Unit)) {
 			return forbidden()
 		}
+		y, err := tx.CurrentYear()
+		if err != nil {
+			return err
+		}
+		if up.Period, err = parsePeriod(period, y, tx.Now); err != nil {
+			return err
+		}
 		schools, err := tx.SchoolsBelow(up.Unit.Path)
 		if err != nil {
 			return err
 		}
+		counted, err := tx.ProgressSummaries(up.Unit.Path, y.ID, period)
+		if err != nil {
+			return err
+		}
 		for _, s := range schools {
-			sp := SchoolProgress{School: s}
-			if err := a.fillProgress(tx, &sp, ProgressQuery{Period: period}); err != nil {
-				return err
+			sp := SchoolProgress{School: s, Year: y, Period: up.Period}
+			if c, ok := counted[s.ID]; ok {
+				sp.Required, sp.Entered, sp.Frozen, sp.TeacherCount, sp.CountedAt = c.Required, c.Entered, c.Frozen, c.Teachers, c.ComputedAt
+				if up.CountedAt.IsZero() || c.ComputedAt.Before(up.CountedAt) {
+					up.CountedAt = c.ComputedAt
+				}
+			} else {
+				if err := a.fillProgress(tx, &sp, ProgressQuery{Period: period}); err != nil {
+					return err
+				}
+				filterProgress(&sp, ProgressQuery{})
+				sp.Rows, sp.Teachers = nil, nil
 			}
-			filterProgress(&sp, ProgressQuery{})
-			up.Period = sp.Period
-			sp.Rows = nil
 			up.Schools = append(up.Schools, sp)
 		}
 		return nil
 	})
 	return up, err
+}
+
+// summaryMaxAge is how long the summary of a period not over yet stands
+// without the school's data changing: due dates pass with the days, and
+// with them what is required.
+const summaryMaxAge = time.Hour
+
+// RefreshProgressSummaries counts again, for the dashboards of units, the
+// progress of each school whose data changed since its summary was counted
+// (its audit chain moved on), for the current period and every period of
+// the year that is over, and returns how many it counted. serve runs it
+// every few minutes; counting a school reads its cells' history (50-100 ms
+// for a school of a thousand pupils), outside any write transaction.
+func (a *App) RefreshProgressSummaries(ctx context.Context) (int, error) {
+	var schools []sdgdt.School
+	var y sdgdt.SchoolYear
+	err := a.DB.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if y, err = tx.CurrentYear(); err != nil {
+			return err
+		}
+		schools, err = tx.SchoolsBelow("/")
+		return err
+	})
+	if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND {
+		return 0, nil // no school year yet
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range schools {
+		var fresh []sdgdt.ProgressSummary
+		err := a.DB.View(ctx, func(tx *store.Tx) error {
+			seq, _, err := tx.ChainHead(audit.ChainFor(s.ID))
+			if err != nil {
+				return err
+			}
+			have, err := tx.SchoolProgressSummaries(s.ID, y.ID)
+			if err != nil {
+				return err
+			}
+			for _, period := range append([]string{""}, closedPeriods(y, tx.Now)...) {
+				if c, ok := have[period]; ok && c.AuditSeq == seq && (period != "" || tx.Now.Sub(c.ComputedAt) < summaryMaxAge) {
+					continue
+				}
+				sp := SchoolProgress{School: s}
+				if err := a.fillProgress(tx, &sp, ProgressQuery{Period: period}); err != nil {
+					return err
+				}
+				filterProgress(&sp, ProgressQuery{})
+				fresh = append(fresh, sdgdt.ProgressSummary{SchoolID: s.ID, SchoolYearID: y.ID, Period: period, Teachers: sp.TeacherCount,
+					Required: sp.Required, Entered: sp.Entered, Frozen: sp.Frozen, AuditSeq: seq})
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		if len(fresh) == 0 {
+			continue
+		}
+		if err := a.DB.Update(ctx, func(tx *store.Tx) error {
+			for _, c := range fresh {
+				if err := tx.SaveProgressSummary(c); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return n, err
+		}
+		n += len(fresh)
+	}
+	return n, nil
 }
 
 // SetSchedule sets the due dates of a term's assessments at a school.

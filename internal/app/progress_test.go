@@ -68,3 +68,65 @@ func TestProgressFreeze(t *testing.T) {
 		}
 	})
 }
+
+// TestProgressSummaries checks that a unit's dashboard reads the summaries
+// the job counts, with the figures the schools' own pages show, that a school
+// without one is counted live, and that the job counts again only the schools
+// whose data changed.
+func TestProgressSummaries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := newBook(t, newWorld(t, db), 3)
+		board := b.as("a1.leader")
+		school := b.school["A1"]
+		if _, err := b.patch("a1.math", "toan.hk1", 0, ch(b.pupils[0], "regular[0]", num("8"))); err != nil {
+			t.Fatal(err)
+		}
+		live, err := b.a.Progress(b.ctx, board, school.ID, app.ProgressQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		unit := func() app.SchoolProgress {
+			t.Helper()
+			up, err := b.a.UnitProgressOf(b.ctx, b.sys, school.UnitID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sp := range up.Schools {
+				if sp.School.ID == school.ID {
+					return sp
+				}
+			}
+			t.Fatalf("school %d not on its unit's dashboard", school.ID)
+			return app.SchoolProgress{}
+		}
+		if sp := unit(); !sp.CountedAt.IsZero() || sp.Entered != live.Entered || sp.Required != live.Required || sp.TeacherCount != len(live.Teachers) {
+			t.Fatalf("before the job: counted at %v, %d/%d by %d teachers, want live %d/%d by %d", sp.CountedAt, sp.Entered, sp.Required, sp.TeacherCount,
+				live.Entered, live.Required, len(live.Teachers))
+		}
+		n, err := b.a.RefreshProgressSummaries(b.ctx)
+		if err != nil || n == 0 {
+			t.Fatalf("job counted %d (%v)", n, err)
+		}
+		if again, err := b.a.RefreshProgressSummaries(b.ctx); err != nil || again != 0 {
+			t.Fatalf("second run counted %d (%v), want 0: nothing changed", again, err)
+		}
+		sp := unit()
+		if sp.CountedAt.IsZero() || sp.Entered != live.Entered || sp.Required != live.Required || sp.TeacherCount != len(live.Teachers) {
+			t.Fatalf("summary: counted at %v, %d/%d by %d teachers, want %d/%d by %d", sp.CountedAt, sp.Entered, sp.Required, sp.TeacherCount,
+				live.Entered, live.Required, len(live.Teachers))
+		}
+		// A new mark: the dashboard shows the summary until the job counts again.
+		if _, err := b.patch("a1.math", "toan.hk1", 1, ch(b.pupils[1], "regular[0]", num("9"))); err != nil {
+			t.Fatal(err)
+		}
+		if sp := unit(); sp.Entered != live.Entered {
+			t.Fatalf("before the job ran again: entered %d, want the summary's %d", sp.Entered, live.Entered)
+		}
+		if n, err := b.a.RefreshProgressSummaries(b.ctx); err != nil || n == 0 {
+			t.Fatalf("job after a change counted %d (%v)", n, err)
+		}
+		if sp := unit(); sp.Entered != live.Entered+1 {
+			t.Fatalf("after the job: entered %d, want %d", sp.Entered, live.Entered+1)
+		}
+	})
+}

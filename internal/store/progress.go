@@ -123,3 +123,55 @@ func (t *Tx) Snapshots(schoolID int64, period string) (map[int64]sdgdt.ProgressS
 	}
 	return out, rows.Err()
 }
+
+// SaveProgressSummary stores a school's counted progress for a period.
+func (t *Tx) SaveProgressSummary(s sdgdt.ProgressSummary) error {
+	_, err := t.exec(`INSERT INTO progress_summaries (school_id, school_year_id, period, teachers, required, entered, frozen, audit_seq, computed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (school_id, school_year_id, period) DO UPDATE SET teachers = excluded.teachers,
+		required = excluded.required, entered = excluded.entered, frozen = excluded.frozen, audit_seq = excluded.audit_seq, computed_at = excluded.computed_at`,
+		s.SchoolID, s.SchoolYearID, s.Period, s.Teachers, s.Required, s.Entered, s.Frozen, s.AuditSeq, t.Now)
+	return err
+}
+
+const summaryColumns = `p.school_id, p.school_year_id, p.period, p.teachers, p.required, p.entered, p.frozen, p.audit_seq, p.computed_at`
+
+// ProgressSummaries returns the counted progress of a period of the schools
+// below a unit path, by school.
+func (t *Tx) ProgressSummaries(unitPath string, yearID int64, period string) (map[int64]sdgdt.ProgressSummary, error) {
+	ss, err := t.progressSummaries(`SELECT `+summaryColumns+` FROM progress_summaries p JOIN schools s ON s.id = p.school_id
+		WHERE s.unit_path LIKE $1 AND p.school_year_id = $2 AND p.period = $3`, unitPath+"%", yearID, period)
+	out := map[int64]sdgdt.ProgressSummary{}
+	for _, s := range ss {
+		out[s.SchoolID] = s
+	}
+	return out, err
+}
+
+// SchoolProgressSummaries returns a school's counted progress of a year, by
+// period.
+func (t *Tx) SchoolProgressSummaries(schoolID, yearID int64) (map[string]sdgdt.ProgressSummary, error) {
+	ss, err := t.progressSummaries(`SELECT `+summaryColumns+` FROM progress_summaries p WHERE p.school_id = $1 AND p.school_year_id = $2`, schoolID, yearID)
+	out := map[string]sdgdt.ProgressSummary{}
+	for _, s := range ss {
+		out[s.Period] = s
+	}
+	return out, err
+}
+
+func (t *Tx) progressSummaries(q string, args ...any) ([]sdgdt.ProgressSummary, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []sdgdt.ProgressSummary
+	for rows.Next() {
+		var s sdgdt.ProgressSummary
+		if err := rows.Scan(&s.SchoolID, &s.SchoolYearID, &s.Period, &s.Teachers, &s.Required, &s.Entered, &s.Frozen, &s.AuditSeq, &s.ComputedAt); err != nil {
+			return nil, err
+		}
+		s.ComputedAt = s.ComputedAt.UTC()
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -255,7 +256,17 @@ func (s *Server) correctionSubmit(r *http.Request, p *app.Principal, pg *Page) (
 	if err != nil {
 		return "", "", err
 	}
-	f := pg.Form
+	cells := correctionCells(r, pg.Form, func(field, value string) bool {
+		return field != "comment" && field != "exemption" && value != "" && value[0] >= '0' && value[0] <= '9'
+	})
+	c, err := s.app.RequestCorrection(r.Context(), p, id, cells, pg.Form.Get("reason"))
+	return schoolURL(c.SchoolID, "corrections"), "requested", err
+}
+
+// correctionCells reads the rows of a correction form (pupil, field and new
+// value of rows 0-19; empty rows skipped); number tells the values entered
+// as numbers.
+func correctionCells(r *http.Request, f url.Values, number func(field, value string) bool) []app.CorrectionCellInput {
 	var cells []app.CorrectionCellInput
 	for i := 0; i < 20; i++ {
 		n := strconv.Itoa(i)
@@ -263,14 +274,10 @@ func (s *Server) correctionSubmit(r *http.Request, p *app.Principal, pg *Page) (
 		if pupil == 0 && value == "" {
 			continue
 		}
-		v := app.CellValue{Text: value, Null: value == ""}
-		if field != "comment" && field != "exemption" {
-			v.Number = value != "" && (value[0] >= '0' && value[0] <= '9')
-		}
+		v := app.CellValue{Text: value, Null: value == "", Number: number(field, value)}
 		cells = append(cells, app.CorrectionCellInput{PupilID: pupil, Field: field, Value: v})
 	}
-	c, err := s.app.RequestCorrection(r.Context(), p, id, cells, f.Get("reason"))
-	return schoolURL(c.SchoolID, "corrections"), "requested", err
+	return cells
 }
 
 // classCorrectionData is the page where the homeroom teacher (or a subject
@@ -303,15 +310,7 @@ func (s *Server) classCorrectionSubmit(r *http.Request, p *app.Principal, pg *Pa
 		return "", "", err
 	}
 	f := pg.Form
-	var cells []app.CorrectionCellInput
-	for i := 0; i < 20; i++ {
-		n := strconv.Itoa(i)
-		pupil, field, value := formID(r, "pupil"+n), f.Get("field"+n), f.Get("value"+n)
-		if pupil == 0 && value == "" {
-			continue
-		}
-		cells = append(cells, app.CorrectionCellInput{PupilID: pupil, Field: field, Value: app.CellValue{Text: value, Null: value == ""}})
-	}
+	cells := correctionCells(r, f, func(string, string) bool { return false }) // homeroom values are text
 	c, err := s.app.RequestClassCorrection(r.Context(), p, id, f.Get("term"), cells, f.Get("reason"))
 	return schoolURL(c.SchoolID, "corrections"), "requested", err
 }
