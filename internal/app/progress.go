@@ -391,6 +391,21 @@ func (a *App) UnitProgressOf(ctx context.Context, p *Principal, unitID int64, pe
 	return up, err
 }
 
+// snapshotSummary sums a school's frozen figures of a period, as its own
+// page shows them (fillProgress lays the same snapshot over the sheets; a
+// sheet made after the freeze is left out here).
+func snapshotSummary(schoolID, yearID int64, period string, seq int64, frozen map[int64]sdgdt.ProgressSnapshot) sdgdt.ProgressSummary {
+	c := sdgdt.ProgressSummary{SchoolID: schoolID, SchoolYearID: yearID, Period: period, Frozen: true, AuditSeq: seq}
+	teachers := map[int64]bool{}
+	for _, f := range frozen {
+		c.Required += f.Required
+		c.Entered += f.Entered
+		teachers[f.TeacherID] = true
+	}
+	c.Teachers = len(teachers)
+	return c
+}
+
 // summaryMaxAge is how long the summary of a period not over yet stands
 // without the school's data changing: due dates pass with the days, and
 // with them what is required.
@@ -432,7 +447,21 @@ func (a *App) RefreshProgressSummaries(ctx context.Context) (int, error) {
 				return err
 			}
 			for _, period := range append([]string{""}, closedPeriods(y, tx.Now)...) {
-				if c, ok := have[period]; ok && c.AuditSeq == seq && (period != "" || tx.Now.Sub(c.ComputedAt) < summaryMaxAge) {
+				c, ok := have[period]
+				if ok && (c.Frozen || c.AuditSeq == seq && (period != "" || tx.Now.Sub(c.ComputedAt) < summaryMaxAge)) {
+					continue
+				}
+				if period != "" {
+					// A period that is over: the sums of its snapshot, once
+					// FreezeProgress has made it (until then the dashboard
+					// counts the school live).
+					frozen, err := tx.Snapshots(s.ID, snapshotKey(y, period))
+					if err != nil {
+						return err
+					}
+					if len(frozen) > 0 {
+						fresh = append(fresh, snapshotSummary(s.ID, y.ID, period, seq, frozen))
+					}
 					continue
 				}
 				sp := SchoolProgress{School: s}
@@ -441,7 +470,7 @@ func (a *App) RefreshProgressSummaries(ctx context.Context) (int, error) {
 				}
 				filterProgress(&sp, ProgressQuery{})
 				fresh = append(fresh, sdgdt.ProgressSummary{SchoolID: s.ID, SchoolYearID: y.ID, Period: period, Teachers: sp.TeacherCount,
-					Required: sp.Required, Entered: sp.Entered, Frozen: sp.Frozen, AuditSeq: seq})
+					Required: sp.Required, Entered: sp.Entered, AuditSeq: seq})
 			}
 			return nil
 		})

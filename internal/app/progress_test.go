@@ -128,5 +128,27 @@ func TestProgressSummaries(t *testing.T) {
 		if sp := unit(); sp.Entered != live.Entered+1 {
 			t.Fatalf("after the job: entered %d, want %d", sp.Entered, live.Entered+1)
 		}
+		// October once it is over and frozen: the snapshot's sums, as the school's page.
+		b.clk.Advance(30 * 24 * time.Hour)
+		if _, err := b.a.FreezeProgress(b.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.a.RefreshProgressSummaries(b.ctx); err != nil {
+			t.Fatal(err)
+		}
+		oct, err := b.a.Progress(b.ctx, board, school.ID, app.ProgressQuery{Period: "2026-10"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, err := b.a.UnitProgressOf(b.ctx, b.sys, school.UnitID, "2026-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sp := range up.Schools {
+			if sp.School.ID == school.ID && (!sp.Frozen || sp.CountedAt.IsZero() || sp.Entered != oct.Entered || sp.Required != oct.Required || sp.TeacherCount != len(oct.Teachers)) {
+				t.Fatalf("October on the dashboard: frozen %v, counted %v, %d/%d by %d; the school's page %d/%d by %d", sp.Frozen, sp.CountedAt,
+					sp.Entered, sp.Required, sp.TeacherCount, oct.Entered, oct.Required, len(oct.Teachers))
+			}
+		}
 	})
 }
