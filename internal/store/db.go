@@ -181,7 +181,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			if n > 0 {
 				return nil
 			}
-			for _, stmt := range splitStatements(db.Dialect.migrationReplacer().Replace("\n" + string(body))) {
+			for _, stmt := range splitStatements(db.Dialect.migrationReplacer().Replace(string(body))) {
 				if _, err := tx.ExecContext(ctx, stmt); err != nil {
 					return fmt.Errorf("migration %s: %w\n%s", base, err, stmt)
 				}

@@ -17,14 +17,12 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// migrationTokens are replaced in the embedded migrations before they run. A
-// line that begins "--sqlite " or "--postgres " is a statement of that
-// engine only (the other reads a comment).
+// migrationTokens are replaced in the embedded migrations before they run.
 func (d Dialect) migrationReplacer() *strings.Replacer {
 	if d == Postgres {
-		return strings.NewReplacer("ID_PK", "BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ", "TIMESTAMPTZ", "\n--postgres ", "\n")
+		return strings.NewReplacer("ID_PK", "BIGSERIAL PRIMARY KEY", "TIMESTAMPTZ", "TIMESTAMPTZ")
 	}
-	return strings.NewReplacer("ID_PK", "INTEGER PRIMARY KEY", "TIMESTAMPTZ", "TIMESTAMP", "\n--sqlite ", "\n")
+	return strings.NewReplacer("ID_PK", "INTEGER PRIMARY KEY", "TIMESTAMPTZ", "TIMESTAMP")
 }
 
 // ClaimsRows reports whether write transactions of several processes run at
