@@ -418,20 +418,8 @@ const summaryMaxAge = time.Hour
 // every few minutes; counting a school reads its cells' history (50-100 ms
 // for a school of a thousand pupils), outside any write transaction.
 func (a *App) RefreshProgressSummaries(ctx context.Context) (int, error) {
-	var schools []sdgdt.School
-	var y sdgdt.SchoolYear
-	err := a.DB.View(ctx, func(tx *store.Tx) error {
-		var err error
-		if y, err = tx.CurrentYear(); err != nil {
-			return err
-		}
-		schools, err = tx.SchoolsBelow("/")
-		return err
-	})
-	if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND {
-		return 0, nil // no school year yet
-	}
-	if err != nil {
+	y, schools, err := a.yearSchools(ctx)
+	if err != nil || len(schools) == 0 {
 		return 0, err
 	}
 	n := 0
@@ -559,12 +547,9 @@ func closedPeriods(y sdgdt.SchoolYear, now time.Time) []string {
 	return out
 }
 
-// FreezeProgress saves the snapshots of every period that is over and has none
-// yet, school by school: the figures of a closed month or semester stay as they
-// were at its end, whatever is entered late. It is a scheduled job (serve runs it
-// at start and every hour), so that reading a progress page never writes. It
-// returns how many periods it froze.
-func (a *App) FreezeProgress(ctx context.Context) (int, error) {
+// yearSchools returns the current school year and every school, for the
+// jobs that go through them all; no school when there is no year yet.
+func (a *App) yearSchools(ctx context.Context) (sdgdt.SchoolYear, []sdgdt.School, error) {
 	var schools []sdgdt.School
 	var y sdgdt.SchoolYear
 	err := a.DB.View(ctx, func(tx *store.Tx) error {
@@ -576,9 +561,19 @@ func (a *App) FreezeProgress(ctx context.Context) (int, error) {
 		return err
 	})
 	if sdgdt.ErrorCode(err) == sdgdt.ENOTFOUND {
-		return 0, nil // no school year yet
+		return y, nil, nil // no school year yet
 	}
-	if err != nil {
+	return y, schools, err
+}
+
+// FreezeProgress saves the snapshots of every period that is over and has none
+// yet, school by school: the figures of a closed month or semester stay as they
+// were at its end, whatever is entered late. It is a scheduled job (serve runs it
+// at start and every hour), so that reading a progress page never writes. It
+// returns how many periods it froze.
+func (a *App) FreezeProgress(ctx context.Context) (int, error) {
+	y, schools, err := a.yearSchools(ctx)
+	if err != nil || len(schools) == 0 {
 		return 0, err
 	}
 	n := 0

@@ -270,6 +270,18 @@ func TestControlOfTheBook(t *testing.T) {
 				t.Errorf("%s %s: %d (want %d, %q)", pg.who, pg.path, r.status, pg.status, pg.contains)
 			}
 		}
+		// Once the job has counted the schools, the unit's dashboard reads its
+		// summaries, with the same figures, and says when they were counted.
+		unitPage := fmt.Sprint("/units/", e.units["PGDDT-BMT"], "/progress")
+		before := e.as("bmt.bqt").get(unitPage).body
+		if n, err := e.a.RefreshProgressSummaries(e.ctx); err != nil || n == 0 {
+			t.Fatalf("progress summaries: %d, %v", n, err)
+		}
+		after := e.as("bmt.bqt").get(unitPage).body
+		tbody := func(b string) string { return between(b, "<tbody>", "</tbody>") }
+		if !strings.Contains(after, "được đếm lúc") || tbody(after) != tbody(before) || tbody(after) == "" {
+			t.Errorf("the unit's dashboard after the job:\n%s\nbefore it:\n%s", tbody(after), tbody(before))
+		}
 		// Approval knows completeness: a semester II book the demo has
 		// not filled shows what is missing, and approving it needs an explicit
 		// confirmation with a reason, recorded.
