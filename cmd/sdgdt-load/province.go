@@ -200,26 +200,11 @@ func provinceRecompute(ctx context.Context, a *app.App, workers int, out io.Writ
 	release := a.HoldResults() // the workers below compute, not the background loop
 	defer release()
 	for _, s := range schools {
-		err := a.DB.Update(ctx, func(tx *store.Tx) error {
-			cs, err := tx.ClassesOf(s.ID, year.ID)
-			if err != nil {
-				return err
-			}
-			for _, c := range cs {
-				ids, err := tx.StudyingPupils(c.ID)
-				if err != nil {
-					return err
-				}
-				if err := tx.MarkResultsStale(s.ID, year.ID, c.ID, ids); err != nil {
-					return err
-				}
-				marked += len(ids)
-			}
-			return nil
-		})
+		n, err := a.MarkYearStale(ctx, app.System("load"), s.ID, year.ID)
 		if err != nil {
 			return err
 		}
+		marked += n
 	}
 	markTook := time.Since(t0)
 	t1 := time.Now()

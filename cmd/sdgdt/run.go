@@ -286,59 +286,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 			}
 		}
 	}()
-	// Daily: every school's audit chain head is anchored in the units' chain.
-	go func() {
-		t := time.NewTicker(24 * time.Hour)
-		defer t.Stop()
-		for {
-			if n, err := a.AnchorChains(ctx); err != nil {
-				log.Warn("anchor audit chains", "err", err)
-			} else {
-				log.Info("anchored audit chain heads", "chains", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	// Scheduled jobs: the progress figures of closed periods are frozen at
-	// start and every hour (pages only read them).
-	go func() {
-		t := time.NewTicker(time.Hour)
-		defer t.Stop()
-		for {
-			if n, err := a.FreezeProgress(ctx); err != nil {
-				log.Warn("freeze progress", "err", err)
-			} else if n > 0 {
-				log.Info("froze progress figures", "periods", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	// The dashboards of units read each school's progress as counted by this
-	// job, a few minutes after the school's data changed.
-	go func() {
-		t := time.NewTicker(5 * time.Minute)
-		defer t.Stop()
-		for {
-			if n, err := a.RefreshProgressSummaries(ctx); err != nil {
-				log.Warn("count progress summaries", "err", err)
-			} else if n > 0 {
-				log.Info("counted progress summaries", "summaries", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	// Scheduled jobs, each at start and then every period: every school's
+	// audit chain head is anchored in the units' chain daily; the progress
+	// figures of closed periods are frozen hourly (pages only read them); the
+	// dashboards of units read each school's progress as counted a few
+	// minutes after the school's data changed.
+	go every(ctx, log, 24*time.Hour, "anchor audit chains", "chains", a.AnchorChains)
+	go every(ctx, log, time.Hour, "freeze progress", "periods", a.FreezeProgress)
+	go every(ctx, log, 5*time.Minute, "count progress summaries", "summaries", a.RefreshProgressSummaries)
 	// Background print jobs: queued and unfinished ones are taken up again.
 	jobs := archive.NewRunner(a, *jobsDir, log)
 	go jobs.Run(ctx)
@@ -565,4 +520,23 @@ func cmdBackup(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	fmt.Fprintf(stdout, "Đã ghi bản sao lưu vào %s (%.1f MB, đã kiểm tra %d mục nhật ký) trong %s\n", *out, float64(info.Size())/1e6, n, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// every runs job now and then every period until ctx ends, logging its
+// failures and, when it did something, how many of what.
+func every(ctx context.Context, log *slog.Logger, period time.Duration, what, unit string, job func(context.Context) (int, error)) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		if n, err := job(ctx); err != nil {
+			log.Warn(what, "err", err)
+		} else if n > 0 {
+			log.Info(what, unit, n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

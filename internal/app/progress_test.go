@@ -152,3 +152,38 @@ func TestProgressSummaries(t *testing.T) {
 		}
 	})
 }
+
+// TestRecomputeAll checks that a school year marked stale as a whole (after a
+// rule-set change) is computed again, nothing left stale, and that only the
+// system may ask it.
+func TestRecomputeAll(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		b := newBook(t, newWorld(t, db), 3)
+		b.a.WaitResults()
+		stale := func() int {
+			var n int
+			b.must(b.db.View(b.ctx, func(tx *store.Tx) error {
+				ks, err := tx.StaleResults(1000)
+				n = len(ks)
+				return err
+			}))
+			return n
+		}
+		if n, err := b.a.MarkYearStale(b.ctx, b.as("a1.leader"), b.class.SchoolID, b.class.SchoolYearID); err == nil || n != 0 {
+			t.Fatalf("a leader marked the year stale: %d, %v", n, err)
+		}
+		release := b.a.HoldResults()
+		n, err := b.a.MarkYearStale(b.ctx, b.sys, b.class.SchoolID, b.class.SchoolYearID)
+		if err != nil || n != len(b.pupils) || stale() != n {
+			t.Fatalf("marked %d (%v), %d stale; want the class's %d pupils", n, err, stale(), len(b.pupils))
+		}
+		release()
+		if err := b.a.RecomputeAll(b.ctx, b.sys, b.class.SchoolID, b.class.SchoolYearID); err != nil {
+			t.Fatal(err)
+		}
+		b.a.WaitResults()
+		if n := stale(); n != 0 {
+			t.Fatalf("%d pupil-years still stale after RecomputeAll", n)
+		}
+	})
+}

@@ -461,9 +461,25 @@ func (a *App) recomputeStaleOf(ctx context.Context, c sdgdt.Class, ids []int64) 
 // RecomputeAll marks every pupil of a school year stale and computes them all
 // (after a rule-set change or a curriculum edit).
 func (a *App) RecomputeAll(ctx context.Context, p *Principal, schoolID, yearID int64) error {
-	if !p.system {
-		return forbidden()
+	if _, err := a.MarkYearStale(ctx, p, schoolID, yearID); err != nil {
+		return err
 	}
+	for {
+		n, err := a.RecomputeStale(ctx, 500)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// MarkYearStale marks the result of every pupil studying in a school year
+// stale, in one transaction, for the background recomputation (or a caller's
+// RecomputeStale) to compute again, and returns how many it marked.
+func (a *App) MarkYearStale(ctx context.Context, p *Principal, schoolID, yearID int64) (int, error) {
+	if !p.system {
+		return 0, forbidden()
+	}
+	marked := 0
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		cs, err := tx.ClassesOf(schoolID, yearID)
 		if err != nil {
@@ -477,16 +493,9 @@ func (a *App) RecomputeAll(ctx context.Context, p *Principal, schoolID, yearID i
 			if err := tx.MarkResultsStale(schoolID, yearID, c.ID, ids); err != nil {
 				return err
 			}
+			marked += len(ids)
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	for {
-		n, err := a.RecomputeStale(ctx, 500)
-		if err != nil || n == 0 {
-			return err
-		}
-	}
+	return marked, err
 }

@@ -71,8 +71,8 @@ func (t *Tx) ProgressSheets(schoolID, yearID int64, asOf time.Time) ([]sdgdt.Pro
 	}
 	// The last change of every cell up to asOf, counted per class, subject,
 	// term and field when its value is not empty. Up to now, that is the
-	// cells as they are: marks holds each cell's last change, a fifth of the
-	// time of finding it in the history.
+	// cells as they are: marks holds each cell's last change, without
+	// grouping the history to find it.
 	q := `SELECT e.class_id, mc.subject, mc.term, mc.field, COUNT(*) FROM mark_changes mc
 		JOIN (SELECT MAX(id) AS id FROM mark_changes WHERE school_id = $1 AND school_year_id = $2 AND changed_at <= $3
 		      GROUP BY pupil_id, subject, term, field) last ON last.id = mc.id

@@ -136,7 +136,11 @@ func (t *Tx) upsertStale(schoolID, yearID, classID int64, pupilIDs []int64, onCo
 // StaleResults returns up to limit pupil-years whose results must be computed
 // again, grouped by school and year.
 func (t *Tx) StaleResults(limit int) ([]sdgdt.ResultKey, error) {
-	return t.staleResults(limit)
+	rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, gen FROM pupil_results WHERE stale ORDER BY school_id, school_year_id, pupil_id LIMIT ` + itoa(limit))
+	if err != nil {
+		return nil, err
+	}
+	return scanResultKeys(rows)
 }
 
 // ClaimStaleResults claims up to limit stale pupil-years for this server
@@ -158,14 +162,6 @@ func (t *Tx) ClaimStaleResults(limit int, until time.Time) ([]sdgdt.ResultKey, e
 		return cmp.Or(cmp.Compare(a.SchoolID, b.SchoolID), cmp.Compare(a.SchoolYearID, b.SchoolYearID), cmp.Compare(a.PupilID, b.PupilID))
 	})
 	return out, err
-}
-
-func (t *Tx) staleResults(limit int) ([]sdgdt.ResultKey, error) {
-	rows, err := t.query(`SELECT school_id, school_year_id, pupil_id, gen FROM pupil_results WHERE stale ORDER BY school_id, school_year_id, pupil_id LIMIT ` + itoa(limit))
-	if err != nil {
-		return nil, err
-	}
-	return scanResultKeys(rows)
 }
 
 func scanResultKeys(rows *sql.Rows) ([]sdgdt.ResultKey, error) {

@@ -123,16 +123,21 @@ func Build(ctx context.Context, a *app.App, opt Options) (Summary, error) {
 		return b.sum, err
 	}
 	if err := b.load(plans); err != nil {
-		return b.sum, fmt.Errorf("%w (cơ sở dữ liệu chưa nạp xong: hãy xóa và tạo lại nó trước khi chạy lại lệnh)", err)
+		return b.sum, unfinished(err)
 	}
 	b.sum.Load = time.Since(loadStart)
 	finish := time.Now()
 	if err := a.DB.FinishBulk(ctx); err != nil {
-		return b.sum, fmt.Errorf("%w (cơ sở dữ liệu chưa nạp xong: hãy xóa và tạo lại nó trước khi chạy lại lệnh)", err)
+		return b.sum, unfinished(err)
 	}
 	b.sum.Finish = time.Since(finish)
 	b.sum.Elapsed = time.Since(start)
 	return b.sum, nil
+}
+
+// unfinished says of a load's failure that the database is left half loaded.
+func unfinished(err error) error {
+	return fmt.Errorf("%w (cơ sở dữ liệu chưa nạp xong: hãy xóa và tạo lại nó trước khi chạy lại lệnh)", err)
 }
 
 var districtNames = []string{
