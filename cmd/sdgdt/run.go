@@ -212,10 +212,14 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 	if *replicaDB != "" {
-		if err := db.AttachReplica(ctx, *replicaDB, *replicaLag); err != nil {
+		switch err := db.AttachReplica(ctx, *replicaDB, *replicaLag); {
+		case errors.Is(err, store.ErrReplicaUnreachable):
+			log.Warn("read replica not answering: the primary serves the dashboards and statistics until it does", "err", err.Error())
+		case err != nil:
 			return fmt.Errorf("--replica-db: %w", err)
+		default:
+			log.Info("read replica attached for dashboards and statistics", "max_lag", replicaLag.String())
 		}
-		log.Info("read replica attached for dashboards and statistics", "max_lag", replicaLag.String())
 	}
 	cfg := app.DefaultConfig()
 	cfg.IdleTimeout, cfg.AbsoluteTimeout = *idle, *absolute

@@ -190,6 +190,7 @@ type ProgressQuery struct {
 func (a *App) Progress(ctx context.Context, p *Principal, schoolID int64, q ProgressQuery) (SchoolProgress, error) {
 	var sp SchoolProgress
 	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
+		sp = SchoolProgress{} // set anew: Stale may read twice
 		var err error
 		if sp.School, err = tx.School(schoolID); err != nil {
 			return err
@@ -348,6 +349,7 @@ type UnitProgress struct {
 func (a *App) UnitProgressOf(ctx context.Context, p *Principal, unitID int64, period string) (UnitProgress, error) {
 	var up UnitProgress
 	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
+		up = UnitProgress{} // set anew: Stale may read twice
 		var err error
 		if up.Unit, err = tx.Unit(unitID); err != nil {
 			return err

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"reflect"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/auth"
 	"sdgdt/internal/store"
@@ -256,9 +258,70 @@ func TestReplicaFallback(t *testing.T) {
 	if rs := b.db.ReplicaStats(); rs.Up {
 		t.Errorf("stopped standby reported up: %+v", rs)
 	}
+	// Attached while it is stopped (a server starting before its standby):
+	// attached all the same, unverified; the primary serves until it answers.
+	if err := b.db.AttachReplica(b.ctx, b.r.Standby, 10*time.Second); !errors.Is(err, store.ErrReplicaUnreachable) {
+		t.Fatalf("attach a stopped standby: %v, want ErrReplicaUnreachable", err)
+	}
+	if rs := b.db.ReplicaStats(); !rs.Attached || rs.Up {
+		t.Errorf("a stopped standby attached: %+v, want attached and not up", rs)
+	}
+	if got, replica := b.entered(); got != base+3 || replica {
+		t.Fatalf("standby stopped at attach: entered %d (replica %v), want %d from the primary", got, replica, base+3)
+	}
 	b.r.StartStandby(t)
 	took = b.waitEntered(base+3, true, 15*time.Second)
 	t.Logf("standby started again: the replica served after %s", took.Round(time.Millisecond))
+	if rs := b.db.ReplicaStats(); rs.Refused != "" {
+		t.Errorf("the standby, verified once it answered: refused %q", rs.Refused)
+	}
+}
+
+// TestReplicaFailsMidRead checks that a read the replica fails half-way (its
+// connection ended under it) is made again on the primary, once, and that a
+// refusal of the application read there is not.
+func TestReplicaFailsMidRead(t *testing.T) {
+	b := newReplicaBook(t, 10*time.Second)
+	base, _ := b.entered()
+	b.waitEntered(base, true, 5*time.Second)
+	standby, err := sql.Open("pgx", b.r.Standby)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer standby.Close()
+	if err := standby.PingContext(b.ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := b.db.ReplicaStats()
+	calls := 0
+	err = b.db.Stale(b.ctx, func(tx *store.Tx) error {
+		calls++
+		if calls == 1 { // on the replica: end its connections, this one with them
+			if _, err := standby.ExecContext(b.ctx, `SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+				WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND datname = current_database()`); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, err := tx.IsEmpty()
+		return err
+	})
+	after := b.db.ReplicaStats()
+	if err != nil || calls != 2 {
+		t.Fatalf("read whose replica connection ended: err %v after %d calls, want it made again on the primary (2 calls)", err, calls)
+	}
+	if after.Primary != before.Primary+1 || after.Replica != before.Replica {
+		t.Errorf("reads counted: replica %d → %d, primary %d → %d; want the primary's one more", before.Replica, after.Replica, before.Primary, after.Primary)
+	}
+	// The replica serves again after its next check; a refusal read there is
+	// the answer, not made again.
+	b.waitEntered(base, true, 5*time.Second)
+	after = b.db.ReplicaStats()
+	if _, err := b.a.Progress(b.ctx, b.as("b1.leader"), b.school["A1"].ID, app.ProgressQuery{}); sdgdt.ErrorCode(err) != sdgdt.EFORBIDDEN {
+		t.Errorf("another school's leader on A1's dashboard: %v, want forbidden", err)
+	}
+	if rs := b.db.ReplicaStats(); rs.Primary != after.Primary || rs.Replica != after.Replica+1 {
+		t.Errorf("a refusal read on the replica: %+v, want it counted on the replica only (before: %+v)", rs, after)
+	}
 }
 
 // TestReplicaLagUnderBurst measures the replication lag under a burst of 200

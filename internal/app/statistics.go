@@ -119,8 +119,9 @@ func resolveStatsQuery(tx *store.Tx, q *StatsQuery) (sdgdt.SchoolYear, []sdgdt.S
 // UnitStatistics returns the figures of a unit and of each unit and school
 // directly below it, for whoever may see the unit's statistics.
 func (a *App) UnitStatistics(ctx context.Context, p *Principal, unitID int64, q StatsQuery) (Stats, error) {
-	st := Stats{Query: q}
+	var st Stats
 	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
+		st = Stats{Query: q} // set anew: Stale may read twice
 		var err error
 		if st.Unit, err = tx.Unit(unitID); err != nil {
 			return err
@@ -188,8 +189,9 @@ func (a *App) UnitStatistics(ctx context.Context, p *Principal, unitID int64, q 
 // class of the year, for whoever may see the school's statistics (its leader
 // and board, and the units above it): read-only inspection from above.
 func (a *App) SchoolStatistics(ctx context.Context, p *Principal, schoolID int64, q StatsQuery) (Stats, error) {
-	st := Stats{Query: q, IsSchool: true}
+	var st Stats
 	err := a.DB.Stale(ctx, func(tx *store.Tx) error {
+		st = Stats{Query: q, IsSchool: true} // set anew: Stale may read twice
 		var err error
 		if st.School, err = tx.School(schoolID); err != nil {
 			return err

@@ -307,6 +307,12 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 // given to AttachReplica, otherwise on the primary as View does (always on
 // SQLite). Dashboards and statistics read through it; a page someone edits
 // from must use View, which sees the last save.
+//
+// A read the replica fails for a reason of its own — the standby went away
+// mid-read, or cancelled the query for a conflict with what it replays — is
+// made again on the primary, so fn may run twice: it must set what it
+// returns, not add to it. An error of the application (*sdgdt.Error: a
+// refusal, something not found) is returned as it is.
 func (db *DB) Stale(ctx context.Context, fn func(*Tx) error) error {
 	r := db.replica.Load()
 	if r == nil {
@@ -315,14 +321,18 @@ func (db *DB) Stale(ctx context.Context, fn func(*Tx) error) error {
 	if r.usable(ctx, db) {
 		tx, err := r.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err == nil {
-			r.served.Add(1)
-			return db.runTx(tx, db.viewFn(ctx, fn))
+			err = db.runTx(tx, db.viewFn(ctx, fn))
+			var app *sdgdt.Error
+			if err == nil || errors.As(err, &app) || ctx.Err() != nil {
+				r.served.Add(1)
+				return err
+			}
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("begin: %w", err)
+			return fmt.Errorf("replica: %w", err)
 		}
-		// Unreachable since its last check: the primary serves until the
-		// next check finds it again. fn has not run, so nothing is repeated.
+		// Unreachable or failing since its last check: the primary serves
+		// until the next check finds it well again.
 		r.down(err)
 	}
 	r.fellBack.Add(1)

@@ -45,6 +45,12 @@ type replica struct {
 	lag       time.Duration
 	samples   []walSample // the primary's positions at checks, oldest first
 
+	// unverified: the replica did not answer when attached; each check
+	// verifies it first (sameDatabase). refused is what that found wrong: it
+	// never serves then.
+	unverified bool
+	refused    error
+
 	served, fellBack atomic.Int64
 }
 
@@ -81,17 +87,44 @@ func (db *DB) AttachReplica(ctx context.Context, dsn string, maxLag time.Duratio
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(10)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	if err := sameDatabase(ctx, db.writer, pool); err != nil {
+	r := &replica{pool: pool, maxLag: maxLag}
+	err = sameDatabase(ctx, db.writer, pool)
+	var down unreachable
+	switch {
+	case errors.As(err, &down):
+		// Not answering now: attached all the same, it serves once a check
+		// finds it answering and what it should be. A server is not kept
+		// from starting by its standby.
+		r.unverified = true
+	case err != nil:
 		pool.Close()
 		return err
+	default:
+		r.check(ctx, db)
 	}
-	r := &replica{pool: pool, maxLag: maxLag}
-	r.check(ctx, db)
 	if old := db.replica.Swap(r); old != nil {
 		old.pool.Close()
 	}
+	if r.unverified {
+		return fmt.Errorf("%w: %v", ErrReplicaUnreachable, err)
+	}
 	return nil
 }
+
+// ErrReplicaUnreachable is returned by AttachReplica for a standby that did
+// not answer: it is attached, unverified, and the primary serves every read
+// until a check finds the standby and verifies it.
+var ErrReplicaUnreachable = errors.New("replica attached but not answering: the primary serves until it does")
+
+// unreachable is a server that did not answer sameDatabase: the replica,
+// or the primary itself; a check later may find it.
+type unreachable struct {
+	what string
+	err  error
+}
+
+func (u unreachable) Error() string { return u.what + ": " + u.err.Error() }
+func (u unreachable) Unwrap() error { return u.err }
 
 // sameDatabase checks that the replica is in recovery and is a copy of the
 // primary's cluster (system identifier), database and schema.
@@ -100,7 +133,7 @@ func sameDatabase(ctx context.Context, primary, standby *sql.DB) error {
 	var inRecovery bool
 	var db, schema, system string
 	if err := standby.QueryRowContext(ctx, q).Scan(&inRecovery, &db, &schema, &system); err != nil {
-		return fmt.Errorf("connect to the replica: %w", err)
+		return unreachable{"connect to the replica", err}
 	}
 	if !inRecovery {
 		return errors.New("replica: the server is not a standby (pg_is_in_recovery() is false): it does not follow the primary")
@@ -108,7 +141,7 @@ func sameDatabase(ctx context.Context, primary, standby *sql.DB) error {
 	var pRecovery bool
 	var pDB, pSchema, pSystem string
 	if err := primary.QueryRowContext(ctx, q).Scan(&pRecovery, &pDB, &pSchema, &pSystem); err != nil {
-		return fmt.Errorf("replica: read the primary: %w", err)
+		return unreachable{"replica: read the primary", err}
 	}
 	switch {
 	case system != pSystem:
@@ -156,6 +189,30 @@ func (r *replica) check(ctx context.Context, db *DB) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	at := time.Now()
+	r.mu.Lock()
+	unverified, refused := r.unverified, r.refused != nil
+	r.mu.Unlock()
+	if refused {
+		r.mu.Lock()
+		r.checking, r.checkedAt, r.up = false, at, false
+		r.mu.Unlock()
+		return
+	}
+	if unverified {
+		err := sameDatabase(ctx, db.writer, r.pool)
+		var down unreachable
+		r.mu.Lock()
+		if err != nil && !errors.As(err, &down) {
+			r.refused = err
+		}
+		if err != nil {
+			r.checking, r.checkedAt, r.up = false, at, false
+			r.mu.Unlock()
+			return
+		}
+		r.unverified = false
+		r.mu.Unlock()
+	}
 	var cur string
 	err := db.writer.QueryRowContext(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&cur)
 	var inRecovery bool
@@ -227,6 +284,9 @@ type ReplicaStats struct {
 	Lag      time.Duration // measured at its last check
 	Replica  int64         // Stale reads it served
 	Primary  int64         // Stale reads the primary served instead
+	// Refused is why a replica attached while it did not answer was found,
+	// once it did, not to be a standby of this database: it never serves.
+	Refused string
 }
 
 // ReplicaStats returns the state of the read replica (Attached false without one).
@@ -237,5 +297,9 @@ func (db *DB) ReplicaStats() ReplicaStats {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return ReplicaStats{Attached: true, Up: r.up, Lag: r.lag, Replica: r.served.Load(), Primary: r.fellBack.Load()}
+	rs := ReplicaStats{Attached: true, Up: r.up, Lag: r.lag, Replica: r.served.Load(), Primary: r.fellBack.Load()}
+	if r.refused != nil {
+		rs.Refused = r.refused.Error()
+	}
+	return rs
 }
