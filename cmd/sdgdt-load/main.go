@@ -58,6 +58,7 @@ type config struct {
 	interval, duration time.Duration
 	cellsPerPupil      int
 	pageLoads          int
+	pageEvery          time.Duration
 	closed             int
 	closedFor          time.Duration
 	province           bool
@@ -75,11 +76,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "how long to run")
 	fs.IntVar(&c.cellsPerPupil, "cells", 0, "cells changed per pupil and save (0: every mark of the row: 4 regular, mid-term, end-of-term)")
 	fs.IntVar(&c.pageLoads, "page-loads", 100, "grid page loads to time after the run")
+	fs.DurationVar(&c.pageEvery, "page-every", 200*time.Millisecond, "while the teachers save, load the grid page this often and time it (0: not)")
 	fs.IntVar(&c.closed, "closed", 0, "after the open loop, this many clients save back to back (closed loop), then the same writes run as a raw loop on the store")
 	fs.DurationVar(&c.closedFor, "closed-for", 20*time.Second, "how long the closed and the raw loop each run")
 	fs.BoolVar(&c.province, "province", false, "use the province that `sdgdt demo --scale N` built in -db: its teachers save their sheets (-teachers of them, one a secondary school), then the statistics and dashboards of the Sở and the year recompute of every school are timed")
 	fs.StringVar(&password, "password", password, "with -province: the password the set was built with")
 	fs.IntVar(&c.workers, "workers", 4, "with -province: workers of the year recompute (PostgreSQL)")
+	recomputeOnly := fs.Bool("recompute-only", false, "with -province: time the year recompute of every school, nothing else")
 	hold := fs.Bool("hold-results", false, "hold the background recomputation of results until the load ends (diagnostic)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
 	printBooks := fs.String("print-books", "", "while the teachers save, print every class book of the school for this term (hk1, hk2, year) as the bulk print job does, and time it")
@@ -108,6 +111,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		cfg.MFARoles = map[string]bool{} // the measuring board member signs in without a second factor
 	}
 	a := app.New(db, cfg, nil)
+	if c.province && *recomputeOnly {
+		return provinceRecompute(ctx, a, c.workers, out)
+	}
 	start := time.Now()
 	var w *world
 	if c.province {
@@ -243,8 +249,51 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		t.version = ans.Version
 		return d, ""
 	}
+	// The grid page of a full class, as a signed-in teacher's browser asks
+	// it: during the open loop every -page-every, and after the runs.
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := browser.PostForm(base+"/login", url.Values{"username": {w.teachers[0].username}, "password": {password}})
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	gridPage := func() (time.Duration, error) {
+		t0 := time.Now()
+		res, err := browser.Get(base + "/sheets/" + w.teachers[0].sheet)
+		if err != nil {
+			return 0, err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			return 0, fmt.Errorf("grid page: %s", res.Status)
+		}
+		return time.Since(t0), nil
+	}
+
 	deadline := time.Now().Add(c.duration)
 	var wg sync.WaitGroup
+	var during []time.Duration
+	var duringErr error
+	if c.pageEvery > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next := time.Now().Add(c.pageEvery); ; next = next.Add(c.pageEvery) {
+				time.Sleep(time.Until(next))
+				if time.Now().After(deadline) {
+					return
+				}
+				d, err := gridPage()
+				if err != nil {
+					duringErr = err
+					return
+				}
+				during = append(during, d)
+			}
+		}()
+	}
 	type printRun struct {
 		took          time.Duration
 		classes, size int
@@ -293,6 +342,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	smu.Lock()
 	printLatencies(out, "  of which in the server handler", server)
 	smu.Unlock()
+	if duringErr != nil {
+		return duringErr
+	}
+	if c.pageEvery > 0 {
+		printLatencies(out, fmt.Sprintf("GET grid page (%d pupils) while the saves ran, one every %s", c.pupils, c.pageEvery), during)
+	}
 	nerr := 0
 	for k, n := range errs {
 		fmt.Fprintf(out, "  error %s: %d\n", k, n)
@@ -358,29 +413,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "raw loop, same writes on the store, %d workers, %s: %.1f saves/s — the application reaches %.0f%% of it\n", n, c.closedFor, raw, 100*appRate/raw)
 	}
 
-	// The grid page of a full class, as a signed-in teacher's browser asks it.
-	jar, _ := cookiejar.New(nil)
-	browser := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := browser.PostForm(base+"/login", url.Values{"username": {w.teachers[0].username}, "password": {password}})
-	if err != nil {
-		return err
-	}
-	res.Body.Close()
 	var pages []time.Duration
 	for i := 0; i < c.pageLoads; i++ {
-		t0 := time.Now()
-		res, err := browser.Get(base + "/sheets/" + w.teachers[0].sheet)
+		d, err := gridPage()
 		if err != nil {
 			return err
 		}
-		io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode != 200 {
-			return fmt.Errorf("grid page: %s", res.Status)
-		}
-		pages = append(pages, time.Since(t0))
+		pages = append(pages, d)
 	}
-	printLatencies(out, fmt.Sprintf("GET grid page (%d pupils)", c.pupils), pages)
+	printLatencies(out, fmt.Sprintf("GET grid page (%d pupils) after the saves", c.pupils), pages)
 	var sheets []time.Duration
 	for i := 0; i < c.pageLoads; i++ {
 		t0 := time.Now()

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"sdgdt"
 	"sdgdt/internal/app"
 	"sdgdt/internal/store"
 	"sdgdt/internal/store/storetest"
@@ -184,6 +185,94 @@ func TestRecomputeAll(t *testing.T) {
 		b.a.WaitResults()
 		if n := stale(); n != 0 {
 			t.Fatalf("%d pupil-years still stale after RecomputeAll", n)
+		}
+	})
+}
+
+// TestRecomputeUnchanged checks that a year computed again with nothing
+// changed in it marks its results computed without writing them again, nor
+// counting its classes' statistics again, on both kinds of school; and that a
+// result that does come out otherwise is written and counted.
+func TestRecomputeUnchanged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		b := newBook(t, w, 3)
+		pb := newPrimaryBook(t, w, 2)
+		_, err := b.patch("a1.math", "toan.hk1", 0, ch(b.pupils[0], "regular[0]", num("8")))
+		b.must(err)
+		b.a.WaitResults()
+		classes := []sdgdt.Class{b.class, pb.classes[5]}
+		for _, c := range classes { // every pupil's first result
+			b.must(b.a.RecomputeAll(b.ctx, b.sys, c.SchoolID, c.SchoolYearID))
+		}
+		pupilsCounted := func(c sdgdt.Class) int64 {
+			t.Helper()
+			var n int64 = -1
+			b.must(db.View(b.ctx, func(tx *store.Tx) error {
+				cs, err := tx.ClassStatistics(c.SchoolID, c.SchoolYearID, "year")
+				for _, f := range cs {
+					if f.ClassID == c.ID {
+						n = f.Figures.Pupils
+					}
+				}
+				return err
+			}))
+			return n
+		}
+		result := func(c sdgdt.Class, pupil int64) sdgdt.PupilResult {
+			t.Helper()
+			var r sdgdt.PupilResult
+			b.must(db.View(b.ctx, func(tx *store.Tx) error {
+				var err error
+				r, err = tx.Result(c.SchoolID, c.SchoolYearID, pupil)
+				return err
+			}))
+			return r
+		}
+		want := map[int64]int64{}
+		for _, c := range classes {
+			if want[c.ID] = pupilsCounted(c); want[c.ID] <= 0 {
+				t.Fatalf("class %s: %d pupils counted, want its pupils", c.Name, want[c.ID])
+			}
+			// Emptied behind the application's back: a recount would show.
+			b.must(db.ExecForTest(b.ctx, `UPDATE result_statistics SET data = '{}' WHERE class_id = $1`, c.ID))
+		}
+		before := []sdgdt.PupilResult{result(b.class, b.pupils[0]), result(pb.classes[5], pb.pupils[5][0])}
+		b.clk.Advance(time.Hour)
+		for _, c := range classes {
+			b.must(b.a.RecomputeAll(b.ctx, b.sys, c.SchoolID, c.SchoolYearID))
+		}
+		for i, c := range classes {
+			r := result(c, before[i].PupilID)
+			if r.Stale || !r.ComputedAt.After(before[i].ComputedAt) || r.Gen <= before[i].Gen {
+				t.Errorf("class %s, computed again: stale %v, computed at %s (before %s), gen %d (before %d); want it computed now at the new generation",
+					c.Name, r.Stale, r.ComputedAt, before[i].ComputedAt, r.Gen, before[i].Gen)
+			}
+			if r.Promotion != before[i].Promotion || r.SubjectsJSON != before[i].SubjectsJSON || r.Year != before[i].Year {
+				t.Errorf("class %s: the result changed with nothing changed: %+v, was %+v", c.Name, r, before[i])
+			}
+			if n := pupilsCounted(c); n != 0 {
+				t.Errorf("class %s: counted again (%d pupils) with no result changed", c.Name, n)
+			}
+		}
+
+		// A result that comes out otherwise: written, and its class counted.
+		_, err = b.patch("a1.math", "toan.hk1", 1, ch(b.pupils[1], "regular[0]", num("7")))
+		b.must(err)
+		b.a.WaitResults()
+		if n := pupilsCounted(b.class); n != want[b.class.ID] {
+			t.Errorf("after a mark: %d pupils counted, want %d", n, want[b.class.ID])
+		}
+		// A stored result altered behind the application's back is corrected
+		// by the next computation, and its class counted again.
+		p := pb.pupils[5][0]
+		b.must(db.ExecForTest(b.ctx, `UPDATE pupil_results SET promotion = 'x' WHERE pupil_id = $1`, p))
+		b.must(b.a.RecomputeAll(b.ctx, b.sys, pb.classes[5].SchoolID, pb.classes[5].SchoolYearID))
+		if r := result(pb.classes[5], p); r.Promotion != before[1].Promotion {
+			t.Errorf("altered result computed again: promotion %q, want %q", r.Promotion, before[1].Promotion)
+		}
+		if n := pupilsCounted(pb.classes[5]); n != want[pb.classes[5].ID] {
+			t.Errorf("after the correction: %d pupils counted, want %d", n, want[pb.classes[5].ID])
 		}
 	})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"database/sql"
 	"slices"
 	"strings"
 	"time"
@@ -84,9 +85,16 @@ func (t *Tx) SavePrimaryResults(rs []sdgdt.PrimaryResult) error {
 	}
 	tail := ` ON CONFLICT (school_id, school_year_id, pupil_id, point) DO UPDATE SET ` + strings.Join(set, ", ")
 	const chunk = 200
+	// A row that comes out as the stored one is not written again, nor are
+	// its class's statistics counted again (its generation stays the one it
+	// was computed at: nothing reads it).
+	same, err := t.unchangedPrimary(rs, ids)
+	if err != nil {
+		return err
+	}
 	keep := make([]sdgdt.PrimaryResult, 0, len(rs))
 	for _, r := range rs {
-		if g, ok := gens[r.PupilID]; !ok || g == r.Gen {
+		if g, ok := gens[r.PupilID]; (!ok || g == r.Gen) && !same[[2]string{itoa(int(r.PupilID)), r.Point}] {
 			keep = append(keep, r)
 		}
 	}
@@ -131,19 +139,51 @@ func (t *Tx) ClassPrimaryResults(classID int64, point string) ([]sdgdt.PrimaryRe
 	defer rows.Close()
 	var out []sdgdt.PrimaryResult
 	for rows.Next() {
-		var r sdgdt.PrimaryResult
-		var at *time.Time
-		if err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Point, &r.ClassID, &r.Gen, &r.RulesetVersion, &r.Grade, &r.Complete, &r.MissingJSON,
-			&r.SubjectsT, &r.SubjectsH, &r.SubjectsC, &r.QCT, &r.QCD, &r.QCC, &r.Result, &r.Award, &r.CompletedGrade, &r.CompletedPrimary, &r.ResultFinal,
-			&r.Promotion, &r.Error, &at, &r.SubjectsJSON); err != nil {
+		r, err := scanPrimaryResult(rows)
+		if err != nil {
 			return nil, err
-		}
-		if at != nil {
-			r.ComputedAt = at.UTC()
 		}
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+func scanPrimaryResult(rows *sql.Rows) (sdgdt.PrimaryResult, error) {
+	var r sdgdt.PrimaryResult
+	var at *time.Time
+	err := rows.Scan(&r.SchoolID, &r.SchoolYearID, &r.PupilID, &r.Point, &r.ClassID, &r.Gen, &r.RulesetVersion, &r.Grade, &r.Complete, &r.MissingJSON,
+		&r.SubjectsT, &r.SubjectsH, &r.SubjectsC, &r.QCT, &r.QCD, &r.QCC, &r.Result, &r.Award, &r.CompletedGrade, &r.CompletedPrimary, &r.ResultFinal,
+		&r.Promotion, &r.Error, &at, &r.SubjectsJSON)
+	if at != nil {
+		r.ComputedAt = at.UTC()
+	}
+	return r, err
+}
+
+// unchangedPrimary returns which of rs (one school year's) say what the
+// stored rows of their pupils and points say.
+func (t *Tx) unchangedPrimary(rs []sdgdt.PrimaryResult, ids []int64) (map[[2]string]bool, error) {
+	type key = [2]string
+	stored := map[key]sdgdt.PrimaryResult{}
+	if err := t.forPupils(`SELECT `+primaryResultColumns+` FROM primary_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`,
+		rs[0].SchoolID, rs[0].SchoolYearID, ids, func(rows *sql.Rows) error {
+			r, err := scanPrimaryResult(rows)
+			stored[key{itoa(int(r.PupilID)), r.Point}] = r
+			return err
+		}); err != nil {
+		return nil, err
+	}
+	same := map[key]bool{}
+	for _, r := range rs {
+		k := key{itoa(int(r.PupilID)), r.Point}
+		old, ok := stored[k]
+		r.SubjectsJSON = cmp.Or(r.SubjectsJSON, "[]")
+		old.Gen, old.ComputedAt = r.Gen, r.ComputedAt
+		if ok && old == r {
+			same[k] = true
+		}
+	}
+	return same, nil
 }
 
 // SetNomination stores a pupil's nomination (or its withdrawal).

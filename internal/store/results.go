@@ -323,11 +323,20 @@ func resultValues(r *sdgdt.PupilResult, now time.Time) []any {
 
 // SaveResults stores computed results. A result replaces the stored one only
 // if the inputs have not changed since they were read (same generation); a
-// result overtaken by a change stays stale, to be computed again.
+// result overtaken by a change stays stale, to be computed again. A result
+// that comes out as the stored one (a year computed again with nothing
+// changed in it) is only marked computed: the row is not written again and
+// the statistics of its class are not counted again.
 func (t *Tx) SaveResults(rs []sdgdt.PupilResult) error {
 	// In pupil order, like every other writer of pupil_results (uniqueIDs).
 	rs = slices.Clone(rs)
-	slices.SortFunc(rs, func(a, b sdgdt.PupilResult) int { return cmp.Compare(a.PupilID, b.PupilID) })
+	slices.SortFunc(rs, func(a, b sdgdt.PupilResult) int {
+		return cmp.Or(cmp.Compare(a.SchoolID, b.SchoolID), cmp.Compare(a.SchoolYearID, b.SchoolYearID), cmp.Compare(a.PupilID, b.PupilID))
+	})
+	rs, err := t.confirmUnchanged(rs)
+	if err != nil || len(rs) == 0 {
+		return err
+	}
 	cols := splitColumns(resultColumns)
 	var set []string
 	for _, c := range cols[3:] {
@@ -356,6 +365,86 @@ func (t *Tx) SaveResults(rs []sdgdt.PupilResult) error {
 	}
 	for i := range rs {
 		t.touchStatistics(rs[i].SchoolID, rs[i].SchoolYearID, rs[i].ClassID)
+	}
+	return nil
+}
+
+// confirmUnchanged marks computed, without writing them again, the results
+// of rs (in key order) equal to the stored ones at the same generation, and
+// returns the others.
+func (t *Tx) confirmUnchanged(rs []sdgdt.PupilResult) ([]sdgdt.PupilResult, error) {
+	changed := rs[:0:0]
+	for start := 0; start < len(rs); {
+		// One school year's run of rs at a time.
+		end := start
+		for end < len(rs) && rs[end].SchoolID == rs[start].SchoolID && rs[end].SchoolYearID == rs[start].SchoolYearID {
+			end++
+		}
+		part := rs[start:end]
+		start = end
+		ids := make([]int64, len(part))
+		for i := range part {
+			ids[i] = part[i].PupilID
+		}
+		stored := map[int64]sdgdt.PupilResult{}
+		if err := t.forPupils(`SELECT `+resultColumns+` FROM pupil_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`,
+			part[0].SchoolID, part[0].SchoolYearID, ids, func(rows *sql.Rows) error {
+				r, err := scanResult(rows)
+				stored[r.PupilID] = r
+				return err
+			}); err != nil {
+			return nil, err
+		}
+		var same []sdgdt.PupilResult
+		for _, r := range part {
+			if old, ok := stored[r.PupilID]; ok && old.Gen == r.Gen && sameResult(old, r) {
+				same = append(same, r)
+			} else {
+				changed = append(changed, r)
+			}
+		}
+		if err := t.markComputed(same); err != nil {
+			return nil, err
+		}
+	}
+	return changed, nil
+}
+
+// sameResult reports whether two results of a pupil-year say the same, what
+// the row carries about its computation aside.
+func sameResult(a, b sdgdt.PupilResult) bool {
+	a.Gen, a.Stale, a.ComputedAt = b.Gen, b.Stale, b.ComputedAt
+	return a == b
+}
+
+// markComputed marks results of one school year computed, as they are
+// stored, if their generation is still theirs.
+func (t *Tx) markComputed(rs []sdgdt.PupilResult) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	ids, gens := make([]int64, len(rs)), make([]int64, len(rs))
+	for i := range rs {
+		ids[i], gens[i] = rs[i].PupilID, rs[i].Gen
+	}
+	const set = `UPDATE pupil_results SET stale = FALSE, claimed_until = NULL, computed_at = $3 WHERE school_id = $1 AND school_year_id = $2 AND `
+	if t.d == Postgres {
+		_, err := t.exec(set+`(pupil_id, gen) IN (SELECT * FROM unnest($4::bigint[], $5::bigint[]))`, rs[0].SchoolID, rs[0].SchoolYearID, t.Now, ids, gens)
+		return err
+	}
+	for start := 0; start < len(rs); start += 400 {
+		args := []any{rs[0].SchoolID, rs[0].SchoolYearID, t.Now}
+		var b strings.Builder
+		for i := start; i < min(start+400, len(rs)); i++ {
+			if i > start {
+				b.WriteByte(',')
+			}
+			args = append(args, ids[i], gens[i])
+			b.WriteString("($" + itoa(len(args)-1) + ", $" + itoa(len(args)) + ")")
+		}
+		if _, err := t.exec(set+`(pupil_id, gen) IN (VALUES `+b.String()+`)`, args...); err != nil {
+			return err
+		}
 	}
 	return nil
 }
