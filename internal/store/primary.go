@@ -94,7 +94,7 @@ func (t *Tx) SavePrimaryResults(rs []sdgdt.PrimaryResult) error {
 	}
 	keep := make([]sdgdt.PrimaryResult, 0, len(rs))
 	for _, r := range rs {
-		if g, ok := gens[r.PupilID]; (!ok || g == r.Gen) && !same[[2]string{itoa(int(r.PupilID)), r.Point}] {
+		if g, ok := gens[r.PupilID]; (!ok || g == r.Gen) && !same[pointKey{r.PupilID, r.Point}] {
 			keep = append(keep, r)
 		}
 	}
@@ -160,22 +160,28 @@ func scanPrimaryResult(rows *sql.Rows) (sdgdt.PrimaryResult, error) {
 	return r, err
 }
 
+// pointKey is a pupil's result at an assessment point.
+type pointKey struct {
+	pupil int64
+	point string
+}
+
 // unchangedPrimary returns which of rs (one school year's) say what the
 // stored rows of their pupils and points say.
-func (t *Tx) unchangedPrimary(rs []sdgdt.PrimaryResult, ids []int64) (map[[2]string]bool, error) {
-	type key = [2]string
+func (t *Tx) unchangedPrimary(rs []sdgdt.PrimaryResult, ids []int64) (map[pointKey]bool, error) {
+	type key = pointKey
 	stored := map[key]sdgdt.PrimaryResult{}
 	if err := t.forPupils(`SELECT `+primaryResultColumns+` FROM primary_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`,
 		rs[0].SchoolID, rs[0].SchoolYearID, ids, func(rows *sql.Rows) error {
 			r, err := scanPrimaryResult(rows)
-			stored[key{itoa(int(r.PupilID)), r.Point}] = r
+			stored[key{r.PupilID, r.Point}] = r
 			return err
 		}); err != nil {
 		return nil, err
 	}
 	same := map[key]bool{}
 	for _, r := range rs {
-		k := key{itoa(int(r.PupilID)), r.Point}
+		k := key{r.PupilID, r.Point}
 		old, ok := stored[k]
 		r.SubjectsJSON = cmp.Or(r.SubjectsJSON, "[]")
 		old.Gen, old.ComputedAt = r.Gen, r.ComputedAt

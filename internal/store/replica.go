@@ -190,28 +190,24 @@ func (r *replica) check(ctx context.Context, db *DB) {
 	defer cancel()
 	at := time.Now()
 	r.mu.Lock()
-	unverified, refused := r.unverified, r.refused != nil
+	unverified, fails := r.unverified, r.refused != nil
 	r.mu.Unlock()
-	if refused {
-		r.mu.Lock()
-		r.checking, r.checkedAt, r.up = false, at, false
-		r.mu.Unlock()
-		return
-	}
-	if unverified {
+	if unverified && !fails {
 		err := sameDatabase(ctx, db.writer, r.pool)
 		var down unreachable
 		r.mu.Lock()
 		if err != nil && !errors.As(err, &down) {
 			r.refused = err
 		}
-		if err != nil {
-			r.checking, r.checkedAt, r.up = false, at, false
-			r.mu.Unlock()
-			return
-		}
-		r.unverified = false
+		r.unverified = err != nil
 		r.mu.Unlock()
+		fails = err != nil
+	}
+	if fails { // refused for good, or still not reached to be verified
+		r.mu.Lock()
+		r.checking, r.checkedAt, r.up = false, at, false
+		r.mu.Unlock()
+		return
 	}
 	var cur string
 	err := db.writer.QueryRowContext(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&cur)
