@@ -214,18 +214,17 @@ func parseQualityLevel(s string) assess.QualityLevel {
 }
 
 // PointCells are a pupil's cells of one assessment point: subject (or "pcnl")
-// → field → stored value.
-type PointCells map[string]map[string]string
+// and field → stored value.
+type PointCells map[SubjectField]string
+
+// SubjectField names a cell of a pupil at an assessment point.
+type SubjectField struct{ Subject, Field string }
 
 // Set stores a value.
-func (pc PointCells) Set(subject, field, value string) {
-	m := pc[subject]
-	if m == nil {
-		m = map[string]string{}
-		pc[subject] = m
-	}
-	m[field] = value
-}
+func (pc PointCells) Set(subject, field, value string) { pc[SubjectField{subject, field}] = value }
+
+// Get returns a stored value ("" if none).
+func (pc PointCells) Get(subject, field string) string { return pc[SubjectField{subject, field}] }
 
 // PrimaryInputOf builds the rules engine's input for a pupil of a grade at an
 // assessment point from the stored cells of the class's curriculum (subjects
@@ -243,22 +242,33 @@ func PrimaryInputOf(grade int, point string, curriculum []sdgdt.ClassSubject, ce
 			skipped = append(skipped, cs.Subject)
 			continue
 		}
-		s := assess.PrimarySubject{Code: cs.Subject, Level: parseSubjectLevel(cells[cs.Subject]["level"])}
+		s := assess.PrimarySubject{Code: cs.Subject, Level: parseSubjectLevel(cells.Get(cs.Subject, "level"))}
 		if assess.PrimaryTestRequired(grade, point, cs.Subject) {
-			if t, err := assess.ParseTest(cells[cs.Subject]["test"]); err == nil {
+			if t, err := assess.ParseTest(cells.Get(cs.Subject, "test")); err == nil {
 				s.Test, s.HasTest = t, true
 			}
 		}
 		in.Subjects = append(in.Subjects, s)
 	}
-	q := cells[sdgdt.PCNLSubject]
-	for i, c := range assess.QualityCodes {
-		in.Qualities[i] = parseQualityLevel(q["q."+c])
+	for i, c := range qualityFields {
+		in.Qualities[i] = parseQualityLevel(cells.Get(sdgdt.PCNLSubject, c))
 	}
-	for i, c := range assess.CompetencyCodes {
-		in.Competencies[i] = parseQualityLevel(q["c."+c])
+	for i, c := range competencyFields {
+		in.Competencies[i] = parseQualityLevel(cells.Get(sdgdt.PCNLSubject, c))
 	}
 	return in, skipped
+}
+
+// qualityFields and competencyFields are the fields of the qualities' and
+// competencies' levels among a pupil's "pcnl" cells.
+var qualityFields, competencyFields = prefixed("q.", assess.QualityCodes[:]), prefixed("c.", assess.CompetencyCodes[:])
+
+func prefixed(prefix string, codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = prefix + c
+	}
+	return out
 }
 
 // applySupplements puts the additional assessment's values in place of the
@@ -381,6 +391,8 @@ type primaryBatch struct {
 	supplements map[int64][]sdgdt.Supplement
 	decisions   map[int64]*sdgdt.Decision
 	rows        []sdgdt.PrimaryResult
+	// points are the cells of the pupil evaluated, by assessment point.
+	points map[string]PointCells
 }
 
 func isPrimaryYear(py *sdgdt.PupilYear) bool {
@@ -436,17 +448,22 @@ func (b *primaryBatch) evaluate(py *sdgdt.PupilYear, schoolID, yearID, gen int64
 		return r
 	}
 	r.RulesetVersion = rs.Version
-	byPoint := map[string]PointCells{}
+	if b.points == nil {
+		b.points = map[string]PointCells{}
+	}
+	for _, pc := range b.points {
+		clear(pc) // the maps are used again from pupil to pupil
+	}
 	for _, c := range py.Cells {
-		pc := byPoint[c.Term]
+		pc := b.points[c.Term]
 		if pc == nil {
 			pc = PointCells{}
-			byPoint[c.Term] = pc
+			b.points[c.Term] = pc
 		}
 		pc.Set(c.Subject, c.Field, c.Value)
 	}
 	for _, point := range PrimaryPoints {
-		in, skipped := PrimaryInputOf(py.Class.Grade, point, py.Subjects, byPoint[point], b.nominated[py.PupilID])
+		in, skipped := PrimaryInputOf(py.Class.Grade, point, py.Subjects, b.points[point], b.nominated[py.PupilID])
 		row := sdgdt.PrimaryResult{SchoolID: schoolID, SchoolYearID: yearID, PupilID: py.PupilID, Point: point, ClassID: py.Class.ID, Gen: gen,
 			RulesetVersion: rs.Version, Grade: py.Class.Grade, MissingJSON: "[]"}
 		res, err := assess.EvalPrimaryWith(rs, in)

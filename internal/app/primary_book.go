@@ -246,22 +246,22 @@ func (a *App) ClassPrimarySummary(ctx context.Context, p *Principal, classID int
 			row := SummaryRow{N: i + 1, PupilID: r.Pupil.ID, FullName: r.Pupil.FullName(), Result: resOf[r.Pupil.ID],
 				Nomination: nomOf[r.Pupil.ID], Supplements: supOf[r.Pupil.ID], Decision: decOf[r.Pupil.ID]}
 			for k, sub := range out.Subjects {
-				lv := pc[sub.Code]["level"]
+				lv := pc.Get(sub.Code, "level")
 				row.Levels = append(row.Levels, lv)
-				row.Tests = append(row.Tests, pc[sub.Code]["test"])
-				row.Comments = append(row.Comments, pc[sub.Code]["comment"])
+				row.Tests = append(row.Tests, pc.Get(sub.Code, "test"))
+				row.Comments = append(row.Comments, pc.Get(sub.Code, "comment"))
 				count(&out.SubjectCounts[k], lv, "H")
 			}
-			q := pc[sdgdt.PCNLSubject]
-			for k, code := range assess.CompetencyCodes {
-				row.Competencies[k] = q["c."+code]
+			q := func(field string) string { return pc.Get(sdgdt.PCNLSubject, field) }
+			for k, field := range competencyFields {
+				row.Competencies[k] = q(field)
 				count(&out.QCCounts[k], row.Competencies[k], "D")
 			}
-			for k, code := range assess.QualityCodes {
-				row.Qualities[k] = q["q."+code]
+			for k, field := range qualityFields {
+				row.Qualities[k] = q(field)
 				count(&out.QCCounts[10+k], row.Qualities[k], "D")
 			}
-			row.QCComments = [3]string{q[PCNLGeneralComment], q[PCNLSpecificComment], q[PCNLQualityComment]}
+			row.QCComments = [3]string{q(PCNLGeneralComment), q(PCNLSpecificComment), q(PCNLQualityComment)}
 			if row.Result.Complete {
 				out.Totals["complete"]++
 			}

@@ -260,9 +260,13 @@ func (a *App) ResultsComputed() int64 { return a.computed.Load() }
 
 // evaluator turns a pupil-year into a stored result, reusing its buffers.
 type evaluator struct {
-	in  assess.SecondaryInput
-	res assess.SecondaryResult
+	in    assess.SecondaryInput
+	res   assess.SecondaryResult
+	cells map[cellKey]string // the values of the pupil's cells
 }
+
+// cellKey names a cell of a pupil's year.
+type cellKey struct{ subject, term, field string }
 
 // resultSubject is one subject of pupil_results.subjects_json.
 type resultSubject struct {
@@ -285,18 +289,12 @@ func (ev *evaluator) evaluate(py *sdgdt.PupilYear) sdgdt.PupilResult {
 		return r
 	}
 	r.RulesetVersion = rs.Version
-	// Cells by subject → term → field.
-	cells := map[string]map[string]map[string]sdgdt.Cell{}
+	if ev.cells == nil {
+		ev.cells = map[cellKey]string{}
+	}
+	clear(ev.cells) // the map is used again from pupil to pupil
 	for _, c := range py.Cells {
-		bt := cells[c.Subject]
-		if bt == nil {
-			bt = map[string]map[string]sdgdt.Cell{}
-			cells[c.Subject] = bt
-		}
-		if bt[c.Term] == nil {
-			bt[c.Term] = map[string]sdgdt.Cell{}
-		}
-		bt[c.Term][c.Field] = c
+		ev.cells[cellKey{c.Subject, c.Term, c.Field}] = c.Value
 	}
 	in := &ev.in
 	*in = assess.SecondaryInput{Grade: py.Class.Grade, AbsentSessions: py.Absent, Subjects: in.Subjects[:0]}
@@ -318,8 +316,9 @@ func (ev *evaluator) evaluate(py *sdgdt.PupilYear) sdgdt.PupilResult {
 		if s.PeriodsPerYear <= 0 {
 			s.PeriodsPerYear = 1
 		}
-		s.HK[0] = semesterInput(by, n, cells[cs.Subject]["hk1"])
-		s.HK[1] = semesterInput(by, n, cells[cs.Subject]["hk2"])
+		for t, term := range [2]string{"hk1", "hk2"} {
+			s.HK[t] = semesterInput(by, n, func(field string) string { return ev.cells[cellKey{cs.Subject, term, field}] })
+		}
 		if v := py.Retests[cs.Subject]; v != "" {
 			if m, err := assess.ParseMark(v); err == nil && m.Known() &&
 				((m.Kind == assess.MarkScore) == (by == assess.ByScore)) {

@@ -167,9 +167,26 @@ func (v SheetView) RegularFields() []string { return regularFields(v.RegularCoun
 func regularFields(n int) []string {
 	out := make([]string, n)
 	for i := range out {
-		out[i] = "regular[" + strconv.Itoa(i) + "]"
+		out[i] = regularField(i)
 	}
 	return out
+}
+
+// firstRegular are the names of the first regular assessments' fields, made
+// once: the rules read them for every pupil of every subject.
+var firstRegular = func() (out [16]string) {
+	for k := range out {
+		out[k] = "regular[" + strconv.Itoa(k) + "]"
+	}
+	return out
+}()
+
+// regularField names the field of a semester's k-th regular assessment.
+func regularField(k int) string {
+	if k < len(firstRegular) {
+		return firstRegular[k]
+	}
+	return "regular[" + strconv.Itoa(k) + "]"
 }
 
 // exemptionSubjects have practical parts a pupil may be exempted from (Điều 10).
@@ -351,7 +368,7 @@ func (sc *sheetCtx) fillRow(row *SheetRow, pc pupilCells) {
 		Code: sh.Subject, AssessedBy: sc.by, PeriodsPerYear: sc.view.PeriodsPerYear}}}
 	subj := &in.Subjects[0]
 	for t, term := range [2]string{"hk1", "hk2"} {
-		subj.HK[t] = semesterInput(sc.by, sc.view.RegularCount, pc[term])
+		subj.HK[t] = semesterInput(sc.by, sc.view.RegularCount, func(field string) string { return pc[term][field].Value })
 	}
 	var out assess.SecondaryResult
 	if err := assess.EvalSecondaryInto(&sc.ruleSet, &in, &out); err != nil || len(out.Subjects) != 1 {
@@ -368,13 +385,13 @@ func (sc *sheetCtx) fillRow(row *SheetRow, pc pupilCells) {
 // semesterInput builds one semester of a subject from stored cells; a value
 // that does not fit how the subject is assessed (the curriculum changed) counts
 // as empty.
-func semesterInput(by assess.AssessedBy, n int, cells map[string]sdgdt.Cell) assess.Semester {
+func semesterInput(by assess.AssessedBy, n int, value func(field string) string) assess.Semester {
 	mark := func(f string) assess.Mark {
-		c, ok := cells[f]
-		if !ok || c.Value == "" {
+		v := value(f)
+		if v == "" {
 			return assess.Empty
 		}
-		m, err := assess.ParseMark(c.Value)
+		m, err := assess.ParseMark(v)
 		if err != nil {
 			return assess.Empty
 		}
@@ -392,7 +409,7 @@ func semesterInput(by assess.AssessedBy, n int, cells map[string]sdgdt.Cell) ass
 	}
 	sem := assess.Semester{Regular: make([]assess.Mark, n), Midterm: mark("midterm"), Final: mark("final")}
 	for k := range sem.Regular {
-		sem.Regular[k] = mark("regular[" + strconv.Itoa(k) + "]")
+		sem.Regular[k] = mark(regularField(k))
 	}
 	return sem
 }

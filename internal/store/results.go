@@ -263,13 +263,12 @@ func (t *Tx) PupilYears(schoolID, yearID int64, pupilIDs []int64) ([]sdgdt.Pupil
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cells, err := t.PupilCells(schoolID, yearID, ids, true)
+	cells, err := t.PupilMarks(schoolID, yearID, ids)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range cells {
-		py := &out[index[c.PupilID]]
-		py.Cells = append(py.Cells, c)
+	for id, cs := range cells {
+		out[index[id]].Cells = cs
 	}
 	cs, err := t.Conducts(schoolID, yearID, ids)
 	if err != nil {

@@ -2,7 +2,9 @@ package store
 
 import (
 	"database/sql"
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"sdgdt"
@@ -160,37 +162,76 @@ func scanCells(rows *sql.Rows) ([]sdgdt.Cell, error) {
 	return out, rows.Err()
 }
 
-// PupilCells returns every cell of some pupils in a school year (comments and
-// other free text left out when marksOnly), in chunked queries. On PostgreSQL
-// each pupil's cells are read by the primary key, whatever the planner's
-// statistics say (see classMarks): with the IN list it scanned the school's
-// year when the year was newer than its statistics.
-func (t *Tx) PupilCells(schoolID, yearID int64, pupilIDs []int64, marksOnly bool) ([]sdgdt.Cell, error) {
-	cond := ""
-	if marksOnly {
-		cond = ` AND m.field <> 'comment' AND m.field <> 'exemption' AND m.value <> ''`
-	}
-	var out []sdgdt.Cell
+// PupilMarks returns the marks of some pupils in a school year (their cells
+// but comments, exemptions and empty ones), each pupil's in one slice. The
+// database joins a pupil's cells into one text (joinedCells), so that a
+// pupil is one row to decode rather than a hundred, and the cells' strings
+// are parts of it. On PostgreSQL each pupil's cells are read by the primary
+// key, whatever the planner's statistics say (see classMarks): with the IN
+// list it scanned the school's year when the year was newer than its
+// statistics.
+func (t *Tx) PupilMarks(schoolID, yearID int64, pupilIDs []int64) (map[int64][]sdgdt.Cell, error) {
+	const cond = ` AND m.field <> 'comment' AND m.field <> 'exemption' AND m.value <> ''`
+	out := make(map[int64][]sdgdt.Cell, len(pupilIDs))
 	for start := 0; start < len(pupilIDs); start += 500 {
 		part := pupilIDs[start:min(start+500, len(pupilIDs))]
 		args := []any{schoolID, yearID}
-		q := `SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version FROM marks m
-			WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.pupil_id IN (` + inList(&args, part) + `)` + cond
+		q := `SELECT m.pupil_id, group_concat(m.subject || char(31) || m.term || char(31) || m.field || char(31) ||
+				length(CAST(m.value AS BLOB)) || char(31) || m.value, '') FROM marks m
+			WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.pupil_id IN (` + inList(&args, part) + `)` + cond + ` GROUP BY m.pupil_id`
 		if t.d == Postgres {
 			args = []any{schoolID, yearID, part}
-			q = `SELECT m.pupil_id, m.subject, m.term, m.field, m.value, m.sheet_id, m.sheet_version
-				FROM unnest($3::bigint[]) AS p(id) CROSS JOIN LATERAL (SELECT * FROM marks m
-				WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.pupil_id = p.id` + cond + ` OFFSET 0) m`
+			q = `SELECT p.id, m.cells FROM unnest($3::bigint[]) AS p(id) CROSS JOIN LATERAL (
+				SELECT string_agg(m.subject || chr(31) || m.term || chr(31) || m.field || chr(31) ||
+					octet_length(m.value)::text || chr(31) || m.value, '') AS cells
+				FROM marks m WHERE m.school_id = $1 AND m.school_year_id = $2 AND m.pupil_id = p.id` + cond + `) m
+				WHERE m.cells IS NOT NULL`
 		}
 		rows, err := t.query(q, args...)
 		if err != nil {
 			return nil, err
 		}
-		cs, err := scanCells(rows)
-		if err != nil {
+		for rows.Next() {
+			var id int64
+			var joined string
+			if err := rows.Scan(&id, &joined); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if out[id], err = joinedCells(id, joined); err != nil {
+				rows.Close()
+				return nil, err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// joinedCells splits a pupil's cells as PupilMarks' query joins them: for
+// each cell its subject, term, field, the length of its value in bytes and
+// the value, the first four each followed by the unit separator (0x1F). The
+// value is taken by its length, so that nothing it holds can split it.
+func joinedCells(pupilID int64, s string) ([]sdgdt.Cell, error) {
+	out := make([]sdgdt.Cell, 0, strings.Count(s, "\x1f")/4)
+	for s != "" {
+		var f [4]string // subject, term, field, length of the value
+		for k := range f {
+			i := strings.IndexByte(s, 0x1f)
+			if i < 0 {
+				return nil, fmt.Errorf("marks of pupil %d: a cell joined wrongly", pupilID)
+			}
+			f[k], s = s[:i], s[i+1:]
+		}
+		n, err := strconv.Atoi(f[3])
+		if err != nil || n < 0 || n > len(s) {
+			return nil, fmt.Errorf("marks of pupil %d: a cell joined wrongly", pupilID)
+		}
+		out = append(out, sdgdt.Cell{PupilID: pupilID, Subject: f[0], Term: f[1], Field: f[2], Value: s[:n]})
+		s = s[n:]
 	}
 	return out, nil
 }
