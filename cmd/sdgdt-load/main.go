@@ -111,6 +111,16 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		cfg.MFARoles = map[string]bool{} // the measuring board member signs in without a second factor
 	}
 	a := app.New(db, cfg, nil)
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if c.province && *recomputeOnly {
 		return provinceRecompute(ctx, a, c.workers, out)
 	}
@@ -189,16 +199,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		requests  atomic.Int64
 		late      atomic.Int64
 	)
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
 	release := func() {}
 	if *hold {
 		release = a.HoldResults()
