@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&c.workers, "workers", 4, "with -province: workers of the year recompute (PostgreSQL)")
 	recomputeOnly := fs.Bool("recompute-only", false, "with -province: time the year recompute of every school, nothing else")
 	hold := fs.Bool("hold-results", false, "hold the background recomputation of results until the load ends (diagnostic)")
+	logTo := fs.String("log", "", "write the server's log (JSON, as in production) to this file; by default it is written to nowhere")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run (server and clients) to this file")
 	printBooks := fs.String("print-books", "", "while the teachers save, print every class book of the school for this term (hk1, hk2, year) as the bulk print job does, and time it")
 	if err := fs.Parse(args); err != nil {
@@ -110,7 +111,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if c.province {
 		cfg.MFARoles = map[string]bool{} // the measuring board member signs in without a second factor
 	}
-	a := app.New(db, cfg, nil)
+	logOut := io.Discard // requests are logged, as in production, to nowhere unless -log
+	if *logTo != "" {
+		f, err := os.Create(*logTo)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		logOut = f
+	}
+	log := slog.New(slog.NewJSONHandler(logOut, nil))
+	a := app.New(db, cfg, log) // the background jobs' errors are logged with the requests
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err != nil {
@@ -142,7 +153,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "school: %d classes × %d pupils, %d teachers, in %d school(s) (built in %s) on %s\n", c.teachers, c.pupils, c.teachers, max(c.schools, 1), time.Since(start).Round(time.Millisecond), db.Dialect)
 	}
 
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil)) // requests are logged, as in production, to nowhere
 	srv, err := web.NewServer(a, log, web.Options{Version: "load"})
 	if err != nil {
 		return err

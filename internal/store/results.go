@@ -149,11 +149,18 @@ func (t *Tx) StaleResults(limit int) ([]sdgdt.ResultKey, error) {
 // committed at once: the batch is then read, computed and stored as on SQLite,
 // without holding the rows, so that servers sharing a PostgreSQL database each
 // compute their own rows and a save is never kept waiting by a batch.
-func (t *Tx) ClaimStaleResults(limit int, until time.Time) ([]sdgdt.ResultKey, error) {
+//
+// The rows are looked for after the key after (the zero key: from the
+// first), in key order: a server going through many stale rows goes on from
+// where its last claim ended, instead of passing again, from the first key,
+// over the index entries of the rows it computed, which stay in the index of
+// stale rows until a vacuum removes them.
+func (t *Tx) ClaimStaleResults(limit int, until time.Time, after sdgdt.ResultKey) ([]sdgdt.ResultKey, error) {
 	rows, err := t.query(`UPDATE pupil_results SET claimed_until = $1 WHERE (school_id, school_year_id, pupil_id) IN (
 			SELECT school_id, school_year_id, pupil_id FROM pupil_results WHERE stale AND (claimed_until IS NULL OR claimed_until < $2)
+			AND (school_id, school_year_id, pupil_id) > ($3, $4, $5)
 			ORDER BY school_id, school_year_id, pupil_id LIMIT `+itoa(limit)+t.d.forUpdateSkipLocked()+`)
-		RETURNING school_id, school_year_id, pupil_id, gen`, until, t.Now)
+		RETURNING school_id, school_year_id, pupil_id, gen`, until, t.Now, after.SchoolID, after.SchoolYearID, after.PupilID)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +435,13 @@ func (t *Tx) markComputed(rs []sdgdt.PupilResult) error {
 	}
 	const set = `UPDATE pupil_results SET stale = FALSE, claimed_until = NULL, computed_at = $3 WHERE school_id = $1 AND school_year_id = $2 AND `
 	if t.d == Postgres {
-		_, err := t.exec(set+`(pupil_id, gen) IN (SELECT * FROM unnest($4::bigint[], $5::bigint[]))`, rs[0].SchoolID, rs[0].SchoolYearID, t.Now, ids, gens)
+		// The rows are locked first, in key order as every writer of
+		// pupil_results locks them: the UPDATE alone locks them in the order
+		// its plan finds them (a bitmap scan: the table's), and deadlocked
+		// with a save marking some of them stale.
+		_, err := t.exec(`WITH locked AS (SELECT pupil_id FROM pupil_results WHERE school_id = $1 AND school_year_id = $2
+				AND (pupil_id, gen) IN (SELECT * FROM unnest($4::bigint[], $5::bigint[])) ORDER BY pupil_id FOR UPDATE)
+			`+set+`pupil_id IN (SELECT pupil_id FROM locked)`, rs[0].SchoolID, rs[0].SchoolYearID, t.Now, ids, gens)
 		return err
 	}
 	for start := 0; start < len(rs); start += 400 {
