@@ -35,9 +35,6 @@ type recomputer struct {
 	kicked  bool
 	held    int
 	idle    *sync.Cond
-	// claimed is the last key of the last full batch claimed (PostgreSQL),
-	// where the next claim goes on from.
-	claimed sdgdt.ResultKey
 }
 
 func newRecomputer() *recomputer {
@@ -137,7 +134,10 @@ func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
 	var keys []sdgdt.ResultKey
 	var err error
 	if a.DB.Dialect.ClaimsRows() {
-		keys, err = a.claimStale(ctx, limit)
+		err = a.DB.Update(ctx, func(tx *store.Tx) error {
+			keys, err = tx.ClaimStaleResults(limit, tx.Now.Add(resultClaim))
+			return err
+		})
 	} else {
 		err = a.DB.View(ctx, func(tx *store.Tx) error {
 			keys, err = tx.StaleResults(limit)
@@ -153,39 +153,6 @@ func (a *App) RecomputeStale(ctx context.Context, limit int) (int, error) {
 		}
 	}
 	return len(keys), nil
-}
-
-// claimStale claims up to limit stale pupil-years (store.ClaimStaleResults),
-// going on after the last key this process claimed, and from the first key
-// again once it has reached the last.
-func (a *App) claimStale(ctx context.Context, limit int) ([]sdgdt.ResultKey, error) {
-	r := a.recomputer()
-	r.mu.Lock()
-	after := r.claimed
-	r.mu.Unlock()
-	var keys []sdgdt.ResultKey
-	for {
-		err := a.DB.Update(ctx, func(tx *store.Tx) error {
-			var err error
-			keys, err = tx.ClaimStaleResults(limit, tx.Now.Add(resultClaim), after)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(keys) > 0 || after == (sdgdt.ResultKey{}) {
-			break
-		}
-		after = sdgdt.ResultKey{} // none after: look from the first key
-	}
-	r.mu.Lock()
-	r.claimed = sdgdt.ResultKey{}
-	if len(keys) == limit {
-		r.claimed = keys[len(keys)-1]
-		r.claimed.Gen = 0
-	}
-	r.mu.Unlock()
-	return keys, nil
 }
 
 // resultClaim is how long a server's claim on a batch of stale results

@@ -149,18 +149,11 @@ func (t *Tx) StaleResults(limit int) ([]sdgdt.ResultKey, error) {
 // committed at once: the batch is then read, computed and stored as on SQLite,
 // without holding the rows, so that servers sharing a PostgreSQL database each
 // compute their own rows and a save is never kept waiting by a batch.
-//
-// The rows are looked for after the key after (the zero key: from the
-// first), in key order: a server going through many stale rows goes on from
-// where its last claim ended, instead of passing again, from the first key,
-// over the index entries of the rows it computed, which stay in the index of
-// stale rows until a vacuum removes them.
-func (t *Tx) ClaimStaleResults(limit int, until time.Time, after sdgdt.ResultKey) ([]sdgdt.ResultKey, error) {
+func (t *Tx) ClaimStaleResults(limit int, until time.Time) ([]sdgdt.ResultKey, error) {
 	rows, err := t.query(`UPDATE pupil_results SET claimed_until = $1 WHERE (school_id, school_year_id, pupil_id) IN (
 			SELECT school_id, school_year_id, pupil_id FROM pupil_results WHERE stale AND (claimed_until IS NULL OR claimed_until < $2)
-			AND (school_id, school_year_id, pupil_id) > ($3, $4, $5)
 			ORDER BY school_id, school_year_id, pupil_id LIMIT `+itoa(limit)+t.d.forUpdateSkipLocked()+`)
-		RETURNING school_id, school_year_id, pupil_id, gen`, until, t.Now, after.SchoolID, after.SchoolYearID, after.PupilID)
+		RETURNING school_id, school_year_id, pupil_id, gen`, until, t.Now)
 	if err != nil {
 		return nil, err
 	}
