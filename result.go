@@ -35,7 +35,8 @@ type ResultKey struct {
 
 // PupilYear is everything the rules engine needs about a pupil's school year:
 // his class (the one he studies in now, else the last one of the year), its
-// curriculum, his marks (comments left out), conduct, re-tests and absences.
+// curriculum, his marks (comments left out; the cells carry no sheet or
+// version), conduct, re-tests and absences.
 type PupilYear struct {
 	PupilID  int64
 	Class    Class

@@ -169,19 +169,18 @@ type pointKey struct {
 // unchangedPrimary returns which of rs (one school year's) say what the
 // stored rows of their pupils and points say.
 func (t *Tx) unchangedPrimary(rs []sdgdt.PrimaryResult, ids []int64) (map[pointKey]bool, error) {
-	type key = pointKey
-	stored := map[key]sdgdt.PrimaryResult{}
+	stored := map[pointKey]sdgdt.PrimaryResult{}
 	if err := t.forPupils(`SELECT `+primaryResultColumns+` FROM primary_results WHERE school_id = $1 AND school_year_id = $2 AND pupil_id IN (?)`,
 		rs[0].SchoolID, rs[0].SchoolYearID, ids, func(rows *sql.Rows) error {
 			r, err := scanPrimaryResult(rows)
-			stored[key{r.PupilID, r.Point}] = r
+			stored[pointKey{r.PupilID, r.Point}] = r
 			return err
 		}); err != nil {
 		return nil, err
 	}
-	same := map[key]bool{}
+	same := map[pointKey]bool{}
 	for _, r := range rs {
-		k := key{r.PupilID, r.Point}
+		k := pointKey{r.PupilID, r.Point}
 		old, ok := stored[k]
 		r.SubjectsJSON = cmp.Or(r.SubjectsJSON, "[]")
 		old.Gen, old.ComputedAt = r.Gen, r.ComputedAt
